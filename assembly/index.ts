@@ -1,0 +1,3 @@
+// The kernel module's exports: every function takes pointers into the imported shared memory.
+export { dotF64, dotF32 } from "./dot";
+export { dotBlockedF64, dotBlockedF32, dotManyF64, dotManyF32 } from "./blocks";

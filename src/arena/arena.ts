@@ -1,0 +1,109 @@
+// The arena: one shared WebAssembly.Memory per JavaScript realm, created on first use. Every
+// kernel instance, on this thread or a worker, imports this same memory, so arrays that live
+// here reach a kernel as a pointer (their byteOffset) and are never copied.
+//
+// Growing a shared memory never detaches a buffer: old SharedArrayBuffer objects keep their old
+// length and alias the same bytes, and `memory.buffer` returns a new, longer object. So views
+// made before a grow stay valid, and every buffer the memory has handed out is remembered to
+// tell whether a view lives in the arena.
+import { outOfMemory } from "../errors.js";
+import { FreeListAllocator } from "./allocator.js";
+
+export const PAGE_BYTES = 65536;
+/** 65536 pages: 4 GiB, the most a wasm32 memory can address. */
+export const MAX_PAGES = 65536;
+export const LIMIT_BYTES = MAX_PAGES * PAGE_BYTES;
+/** asc at -O2 and above assumes the first 1024 bytes are its own; no block starts below this. */
+export const RESERVED_BYTES = 1024;
+const INITIAL_PAGES = 16;
+
+interface ArenaState {
+  readonly memory: WebAssembly.Memory;
+  readonly buffers: Set<ArrayBufferLike>;
+  readonly allocator: FreeListAllocator;
+  /** Bytes at or above this address have never been handed out, so they are still zero. */
+  cleanFrom: number;
+}
+
+let state: ArenaState | undefined;
+
+function arena(): ArenaState {
+  if (state === undefined) {
+    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    state = {
+      memory,
+      buffers: new Set([memory.buffer]),
+      allocator: new FreeListAllocator(RESERVED_BYTES, LIMIT_BYTES),
+      cleanFrom: RESERVED_BYTES,
+    };
+  }
+  return state;
+}
+
+/** The arena's memory, to import into kernel instances here and in workers. */
+export function arenaMemory(): WebAssembly.Memory {
+  return arena().memory;
+}
+
+/** The memory's current buffer; it covers every block handed out so far. */
+export function arenaBuffer(): SharedArrayBuffer {
+  const { memory, buffers } = arena();
+  const buffer = memory.buffer;
+  buffers.add(buffer);
+  return buffer as unknown as SharedArrayBuffer;
+}
+
+/** Whether a view's bytes live in the arena, so that its byteOffset is a kernel pointer. */
+export function inArena(view: ArrayBufferView): boolean {
+  return state !== undefined && state.buffers.has(view.buffer);
+}
+
+/**
+ * A block of at least `bytes` bytes, 64-byte aligned. With `zeroed`, its bytes are zero, as in a
+ * new typed array; otherwise they are whatever a freed block held. Grows the memory as needed.
+ */
+export function allocate(bytes: number, zeroed: boolean): number {
+  const s = arena();
+  const ptr = s.allocator.allocate(bytes);
+  if (ptr === undefined) throw outOfMemory(bytes, s.allocator.available, LIMIT_BYTES - RESERVED_BYTES);
+  const size = s.allocator.sizeOf(ptr)!;
+  if (!ensureCapacity(s.memory, ptr + size)) {
+    // The engine or the OS refused to grow: give the block back, so the arena is as it was.
+    s.allocator.release(ptr);
+    throw outOfMemory(bytes, s.allocator.available, LIMIT_BYTES - RESERVED_BYTES);
+  }
+  if (zeroed && ptr < s.cleanFrom) {
+    new Uint8Array(arenaBuffer(), ptr, Math.min(size, s.cleanFrom - ptr)).fill(0);
+  }
+  s.cleanFrom = Math.max(s.cleanFrom, ptr + size);
+  return ptr;
+}
+
+/** Gives back the block that starts at ptr; false when no block in use starts there. */
+export function release(ptr: number): boolean {
+  return state !== undefined && state.allocator.release(ptr);
+}
+
+/** Bytes still free for allocation, up to the 4 GiB limit. */
+export function availableBytes(): number {
+  return arena().allocator.available;
+}
+
+/** Grows the memory to cover addresses below `end`; false when the engine refuses. */
+function ensureCapacity(memory: WebAssembly.Memory, end: number): boolean {
+  const pages = memory.buffer.byteLength / PAGE_BYTES;
+  const needed = Math.ceil(end / PAGE_BYTES);
+  if (needed <= pages) return true;
+  // Grow by at least an eighth, so that a series of small allocations does not grow page by page.
+  const generous = Math.min(MAX_PAGES, Math.max(needed, Math.ceil(pages * 1.125)));
+  for (const target of [generous, needed]) {
+    try {
+      memory.grow(target - pages);
+      arenaBuffer();
+      return true;
+    } catch {
+      // RangeError: try again with exactly what is needed, then give up.
+    }
+  }
+  return false;
+}

@@ -1,0 +1,96 @@
+// The public face of the arena: typed arrays that live in shared memory, and giving them back.
+import { invalidType, invalidValue, notArena } from "../errors.js";
+import { allocate, arenaBuffer, inArena, release } from "./arena.js";
+
+type ElementArray = Float64Array | Float32Array;
+interface ElementArrayConstructor {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): ElementArray;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** Largest element count a request may name: 4 GiB of f32, more than the arena could hold. */
+const MAX_LENGTH = 2 ** 30;
+
+/**
+ * A Float64Array in the arena: zero-filled with length n, or a copy of `values`.
+ * Kernels read it in place; give it back with `free` when done.
+ *
+ * @example
+ * const x = f64([1, 2, 3]);
+ * dot(x, x); // returns 14
+ */
+export function f64(nOrValues: number | ArrayLike<number> | Iterable<number>): Float64Array {
+  return arenaArray(Float64Array, "f64", nOrValues);
+}
+
+/**
+ * A Float32Array in the arena: zero-filled with length n, or a copy of `values`.
+ *
+ * @example
+ * const x = f32(4).fill(0.5);
+ * dot(x, x); // returns 1
+ */
+export function f32(nOrValues: number | ArrayLike<number> | Iterable<number>): Float32Array {
+  return arenaArray(Float32Array, "f32", nOrValues);
+}
+
+/**
+ * Gives an array made by f64() or f32() back to the arena, whose space is then reused.
+ * The array must not be used afterwards: its bytes will belong to the next allocation.
+ *
+ * @example
+ * free(f64(1000)); // returns undefined
+ */
+export function free(array: Float64Array | Float32Array): void {
+  if (!(array instanceof Float64Array || array instanceof Float32Array)) {
+    throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64() or f32()", array);
+  }
+  if (!inArena(array) || !release(array.byteOffset)) throw notArena("free(array): array", array);
+}
+
+function arenaArray<T extends ElementArray>(
+  Type: ElementArrayConstructor,
+  name: string,
+  nOrValues: number | ArrayLike<number> | Iterable<number>,
+): T {
+  if (typeof nOrValues === "number") {
+    if (!Number.isInteger(nOrValues) || nOrValues < 0 || nOrValues > MAX_LENGTH) {
+      throw invalidValue(`${name}(n): n`, `an integer from 0 to ${MAX_LENGTH}`, nOrValues);
+    }
+    return view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues) as T;
+  }
+  const values = toArrayLike(nOrValues, name);
+  const array = view(Type, allocate(values.length * Type.BYTES_PER_ELEMENT, false), values.length);
+  try {
+    copyNumbers(array, values, name);
+  } catch (error) {
+    release(array.byteOffset);
+    throw error;
+  }
+  return array as T;
+}
+
+function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
+  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return values as unknown as ArrayLike<unknown>;
+  if (Array.isArray(values)) return values;
+  if (values !== null && typeof values === "object" && Symbol.iterator in values) {
+    return Array.from(values as Iterable<unknown>);
+  }
+  throw invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
+}
+
+function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: string): void {
+  if (ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+    target.set(values as ArrayLike<number>);
+    return;
+  }
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== "number") throw invalidType(`${name}(values): values[${i}]`, "a number", value);
+    target[i] = value;
+  }
+}
+
+function view(Type: ElementArrayConstructor, ptr: number, length: number): ElementArray {
+  return new Type(arenaBuffer(), ptr, length);
+}

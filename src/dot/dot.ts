@@ -1,0 +1,41 @@
+import { kernels } from "../kernels/module.js";
+import { BLOCK } from "./block.js";
+import { BYTES, checkOperands, copyChunk, type Operands, type Vector } from "./operands.js";
+import { CHUNK, scratchBlock } from "./scratch.js";
+
+/**
+ * The dot product Σ a[i]·b[i] of two vectors of equal length, on the calling thread.
+ *
+ * Both must be Float64Array (or plain arrays of numbers, taken as f64) or both Float32Array.
+ * Arrays made by f64()/f32() are read in place; any other array is copied first. f32 data is
+ * multiplied and summed in f32 within each block of 4096 elements, and blocks are summed in f64.
+ *
+ * @example
+ * dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
+ */
+export function dot(a: Vector, b: Vector): number {
+  const operands = checkOperands("dot(a, b)", a, b);
+  const blocked = operands.precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
+  if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
+  return dotStaged(operands, blocked);
+}
+
+/**
+ * Copies the operands that are not in the arena a chunk at a time and feeds each chunk to the
+ * kernel with the running sum. Chunks are whole blocks, so the bits equal the in-place result.
+ */
+function dotStaged(operands: Operands, blocked: (x: number, y: number, n: number, block: number, sum: number) => number): number {
+  const { precision, n, a, b } = operands;
+  const width = BYTES[precision];
+  const scratch = scratchBlock();
+  let sum = 0;
+  for (let start = 0; start < n; start += CHUNK) {
+    const count = Math.min(CHUNK, n - start);
+    let x = operands.x + start * width;
+    let y = operands.y + start * width;
+    if (operands.x < 0) copyChunk("dot(a, b)", "a", a, precision, start, count, (x = scratch));
+    if (operands.y < 0) copyChunk("dot(a, b)", "b", b, precision, start, count, (y = scratch + CHUNK * 8));
+    sum = blocked(x, y, count, BLOCK, sum);
+  }
+  return sum;
+}

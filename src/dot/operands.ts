@@ -1,0 +1,64 @@
+// Checks the operands of a dot product. Arena arrays become kernel pointers; anything else is
+// copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
+import { invalidType, lengthMismatch } from "../errors.js";
+import { arenaBuffer, inArena } from "../arena/arena.js";
+
+/** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
+export type Vector = Float64Array | Float32Array | readonly number[];
+
+export type Precision = "f64" | "f32";
+
+export interface Operands {
+  readonly precision: Precision;
+  readonly n: number;
+  readonly a: Vector;
+  readonly b: Vector;
+  /** Kernel pointer to a's elements, or -1 when a must be copied. */
+  readonly x: number;
+  /** Kernel pointer to b's elements, or -1 when b must be copied. */
+  readonly y: number;
+}
+
+export const BYTES: Record<Precision, number> = { f64: 8, f32: 4 };
+
+const VECTOR_RULE = "a Float64Array, a Float32Array or an array of numbers";
+
+/** Validates a and b: the same element type and the same length. `where` names the call. */
+export function checkOperands(where: string, a: unknown, b: unknown): Operands {
+  const precision = precisionOf(where, "a", a);
+  if (precisionOf(where, "b", b) !== precision) {
+    throw invalidType(`${where}: b`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match a`, b);
+  }
+  const va = a as Vector;
+  const vb = b as Vector;
+  if (va.length !== vb.length) throw lengthMismatch(`${where}: a and b`, va.length, vb.length);
+  return { precision, n: va.length, a: va, b: vb, x: pointerOf(va), y: pointerOf(vb) };
+}
+
+/**
+ * Copies elements [start, start + count) of vector to ptr in the arena. Plain arrays are checked
+ * element by element, so a stray string or undefined is an error, never a NaN in the result.
+ */
+export function copyChunk(where: string, name: string, vector: Vector, precision: Precision, start: number, count: number, ptr: number): void {
+  const buffer = arenaBuffer();
+  const target = precision === "f64" ? new Float64Array(buffer, ptr, count) : new Float32Array(buffer, ptr, count);
+  if (!Array.isArray(vector)) {
+    target.set((vector as Float64Array).subarray(start, start + count));
+    return;
+  }
+  for (let i = 0; i < count; i++) {
+    const value: unknown = vector[start + i];
+    if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
+    target[i] = value;
+  }
+}
+
+function precisionOf(where: string, name: string, value: unknown): Precision {
+  if (value instanceof Float64Array || Array.isArray(value)) return "f64";
+  if (value instanceof Float32Array) return "f32";
+  throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
+}
+
+function pointerOf(vector: Vector): number {
+  return !Array.isArray(vector) && inArena(vector as Float64Array) ? (vector as Float64Array).byteOffset : -1;
+}

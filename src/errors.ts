@@ -1,0 +1,63 @@
+// Every error kernelpool throws is made here, so each throw gets a fresh stack and a stable
+// `code` that callers can branch on without parsing the message.
+
+export type ErrorCode =
+  | "ERR_KP_INVALID_ARG_TYPE"
+  | "ERR_KP_INVALID_ARG_VALUE"
+  | "ERR_KP_LENGTH_MISMATCH"
+  | "ERR_KP_OUT_OF_MEMORY"
+  | "ERR_KP_NOT_ARENA"
+  | "ERR_KP_UNSUPPORTED";
+
+type Coded<E extends Error> = E & { code: ErrorCode };
+
+function withCode<E extends Error>(error: E, code: ErrorCode): Coded<E> {
+  return Object.assign(error, { code });
+}
+
+/** A short, safe description of a value for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an Array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as { length?: number }).length ?? value.byteLength}`;
+  switch (typeof value) {
+    case "string": return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value)}`;
+    case "function": return "a function";
+    case "object": return `an object (${Object.prototype.toString.call(value)})`;
+    case "bigint": return `the bigint ${value}n`;
+    default: return `${typeof value} ${String(value)}`;
+  }
+}
+
+export function invalidType(where: string, rule: string, value: unknown): Coded<TypeError> {
+  return withCode(new TypeError(`kernelpool: ${where} must be ${rule}; got ${describe(value)}.`), "ERR_KP_INVALID_ARG_TYPE");
+}
+
+export function invalidValue(where: string, rule: string, value: unknown): Coded<RangeError> {
+  return withCode(new RangeError(`kernelpool: ${where} must be ${rule}; got ${describe(value)}.`), "ERR_KP_INVALID_ARG_VALUE");
+}
+
+export function lengthMismatch(what: string, left: number, right: number): Coded<RangeError> {
+  return withCode(new RangeError(`kernelpool: ${what} must have equal lengths; got ${left} and ${right}.`), "ERR_KP_LENGTH_MISMATCH");
+}
+
+export function outOfMemory(requested: number, available: number, limit: number): Coded<RangeError> {
+  return withCode(
+    new RangeError(
+      `kernelpool: cannot allocate ${requested} bytes in the arena: it holds at most ${limit} bytes ` +
+        `(4 GiB, the wasm32 limit) and only ${available} bytes are left. Free arrays you no longer need.`,
+    ),
+    "ERR_KP_OUT_OF_MEMORY",
+  );
+}
+
+export function notArena(where: string, value: unknown): Coded<RangeError> {
+  return withCode(
+    new RangeError(`kernelpool: ${where} must be an array returned by f64() or f32() and not yet freed; got ${describe(value)}.`),
+    "ERR_KP_NOT_ARENA",
+  );
+}
+
+export function unsupported(what: string): Coded<Error> {
+  return withCode(new Error(`kernelpool: ${what}`), "ERR_KP_UNSUPPORTED");
+}

@@ -1,0 +1,7 @@
+export { dot } from "./dot/dot.js";
+export { f64, f32, free } from "./arena/arrays.js";
+export { capabilities } from "./capabilities.js";
+
+export type { Vector } from "./dot/operands.js";
+export type { Capabilities } from "./capabilities.js";
+export type { ErrorCode } from "./errors.js";

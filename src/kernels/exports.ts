@@ -1,0 +1,25 @@
+// The kernel module's exports as the host sees them: pointers are byte addresses in the arena,
+// lengths are element counts, strides are bytes. Mirrors assembly/index.ts.
+
+export interface KernelExports {
+  dotF64(x: number, y: number, n: number): number;
+  dotF32(x: number, y: number, n: number): number;
+  dotBlockedF64(x: number, y: number, n: number, block: number, sum: number): number;
+  dotBlockedF32(x: number, y: number, n: number, block: number, sum: number): number;
+  dotManyF64(x: number, y: number, n: number, count: number, strideX: number, strideY: number, out: number): void;
+  dotManyF32(x: number, y: number, n: number, count: number, strideX: number, strideY: number, out: number): void;
+}
+
+export type Variant = "baseline" | "relaxed";
+
+/** The build file of each variant, in the package's build/ folder. */
+export const VARIANT_FILES: Record<Variant, string> = {
+  baseline: "kernels.wasm",
+  relaxed: "kernels-relaxed.wasm",
+};
+
+/** Instantiates the kernels on a memory. Any thread may call it with the same module and memory. */
+export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  const instance = new WebAssembly.Instance(module, { env: { memory } });
+  return instance.exports as unknown as KernelExports;
+}

@@ -1,0 +1,36 @@
+// Chooses the kernel build and compiles it once per realm. The compiled module is what the
+// pool sends to its workers, so no thread compiles it again.
+import { unsupported } from "../errors.js";
+import { readBuild, variantOverride } from "../platform/node.js";
+import { arenaMemory } from "../arena/arena.js";
+import { features } from "./features.js";
+import { instantiate, VARIANT_FILES, type KernelExports, type Variant } from "./exports.js";
+
+interface Loaded {
+  readonly variant: Variant;
+  readonly module: WebAssembly.Module;
+  readonly kernels: KernelExports;
+}
+
+let loaded: Loaded | undefined;
+
+/** The variant this engine runs: relaxed where relaxed SIMD validates, else baseline. */
+export function chooseVariant(): Variant {
+  const { simd, relaxedSimd } = features();
+  if (!simd) throw unsupported("this engine lacks WebAssembly SIMD, which every kernel needs (Node >= 20, Chrome 91, Firefox 89, Safari 16.4).");
+  const wanted = variantOverride();
+  if (wanted === "relaxed" && !relaxedSimd) {
+    throw unsupported("KERNELPOOL_KERNELS=relaxed was asked for, but this engine lacks relaxed SIMD (on Node 20, run with --experimental-wasm-relaxed-simd).");
+  }
+  return wanted ?? (relaxedSimd ? "relaxed" : "baseline");
+}
+
+/** The compiled module and this thread's instance on the arena, loaded on first use. */
+export function kernels(): Loaded {
+  if (loaded === undefined) {
+    const variant = chooseVariant();
+    const module = new WebAssembly.Module(readBuild(VARIANT_FILES[variant]));
+    loaded = { variant, module, kernels: instantiate(module, arenaMemory()) };
+  }
+  return loaded;
+}

@@ -1,0 +1,105 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { dot, f32, f64, free } from "../dist/index.js";
+import { arenaBuffer, arenaMemory, availableBytes, inArena, LIMIT_BYTES } from "../dist/arena/arena.js";
+
+test("f64(n) is a zero-filled Float64Array of length n in the arena", () => {
+  const a = f64(5);
+  assert.instance(a, Float64Array);
+  assert.equal(Array.from(a), [0, 0, 0, 0, 0]);
+  assert.ok(inArena(a));
+  assert.is(a.byteOffset % 64, 0, "blocks start on a cache line");
+  assert.ok(a.byteOffset >= 1024, "never in the 1024 bytes asc reserves");
+  free(a);
+});
+
+test("f64(values) and f32(values) copy arrays, typed arrays and iterables", () => {
+  assert.equal(Array.from(f64([1.5, -2, 3])), [1.5, -2, 3]);
+  assert.equal(Array.from(f64(new Int16Array([7, -8]))), [7, -8]);
+  assert.equal(Array.from(f64(new Set([4, 5]))), [4, 5]);
+  const x = f32([0.1, 2]);
+  assert.instance(x, Float32Array);
+  assert.equal(Array.from(x), [Math.fround(0.1), 2]);
+});
+
+test("f64 and f32 reject what is not a length or numbers, naming the argument", () => {
+  for (const [make, name] of [[f64, "f64"], [f32, "f32"]]) {
+    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 31]) {
+      assert.throws(() => make(bad), (e) => e instanceof RangeError && e.message.includes(`${name}(n): n must be an integer`), `${bad}`);
+    }
+    for (const bad of ["5", true, null, undefined, {}, () => {}]) {
+      assert.throws(() => make(bad), (e) => e instanceof TypeError && e.message.includes(`${name}(values): values`), String(bad));
+    }
+    assert.throws(() => make([1, "2"]), (e) => e instanceof TypeError && e.message.includes("values[1] must be a number"));
+    assert.throws(() => make(new BigInt64Array(1)), (e) => e instanceof TypeError && e.message.includes("values[0]"));
+  }
+});
+
+test("freed space is reused, and a reused block is zero-filled again", () => {
+  const a = f64(1000).fill(7);
+  const at = a.byteOffset;
+  free(a);
+  const b = f64(1000);
+  assert.is(b.byteOffset, at);
+  assert.ok(b.every((v) => v === 0));
+  free(b);
+});
+
+test("free merges neighbouring blocks, so a larger array fits where two small ones were", () => {
+  const a = f64(64);
+  const b = f64(64);
+  const fence = f64(1); // keeps the pair below the top, so reuse is from the free list
+  assert.is(b.byteOffset, a.byteOffset + 512);
+  free(a);
+  free(b);
+  const c = f64(128);
+  assert.is(c.byteOffset, a.byteOffset);
+  free(c);
+  free(fence);
+});
+
+test("free rejects anything but a live arena array, and the arena stays usable", () => {
+  const a = f64(8);
+  free(a);
+  assert.throws(() => free(a), (e) => e instanceof RangeError && e.code === "ERR_KP_NOT_ARENA" && /not yet freed/.test(e.message));
+  assert.throws(() => free(new Float64Array(8)), (e) => e.code === "ERR_KP_NOT_ARENA");
+  const b = f64(8);
+  assert.throws(() => free(b.subarray(1)), (e) => e.code === "ERR_KP_NOT_ARENA");
+  for (const bad of ["x", null, [1], new Int32Array(2)]) {
+    assert.throws(() => free(bad), (e) => e instanceof TypeError && e.message.includes("free(array): array"));
+  }
+  assert.is(dot(b.fill(2), b), 32);
+  free(b);
+});
+
+test("arrays made before the memory grows stay valid after it", () => {
+  const before = arenaMemory().buffer.byteLength;
+  const a = f64([1, 2, 3]);
+  const big = f64(before / 8 + 1000); // cannot fit without growing
+  assert.ok(arenaMemory().buffer.byteLength > before);
+  a[1] = 20;
+  assert.equal(Array.from(a), [1, 20, 3]);
+  assert.is(new Float64Array(arenaBuffer(), a.byteOffset, 3)[1], 20, "old and new buffers alias the same bytes");
+  assert.ok(inArena(a) && inArena(big));
+  assert.is(dot(a, a), 410);
+  free(big);
+  free(a);
+});
+
+test("the arena grows to 3 GiB on demand and refuses past 4 GiB with a RangeError that names the sizes", () => {
+  const huge = f64(3 * 2 ** 27); // 3 GiB: reserved address space, only touched pages use memory
+  huge[huge.length - 1] = 1;
+  assert.is(huge[huge.length - 1], 1);
+  assert.ok(arenaMemory().buffer.byteLength >= 3 * 2 ** 30);
+  const left = availableBytes();
+  assert.ok(left < 2 ** 30);
+  assert.throws(
+    () => f64(2 ** 27), // 1 GiB more
+    (e) => e instanceof RangeError && e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(`allocate ${2 ** 30} bytes`) && e.message.includes(`only ${left} bytes are left`),
+  );
+  free(huge);
+  assert.throws(() => f64(2 ** 29), (e) => e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(String(LIMIT_BYTES - 1024)));
+  assert.is(dot(f64([3]), f64([4])), 12, "the arena still works after refusing");
+});
+
+test.run();

@@ -1,0 +1,36 @@
+// Checks the built .wasm files themselves: what no numeric test would notice.
+import { readFileSync } from "node:fs";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { VARIANTS } from "./support/raw-kernels.js";
+import { readSections, SECTION } from "./support/wasm-sections.js";
+
+const wat = (variant) => readFileSync(new URL(String(VARIANTS[variant]).replace(/\.wasm$/, ".wat")), "utf8");
+
+for (const variant of ["baseline", "relaxed"]) {
+  const bytes = readFileSync(VARIANTS[variant]);
+  const sections = readSections(bytes); // read, not compiled: the relaxed build does not compile on every engine
+
+  test(`${variant}: imports exactly one memory, env.memory, shared, with a maximum of 65536 pages`, () => {
+    assert.equal(sections.imports, [{ module: "env", name: "memory", kind: "memory", shared: true, initial: 1, maximum: 65536 }]);
+  });
+
+  test(`${variant}: has no data segment and defines no memory of its own`, () => {
+    for (const id of [SECTION.data, SECTION.dataCount, SECTION.memory]) assert.not.ok(sections.ids.includes(id), `section ${id}`);
+  });
+
+  test(`${variant}: exports exactly the kernels the host calls`, () => {
+    assert.equal([...sections.exports].sort(), ["dotBlockedF32", "dotBlockedF64", "dotF32", "dotF64", "dotManyF32", "dotManyF64"]);
+  });
+}
+
+test("the relaxed build multiplies with relaxed_madd; the baseline build never does", () => {
+  const relaxed = wat("relaxed");
+  assert.ok(relaxed.includes("f64x2.relaxed_madd") && relaxed.includes("f32x4.relaxed_madd"));
+  assert.not.ok(relaxed.includes("f64x2.mul"));
+  const baseline = wat("baseline");
+  assert.ok(baseline.includes("f64x2.mul") && baseline.includes("f32x4.mul"));
+  assert.not.ok(baseline.includes("relaxed"));
+});
+
+test.run();

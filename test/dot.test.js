@@ -1,0 +1,123 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import fc from "fast-check";
+import { capabilities, dot, f32, f64, free } from "../dist/index.js";
+import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/reference.js";
+import { NOT_VECTORS } from "./support/bad-values.js";
+
+test("a hand-computed product: [1, 2, 3]·[4, 5, 6] = 32", () => {
+  assert.is(dot(f64([1, 2, 3]), f64([4, 5, 6])), 32);
+  assert.is(dot(f32([1, 2, 3]), f32([4, 5, 6])), 32);
+});
+
+test("integer data gives the exact sum, across many blocks and chunks", () => {
+  for (const n of [4095, 4096, 4097, 65535, 65536, 65537, 200_003]) {
+    const [a, b] = integerData(n, 5);
+    const expected = naiveDot(a, b);
+    assert.is(dot(f64(a), f64(b)), expected, `f64 n=${n}`);
+    assert.is(dot(f32(a), f32(b)), expected, `f32 n=${n}`);
+  }
+});
+
+test("an empty pair gives 0", () => {
+  assert.is(dot(f64(0), f64(0)), 0);
+  assert.is(dot(new Float32Array(0), f32(0)), 0);
+  assert.is(dot([], []), 0);
+});
+
+// Values m·2^e with |m| < 1 of 31 bits and e in [-20, 20]: no product or sum under- or overflows.
+const scaled = fc.tuple(fc.integer({ min: -(2 ** 31), max: 2 ** 31 }), fc.integer({ min: -20, max: 20 })).map(([m, e]) => (m / 2 ** 31) * 2 ** e);
+const pairs = (max) => fc.integer({ min: 0, max }).chain((n) => fc.tuple(fc.array(scaled, { minLength: n, maxLength: n }), fc.array(scaled, { minLength: n, maxLength: n })));
+
+test("random f64 data: |dot − exact| <= γ(n)·Σ|a·b| with u = 2^-53", () => {
+  fc.assert(
+    fc.property(pairs(9000), ([a, b]) => {
+      const error = Math.abs(dot(f64(a), f64(b)) - dot2(a, b));
+      return error <= gamma(a.length, U64) * absDot(a, b);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test("random f32 data: |dot − exact| <= γ(n)·Σ|a·b| with u = 2^-24", () => {
+  fc.assert(
+    fc.property(pairs(9000), ([a, b]) => {
+      const x = f32(a);
+      const y = f32(b);
+      const exact = dot2(x, y); // the exact product of the f32 values
+      return Math.abs(dot(x, y) - exact) <= gamma(a.length, U32) * absDot(x, y);
+    }),
+    { numRuns: 150 },
+  );
+});
+
+test("arrays outside the arena, plain arrays and views at any byteOffset give the same bits as arena arrays", () => {
+  const n = 2 * 65536 + 4099; // crosses chunk and block edges
+  const a = f64(n).map((_, i) => Math.sin(i) * 1e3);
+  const b = f64(n).map((_, i) => Math.cos(i * 0.7));
+  const expected = dot(a, b);
+  assert.is(dot(new Float64Array(a), new Float64Array(b)), expected);
+  assert.is(dot(Array.from(a), b), expected);
+  assert.is(dot(a, Array.from(b)), expected);
+  for (let offset = 0; offset < 8; offset++) {
+    const bufferA = new Float64Array(n + 8);
+    const bufferB = new Float64Array(n + 8);
+    bufferA.set(a, offset);
+    bufferB.set(b, 7 - offset);
+    assert.is(dot(bufferA.subarray(offset, offset + n), bufferB.subarray(7 - offset, 7 - offset + n)), expected, `offset ${offset}`);
+    assert.is(dot(f64(bufferA).subarray(offset, offset + n), b), expected, `arena subarray at ${offset}`);
+  }
+  const x = f32(a);
+  const y = f32(b);
+  assert.is(dot(new Float32Array(x).subarray(0), new Float32Array(y)), dot(x, y));
+});
+
+test("NaN and Inf propagate as IEEE 754 says", () => {
+  assert.ok(Number.isNaN(dot(f64([1, NaN, 2]), f64([1, 1, 1]))));
+  assert.is(dot(f64([1, Infinity]), f64([1, 2])), Infinity);
+  assert.ok(Number.isNaN(dot(f64([Infinity]), f64([0]))));
+  assert.ok(Number.isNaN(dot([Infinity, -Infinity], [1, 1])));
+  assert.is(dot(f32([-Infinity, 3]), f32([1, 1])), -Infinity);
+});
+
+test("a and b of different lengths: RangeError naming both lengths", () => {
+  assert.throws(() => dot(f64(3), f64(4)), (e) => e instanceof RangeError && e.code === "ERR_KP_LENGTH_MISMATCH" && e.message.includes("got 3 and 4"));
+  assert.throws(() => dot([1], []), (e) => e instanceof RangeError);
+});
+
+test("anything that is not a vector: TypeError naming the argument", () => {
+  for (const [label, bad] of NOT_VECTORS) {
+    assert.throws(() => dot(bad, f64(3)), (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes("dot(a, b): a must be"), label);
+    assert.throws(() => dot(f64(3), bad), (e) => e instanceof TypeError && e.message.includes("dot(a, b): b must be"), label);
+  }
+});
+
+test("mixed element types: TypeError naming b", () => {
+  assert.throws(() => dot(f64(2), f32(2)), (e) => e instanceof TypeError && e.message.includes("b must be a Float64Array or an array of numbers to match a"));
+  assert.throws(() => dot(f32(2), [1, 2]), (e) => e instanceof TypeError && e.message.includes("b must be a Float32Array to match a"));
+});
+
+test("a plain array with a non-number element: TypeError naming the element", () => {
+  assert.throws(() => dot([1, "2", 3], [1, 2, 3]), (e) => e instanceof TypeError && e.message.includes("a[1] must be a number"));
+  assert.throws(() => dot([1, 2], [1, undefined]), (e) => e instanceof TypeError && e.message.includes("b[1] must be a number"));
+  const holes = new Array(70000).fill(1);
+  holes[69999] = null;
+  assert.throws(() => dot(holes, holes), (e) => e.message.includes("a[69999]"), "checked in the second chunk too");
+});
+
+test("after every kind of error, dot still works", () => {
+  assert.throws(() => dot(null, null));
+  assert.throws(() => dot(["x"], [1]));
+  const a = f64([2, 3]);
+  assert.is(dot(a, a), 13);
+  free(a);
+});
+
+test("capabilities name the build that runs: relaxed where relaxed SIMD validates, unless forced", () => {
+  const c = capabilities();
+  assert.is(c.simd, true);
+  const forced = process.env.KERNELPOOL_KERNELS;
+  assert.is(c.variant, forced || (c.relaxedSimd ? "relaxed" : "baseline"));
+});
+
+test.run();
