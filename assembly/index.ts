@@ -1,3 +1,4 @@
 // The kernel module's exports: every function takes pointers into the imported shared memory.
 export { dotF64, dotF32 } from "./dot";
 export { dotBlockedF64, dotBlockedF32, dotManyF64, dotManyF32 } from "./blocks";
+export { runTask } from "./tasks";

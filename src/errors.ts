@@ -7,7 +7,10 @@ export type ErrorCode =
   | "ERR_KP_LENGTH_MISMATCH"
   | "ERR_KP_OUT_OF_MEMORY"
   | "ERR_KP_NOT_ARENA"
-  | "ERR_KP_UNSUPPORTED";
+  | "ERR_KP_UNSUPPORTED"
+  | "ERR_KP_POOL_CLOSED"
+  | "ERR_KP_WORKER_LOST"
+  | "ERR_KP_WORKER_START";
 
 type Coded<E extends Error> = E & { code: ErrorCode };
 
@@ -60,4 +63,21 @@ export function notArena(where: string, value: unknown): Coded<RangeError> {
 
 export function unsupported(what: string): Coded<Error> {
   return withCode(new Error(`kernelpool: ${what}`), "ERR_KP_UNSUPPORTED");
+}
+
+export function poolClosed(call: string, how: "closed" | "destroyed"): Coded<Error> {
+  return withCode(new Error(`kernelpool: ${call} cannot run: the pool was ${how}. Create a new pool with createPool().`), "ERR_KP_POOL_CLOSED");
+}
+
+export function workerLost(index: number, cause: unknown): Coded<Error> {
+  const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return withCode(
+    new Error(`kernelpool: worker ${index} stopped during this call (${why}). The pool replaces it; later calls run normally.`, { cause }),
+    "ERR_KP_WORKER_LOST",
+  );
+}
+
+export function workerStart(index: number, cause: unknown): Coded<Error> {
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return withCode(new Error(`kernelpool: worker ${index} failed to start: ${why}`, { cause }), "ERR_KP_WORKER_START");
 }

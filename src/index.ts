@@ -5,3 +5,5 @@ export { capabilities } from "./capabilities.js";
 export type { Vector } from "./dot/operands.js";
 export type { Capabilities } from "./capabilities.js";
 export type { ErrorCode } from "./errors.js";
+export { createPool, Pool } from "./pool/pool.js";
+export type { PoolOptions } from "./pool/options.js";

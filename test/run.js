@@ -22,7 +22,7 @@ for (const pass of passes) {
   console.log(`\n## ${pass.name} (Node ${process.version})`);
   const env = { ...process.env, ...pass.env };
   if (!("KERNELPOOL_KERNELS" in pass.env)) delete env.KERNELPOOL_KERNELS;
-  const run = spawnSync(process.execPath, [...pass.flags, uvu, "test", pattern], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const run = spawnSync(process.execPath, ["--expose-gc", ...pass.flags, uvu, "test", pattern], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   process.stdout.write(run.stdout);
   const total = Number(/Total:\s+(\d+)/.exec(run.stdout)?.[1] ?? 0);
   const ok = Number(/Passed:\s+(\d+)/.exec(run.stdout)?.[1] ?? 0);

@@ -53,12 +53,14 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
   }
 }
 
-function precisionOf(where: string, name: string, value: unknown): Precision {
+/** The element type of a vector argument; a TypeError naming it for anything else. */
+export function precisionOf(where: string, name: string, value: unknown): Precision {
   if (value instanceof Float64Array || Array.isArray(value)) return "f64";
   if (value instanceof Float32Array) return "f32";
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
 }
 
-function pointerOf(vector: Vector): number {
+/** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */
+export function pointerOf(vector: Vector): number {
   return !Array.isArray(vector) && inArena(vector as Float64Array) ? (vector as Float64Array).byteOffset : -1;
 }

@@ -1,5 +1,6 @@
 // What kernelpool needs from Node: the build files on disk, and the environment.
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
 import type { Variant } from "../kernels/exports.js";
 
@@ -14,4 +15,24 @@ export function variantOverride(): Variant | undefined {
   if (value === undefined || value === "") return undefined;
   if (value === "baseline" || value === "relaxed") return value;
   throw invalidValue("the environment variable KERNELPOOL_KERNELS", '"baseline", "relaxed" or unset', value);
+}
+
+/** How many threads can run at once here. */
+export function hardwareThreads(): number {
+  return availableParallelism();
+}
+
+let holders = 0;
+let holder: ReturnType<typeof setInterval> | undefined;
+
+/**
+ * Keeps the process alive while the pool awaits something (a job, workers' exits). Workers are
+ * unref'd so an idle pool never holds the process open, and a worker's own handle may close
+ * before its 'exit' event is delivered, so a ref'd timer is what holds the event loop.
+ */
+export function holdProcessOpen(hold: boolean): void {
+  holders += hold ? 1 : -1;
+  holder ??= setInterval(() => {}, 2 ** 30);
+  if (holders > 0) holder.ref();
+  else holder.unref();
 }

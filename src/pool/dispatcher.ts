@@ -1,0 +1,282 @@
+// Runs jobs on the workers through the control block (layout.ts), one job at a time. A job is a
+// list of groups (plan.ts); its result is the array of block partials, read by `finish` before
+// the next job may overwrite them. No message is posted per job: only Atomics on shared words.
+import { allocate, arenaMemory, release } from "../arena/arena.js";
+import { workerLost } from "../errors.js";
+import { holdProcessOpen } from "../platform/node.js";
+import type { KernelExports } from "../kernels/exports.js";
+import { JobArea } from "./job-area.js";
+import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
+import { countBlocks, planTasks, type Group } from "./plan.js";
+import type { StartWorker, WorkerHandle } from "./worker-handle.js";
+
+/**
+ * How long the host polls DONE before it sleeps, in ms. A blocking call spins up to 0.2 ms: a
+ * futex sleep and wake-up costs about 18 µs on the 2-core machine, against 1 µs for a poll.
+ */
+const SYNC_SPIN_MS = 0.2;
+/**
+ * How long an async call polls DONE before it yields to the event loop, in ms: about one block's
+ * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
+ */
+const ASYNC_SPIN_MS = 0.01;
+/** Stops any further claim of an abandoned job's tasks. */
+const NO_TASKS = -(2 ** 30);
+
+interface AsyncJob {
+  readonly groups: readonly Group[];
+  readonly finish: (partials: Float64Array) => void;
+  readonly fail: (error: Error) => void;
+  tasks: number;
+  blocks: number;
+  /** Set when a worker died holding one of its tasks: the job failed, stragglers may still run. */
+  abandoned: boolean;
+}
+
+export class Dispatcher {
+  readonly threads: number;
+  readonly #kernels: KernelExports;
+  readonly #module: WebAssembly.Module;
+  readonly #startWorker: StartWorker;
+  #control: number;
+  readonly #ctrl: Int32Array;
+  readonly #area = new JobArea();
+  readonly #workers: (WorkerHandle | undefined)[];
+  readonly #queue: AsyncJob[] = [];
+  #running: AsyncJob | undefined;
+  #stopped = false;
+  #holding = false;
+  #idle: (() => void)[] = [];
+
+  private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
+    this.threads = threads;
+    this.#kernels = kernels;
+    this.#module = module;
+    this.#startWorker = startWorker;
+    this.#control = allocate(CONTROL_BYTES, true);
+    this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
+    this.#workers = new Array<WorkerHandle | undefined>(threads).fill(undefined);
+  }
+
+  /** A dispatcher whose `threads` workers are all running; rejects if any fails to start. */
+  static async start(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker): Promise<Dispatcher> {
+    const dispatcher = new Dispatcher(threads, kernels, module, startWorker);
+    try {
+      await Promise.all(dispatcher.#workers.map((_, index) => dispatcher.#spawn(index)));
+    } catch (error) {
+      await dispatcher.destroy(error as Error);
+      throw error;
+    }
+    return dispatcher;
+  }
+
+  /** Whether an async job is running or queued: a blocking call must not publish over it. */
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
+
+  /** Runs a job with the calling thread taking a share, blocking until it is done. */
+  runSync(groups: readonly Group[]): Float64Array {
+    const blocks = countBlocks(groups);
+    const tasks = this.#publish(groups, blocks);
+    this.#wake(tasks - 1, this.threads - 1); // the calling thread is one of the threads
+    const ctrl = this.#ctrl;
+    let trap: unknown;
+    for (let left = Atomics.sub(ctrl, REMAINING, 1); left > 0; left = Atomics.sub(ctrl, REMAINING, 1)) {
+      try {
+        this.#kernels.runTask(this.#area.tasks + (tasks - left) * TASK_BYTES);
+      } catch (error) {
+        trap ??= error;
+      }
+      Atomics.add(ctrl, DONE, 1);
+    }
+    spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
+    for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+    if (trap !== undefined) throw trap;
+    const failed = Atomics.load(ctrl, FAILED);
+    if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));
+    return this.#area.partialsView(blocks);
+  }
+
+  /** Queues a job for the workers alone; `finish` reads the partials before the next job starts. */
+  runAsync(groups: readonly Group[], finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
+    this.#queue.push({ groups, finish, fail, tasks: 0, blocks: 0, abandoned: false });
+    if (this.#running === undefined) this.#startNext();
+  }
+
+  /** Resolves once no job is running or queued. */
+  whenIdle(): Promise<void> {
+    if (this.#running === undefined) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  /** Asks every worker to leave its loop and waits for all of them to exit. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    holdProcessOpen(true);
+    Atomics.store(this.#ctrl, STOP, 1);
+    Atomics.add(this.#ctrl, EPOCH, 1);
+    Atomics.notify(this.#ctrl, EPOCH);
+    await Promise.all(this.#workers.map((worker) => worker?.exited));
+    holdProcessOpen(false);
+    this.#freeMemory();
+  }
+
+  /** Fails every queued and running job with `error` and terminates the workers at once. */
+  async destroy(error: Error): Promise<void> {
+    this.#stopped = true;
+    Atomics.store(this.#ctrl, REMAINING, NO_TASKS);
+    for (const job of this.#queue.splice(0)) job.fail(error);
+    this.#running?.fail(error);
+    this.#running = undefined;
+    this.#holdProcess(false);
+    this.#notifyIdle();
+    holdProcessOpen(true);
+    await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    holdProcessOpen(false);
+    this.#freeMemory();
+  }
+
+  /** The platform's worker objects, for tests that kill one from outside. */
+  rawWorkers(): unknown[] {
+    return this.#workers.map((worker) => worker?.raw);
+  }
+
+  /** For each worker, whether it may hold a claimed task right now (diagnostics and tests). */
+  holdingTasks(): boolean[] {
+    return this.#workers.map((_, index) => Atomics.load(this.#ctrl, STATE + index) === 1);
+  }
+
+  /** Writes the job's tasks and makes them claimable; returns how many there are. */
+  #publish(groups: readonly Group[], blocks: number): number {
+    this.#area.reserve(blocks);
+    const words = this.#area.taskWords();
+    const partials = this.#area.partials;
+    let at = 0;
+    const tasks = planTasks(groups, this.threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
+      words[at] = kernel;
+      words[at + 1] = x;
+      words[at + 2] = y;
+      words[at + 3] = n;
+      words[at + 4] = count;
+      words[at + 5] = strideX;
+      words[at + 6] = strideY;
+      words[at + 7] = partials + firstPartial * 8;
+      at += TASK_WORDS;
+    });
+    const ctrl = this.#ctrl;
+    Atomics.store(ctrl, NTASKS, tasks);
+    Atomics.store(ctrl, TASKS, this.#area.tasks);
+    Atomics.store(ctrl, FAILED, 0);
+    Atomics.store(ctrl, DONE, 0);
+    Atomics.store(ctrl, REMAINING, tasks);
+    Atomics.add(ctrl, EPOCH, 1);
+    return tasks;
+  }
+
+  /** Wakes only as many sleeping workers as the job has tasks for, up to `most`. */
+  #wake(tasks: number, most: number): void {
+    const count = Math.min(tasks, most);
+    if (count > 0) Atomics.notify(this.#ctrl, EPOCH, count);
+  }
+
+  #startNext(): void {
+    const job = this.#queue.shift();
+    this.#holdProcess(job !== undefined);
+    this.#running = job;
+    if (job === undefined) return this.#notifyIdle();
+    job.blocks = countBlocks(job.groups);
+    job.tasks = this.#publish(job.groups, job.blocks);
+    this.#wake(job.tasks, this.threads);
+    void this.#awaitDone(job);
+  }
+
+  async #awaitDone(job: AsyncJob): Promise<void> {
+    const ctrl = this.#ctrl;
+    // A short spin catches small jobs without a trip through the event loop; it blocks the
+    // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
+    spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
+    for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
+      const wait = Atomics.waitAsync(ctrl, DONE, done);
+      if (wait.async) await wait.value;
+      if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
+    }
+    const failed = Atomics.load(ctrl, FAILED);
+    if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
+    this.#running = undefined;
+    try {
+      job.finish(this.#area.partialsView(job.blocks));
+    } catch (error) {
+      job.fail(error as Error);
+    } finally {
+      this.#startNext();
+    }
+  }
+
+  #lost(index: number, cause: unknown): void {
+    this.#workers[index] = undefined;
+    if (this.#stopped) return;
+    const ctrl = this.#ctrl;
+    const holding = Atomics.exchange(ctrl, STATE + index, 0) === 1;
+    const job = this.#running;
+    const trapped = Atomics.load(ctrl, FAILED) === index + 1;
+    if (job !== undefined && !job.abandoned && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
+      // The job stays #running until no straggler can touch DONE or the task table again.
+      job.abandoned = true;
+      Atomics.store(ctrl, REMAINING, NO_TASKS);
+      job.fail(workerLost(index, cause));
+      void this.#quiesce().then(() => {
+        if (this.#running !== job) return; // destroyed meanwhile
+        this.#running = undefined;
+        this.#startNext();
+      });
+    }
+    this.#spawn(index).catch(() => {
+      // The replacement failed to start: the pool goes on with one worker fewer.
+    });
+  }
+
+  /** Waits until no live worker may still hold a task of an abandoned job. */
+  async #quiesce(): Promise<void> {
+    while (this.#workers.some((worker, index) => worker !== undefined && Atomics.load(this.#ctrl, STATE + index) !== 0)) {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  async #spawn(index: number): Promise<void> {
+    Atomics.store(this.#ctrl, STATE + index, 0);
+    const worker = await this.#startWorker({ module: this.#module, memory: arenaMemory(), control: this.#control, index });
+    if (this.#stopped) {
+      await worker.terminate();
+      return;
+    }
+    this.#workers[index] = worker;
+    worker.onLost((cause) => this.#lost(index, cause));
+  }
+
+  /** Holds the process open while a job is in flight, since the workers themselves do not. */
+  #holdProcess(hold: boolean): void {
+    if (hold === this.#holding) return;
+    this.#holding = hold;
+    holdProcessOpen(hold);
+  }
+
+  #notifyIdle(): void {
+    for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  #freeMemory(): void {
+    if (this.#control === 0) return;
+    this.#area.free();
+    release(this.#control);
+    this.#control = 0;
+  }
+}
+
+/** Polls DONE until it reaches `tasks` or `ms` have passed; the clock is read every 64 polls. */
+function spinUntilDone(ctrl: Int32Array, tasks: number, ms: number): void {
+  const until = performance.now() + ms;
+  for (let spin = 1; Atomics.load(ctrl, DONE) < tasks; spin++) {
+    if ((spin & 63) === 0 && performance.now() > until) return;
+  }
+}

@@ -1,0 +1,33 @@
+import { invalidType, invalidValue } from "../errors.js";
+import { hardwareThreads } from "../platform/node.js";
+import { MAX_WORKERS } from "./layout.js";
+
+export interface PoolOptions {
+  /**
+   * Threads that compute: the pool starts this many workers.
+   * @default the machine's hardware threads: os.availableParallelism() in Node
+   */
+  readonly threads?: number;
+}
+
+const KNOWN = new Set(["threads"]);
+
+/** Checks createPool's options and fills in the defaults. */
+export function resolveOptions(options: unknown): Required<PoolOptions> {
+  if (options === undefined) return { threads: defaultThreads() };
+  if (options === null || typeof options !== "object") throw invalidType("createPool(options): options", "an object or undefined", options);
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.has(key)) throw invalidValue(`createPool(options): options.${key}`, `left out: the known options are ${[...KNOWN].join(", ")}`, key);
+  }
+  const { threads } = options as PoolOptions;
+  if (threads === undefined) return { threads: defaultThreads() };
+  if (typeof threads !== "number") throw invalidType("createPool(options): options.threads", `an integer from 1 to ${MAX_WORKERS}`, threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > MAX_WORKERS) {
+    throw invalidValue("createPool(options): options.threads", `an integer from 1 to ${MAX_WORKERS}`, threads);
+  }
+  return { threads };
+}
+
+function defaultThreads(): number {
+  return Math.min(MAX_WORKERS, hardwareThreads());
+}

@@ -1,0 +1,92 @@
+// Cuts products into tasks. Every product is split into blocks of BLOCK elements (one block when
+// shorter), each block's sum lands in its own partial, and a product's value is the sum of its
+// partials in block order. The blocks never depend on the thread count; only how many blocks
+// one task covers does, and that changes which thread computes a block, never the bits.
+//
+//   group: `count` products of length n, the k-th at x + k·strideX, y + k·strideY
+//     dot      one product
+//     dotBatch one group per pair
+//     matvec   one group: the rows (strideX = row bytes) against one vector (strideY = 0)
+import { BLOCK } from "../dot/block.js";
+import type { Precision } from "../dot/operands.js";
+import { KERNEL } from "./layout.js";
+
+export interface Group {
+  readonly precision: Precision;
+  readonly x: number;
+  readonly y: number;
+  readonly n: number;
+  readonly count: number;
+  readonly strideX: number;
+  readonly strideY: number;
+}
+
+/** Receives each task: kernel id, pointers, length, count, strides, and its first partial's index. */
+export type TaskSink = (kernel: number, x: number, y: number, n: number, count: number, strideX: number, strideY: number, firstPartial: number) => void;
+
+/** Tasks per thread to aim for: enough for threads that start late or run slow to even out. */
+const TASKS_PER_THREAD = 4;
+/** The most blocks in one task: 256 blocks are 1M elements, about a millisecond from DRAM. */
+const MAX_TASK_BLOCKS = 256;
+
+/** Blocks of one product of length n: at least one, so an empty product still has its partial. */
+export function blocksOf(n: number): number {
+  return Math.max(1, Math.ceil(n / BLOCK));
+}
+
+/** Partials the groups need, one per block. */
+export function countBlocks(groups: readonly Group[]): number {
+  let blocks = 0;
+  for (const g of groups) blocks += g.count * blocksOf(g.n);
+  return blocks;
+}
+
+/** Emits the tasks for `groups`, sized for `threads` threads. Returns the number of tasks. */
+export function planTasks(groups: readonly Group[], threads: number, emit: TaskSink): number {
+  const perTask = Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(countBlocks(groups) / (threads * TASKS_PER_THREAD))));
+  let tasks = 0;
+  let partial = 0;
+  for (const g of groups) {
+    const kernel = g.precision === "f64" ? KERNEL.dotManyF64 : KERNEL.dotManyF32;
+    const width = g.precision === "f64" ? 8 : 4;
+    if (g.n <= BLOCK) {
+      // Whole products, perTask of them a task, each one block.
+      for (let k = 0; k < g.count; k += perTask, tasks++) {
+        const run = Math.min(perTask, g.count - k);
+        emit(kernel, g.x + k * g.strideX, g.y + k * g.strideY, g.n, run, g.strideX, g.strideY, partial + k);
+      }
+      partial += g.count;
+      continue;
+    }
+    const full = Math.floor(g.n / BLOCK);
+    const tail = g.n - full * BLOCK;
+    const step = BLOCK * width;
+    for (let p = 0; p < g.count; p++) {
+      const x = g.x + p * g.strideX;
+      const y = g.y + p * g.strideY;
+      for (let b = 0; b < full; b += perTask, tasks++) {
+        emit(kernel, x + b * step, y + b * step, BLOCK, Math.min(perTask, full - b), step, step, partial + b);
+      }
+      if (tail > 0) {
+        emit(kernel, x + full * step, y + full * step, tail, 1, 0, 0, partial + full);
+        tasks++;
+      }
+      partial += blocksOf(g.n);
+    }
+  }
+  return tasks;
+}
+
+/** Writes each product's value, the in-order sum of its block partials, to results. */
+export function reduce(groups: readonly Group[], partials: Float64Array, results: Float64Array | Float32Array): void {
+  let at = 0;
+  let out = 0;
+  for (const g of groups) {
+    const blocks = blocksOf(g.n);
+    for (let p = 0; p < g.count; p++, out++) {
+      let sum = 0;
+      for (let b = 0; b < blocks; b++) sum += partials[at++]!;
+      results[out] = sum;
+    }
+  }
+}

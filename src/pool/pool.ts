@@ -1,0 +1,253 @@
+// The public pool: checks arguments, runs small calls inline, stages operands that live outside
+// the arena, and hands the rest to the dispatcher. Every path gives the same bits as dot().
+import { dot } from "../dot/dot.js";
+import { checkOperands, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { invalidType, invalidValue, lengthMismatch, poolClosed } from "../errors.js";
+import { kernels } from "../kernels/module.js";
+import { startWorker } from "../platform/node-worker.js";
+import { Dispatcher } from "./dispatcher.js";
+import { resolveOptions, type PoolOptions } from "./options.js";
+import { reduce, type Group } from "./plan.js";
+import { Staging } from "./staging.js";
+
+/**
+ * Calls with fewer elements than this run on the calling thread: below it, waking workers costs
+ * more than it saves. Measured with bench/pool (see README, "Choosing the inline threshold").
+ */
+export const INLINE_ELEMENTS = 32768;
+
+/** Reaches the dispatcher from tests, without making it public API. */
+export const internals = Symbol("kernelpool.internals");
+
+type State = "open" | "closing" | "closed" | "destroyed";
+
+export class Pool implements AsyncDisposable {
+  readonly #dispatcher: Dispatcher;
+  #state: State = "open";
+  #closing: Promise<void> | undefined;
+
+  /** @internal Use createPool(). */
+  constructor(dispatcher: Dispatcher) {
+    this.#dispatcher = dispatcher;
+  }
+
+  /** How many threads compute: the number of workers. */
+  get threads(): number {
+    return this.#dispatcher.threads;
+  }
+
+  /**
+   * The dot product of a and b, computed by the workers; the same bits as dot(a, b).
+   * Calls shorter than INLINE_ELEMENTS run at once on the calling thread.
+   *
+   * @example
+   * await pool.dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
+   */
+  dot(a: Vector, b: Vector): Promise<number> {
+    let operands: Operands;
+    try {
+      this.#checkOpen("pool.dot(a, b)");
+      operands = checkOperands("pool.dot(a, b)", a, b);
+      if (operands.n < INLINE_ELEMENTS) return Promise.resolve(dot(a, b));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#run((staging) => [productGroup("pool.dot(a, b)", operands, staging)], (partials) => sumOf(partials));
+  }
+
+  /**
+   * As pool.dot, but blocks until done, with the calling thread computing a share. Needs a
+   * thread that may block (Atomics.wait). While async calls are in flight it runs on the
+   * calling thread alone, so it never waits behind them.
+   *
+   * @example
+   * pool.dotSync(f64([1, 2]), f64([3, 4])); // returns 11
+   */
+  dotSync(a: Vector, b: Vector): number {
+    this.#checkOpen("pool.dotSync(a, b)");
+    const operands = checkOperands("pool.dotSync(a, b)", a, b);
+    if (operands.n < INLINE_ELEMENTS || this.#dispatcher.busy) return dot(a, b);
+    const staging = new Staging();
+    try {
+      return sumOf(this.#dispatcher.runSync([productGroup("pool.dotSync(a, b)", operands, staging)]));
+    } finally {
+      staging.release();
+    }
+  }
+
+  /**
+   * The dot product of each pair [a, b], as a Float64Array; the same bits as dot() on each.
+   * Small products are spread across threads whole, long ones block by block.
+   *
+   * @example
+   * await pool.dotBatch([[f64([1, 2]), f64([3, 4])], [[1], [5]]]); // returns Float64Array [11, 5]
+   */
+  dotBatch(pairs: readonly (readonly [Vector, Vector])[]): Promise<Float64Array> {
+    const where = "pool.dotBatch(pairs)";
+    let checked: Operands[];
+    try {
+      this.#checkOpen(where);
+      if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
+      checked = pairs.map((pair: unknown, i) => {
+        if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
+        return checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
+      });
+      if (elements(checked) < INLINE_ELEMENTS) return Promise.resolve(Float64Array.from(checked, (p) => dot(p.a, p.b)));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const results = new Float64Array(checked.length);
+    return this.#run((staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
+      reduce(groups, partials, results);
+      return results;
+    });
+  }
+
+  /**
+   * y = matrix · x for a row-major matrix of x.length columns, written to `out` (or to a new
+   * array) of the matrix's type. Each y[i] has the same bits as dot(row i, x).
+   *
+   * @example
+   * await pool.matvec(f64([1, 2, 3, 4]), f64([1, 1])); // returns Float64Array [3, 7]
+   */
+  matvec<M extends Vector>(matrix: M, x: Vector, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
+    type Out = M extends Float32Array ? Float32Array : Float64Array;
+    const where = "pool.matvec(matrix, x, out)";
+    let shape: { precision: Precision; rows: number; target: Float64Array | Float32Array };
+    try {
+      this.#checkOpen(where);
+      shape = matvecShape(where, matrix, x, out);
+      if (matrix.length < INLINE_ELEMENTS) {
+        for (let r = 0; r < shape.rows; r++) shape.target[r] = dot(rowOf(matrix, r, x.length), x);
+        return Promise.resolve(shape.target as Out);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { precision, rows, target } = shape;
+    const width = precision === "f64" ? 8 : 4;
+    return this.#run(
+      (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
+      (partials, groups) => {
+        reduce(groups, partials, target);
+        return target as Out;
+      },
+    );
+  }
+
+  /** Lets queued and running calls finish, then stops the workers. Later calls reject. */
+  close(): Promise<void> {
+    if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
+    this.#state = "closing";
+    this.#closing ??= (async () => {
+      await this.#dispatcher.whenIdle();
+      await this.#dispatcher.stop();
+      this.#state = "closed";
+    })();
+    return this.#closing;
+  }
+
+  /** Stops the workers now: queued and running calls reject. */
+  async destroy(): Promise<void> {
+    if (this.#state === "destroyed") return;
+    this.#state = "destroyed";
+    await this.#dispatcher.destroy(poolClosed("this call", "destroyed"));
+  }
+
+  /** `await using pool = await createPool()` closes the pool at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /** @internal */
+  get [internals](): Dispatcher {
+    return this.#dispatcher;
+  }
+
+  #checkOpen(call: string): void {
+    if (this.#state !== "open") throw poolClosed(call, this.#state === "destroyed" ? "destroyed" : "closed");
+  }
+
+  /** Stages operands, queues the job, and gives back the staged copies however it ends. */
+  #run<T>(build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
+    const staging = new Staging();
+    let groups: Group[];
+    try {
+      groups = build(staging);
+    } catch (error) {
+      staging.release();
+      return Promise.reject(error);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#dispatcher.runAsync(
+        groups,
+        (partials) => {
+          staging.release();
+          resolve(finish(partials, groups));
+        },
+        (error) => {
+          staging.release();
+          reject(error);
+        },
+      );
+    });
+  }
+}
+
+/**
+ * Starts a pool of workers that share this thread's arena and compiled kernels.
+ *
+ * @example
+ * const pool = await createPool({ threads: 2 });
+ * pool.threads; // returns 2
+ */
+export async function createPool(options?: PoolOptions): Promise<Pool> {
+  const { threads } = resolveOptions(options);
+  const loaded = kernels();
+  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, startWorker));
+}
+
+function productGroup(where: string, p: Operands, staging: Staging): Group {
+  const x = p.x >= 0 ? p.x : staging.pointer(where, "a", p.a, p.precision);
+  const y = p.y >= 0 ? p.y : staging.pointer(where, "b", p.b, p.precision);
+  return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+}
+
+function sumOf(partials: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < partials.length; i++) sum += partials[i]!;
+  return sum;
+}
+
+function elements(products: readonly Operands[]): number {
+  let total = 0;
+  for (const p of products) total += p.n;
+  return total;
+}
+
+interface MatvecShape {
+  readonly precision: Precision;
+  readonly rows: number;
+  readonly target: Float64Array | Float32Array;
+}
+
+function matvecShape(where: string, matrix: unknown, x: unknown, out: unknown): MatvecShape {
+  const precision = precisionOf(where, "matrix", matrix);
+  if (precisionOf(where, "x", x) !== precision) {
+    throw invalidType(`${where}: x`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match matrix`, x);
+  }
+  const n = (x as Vector).length;
+  const size = (matrix as Vector).length;
+  if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);
+  if (size % n !== 0) throw invalidValue(`${where}: matrix`, `a whole number of rows of x.length = ${n} elements`, matrix);
+  const rows = size / n;
+  if (out === undefined) return { precision, rows, target: precision === "f64" ? new Float64Array(rows) : new Float32Array(rows) };
+  const Type = precision === "f64" ? Float64Array : Float32Array;
+  if (!(out instanceof Type)) throw invalidType(`${where}: out`, `a ${Type.name} to match matrix, or undefined`, out);
+  if (out.length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, out.length, rows);
+  return { precision, rows, target: out };
+}
+
+function rowOf<M extends Vector>(matrix: M, r: number, n: number): Vector {
+  return Array.isArray(matrix) ? matrix.slice(r * n, (r + 1) * n) : (matrix as Float64Array).subarray(r * n, (r + 1) * n);
+}

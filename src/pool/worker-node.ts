@@ -1,0 +1,6 @@
+// The worker_threads entry: take the init message, tell the host it is ready, serve forever.
+import { parentPort, workerData } from "node:worker_threads";
+import { serve } from "./worker-loop.js";
+import type { WorkerInit } from "./layout.js";
+
+serve(workerData as WorkerInit, () => parentPort!.postMessage("ready"));

@@ -1,0 +1,104 @@
+// Worker loss, traps, process lifetime and leaks: what must hold when things go wrong.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createPool, dot, f64, free } from "../dist/index.js";
+import { availableBytes } from "../dist/arena/arena.js";
+import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+
+const until = async (condition, ms = 10_000) => {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error("timed out waiting for a condition");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+};
+
+test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {
+  const pool = await createPool({ threads: 1 });
+  const a = f64(30_000_000).fill(1);
+  const [before] = pool[internals].rawWorkers();
+  const call = pool.dot(a, a);
+  await until(() => pool[internals].holdingTasks()[0]);
+  await before.terminate();
+  try {
+    await call;
+    assert.unreachable("the call survived its worker");
+  } catch (error) {
+    assert.is(error.code, "ERR_KP_WORKER_LOST");
+    assert.ok(error.message.includes("worker 0 stopped during this call"), error.message);
+  }
+  assert.is(await pool.dot(a, a), 30_000_000, "a later call succeeds");
+  assert.is.not(pool[internals].rawWorkers()[0], before, "worker 0 was replaced");
+  await pool.close();
+  free(a);
+});
+
+test("a worker lost while idle is replaced, and a job published meanwhile still completes", async () => {
+  const pool = await createPool({ threads: 1 });
+  const a = f64(2 * INLINE_ELEMENTS).fill(2);
+  const [before] = pool[internals].rawWorkers();
+  await before.terminate(); // the only worker: the job below waits for its replacement
+  assert.is(await pool.dot(a, a), 8 * INLINE_ELEMENTS);
+  await pool.close();
+  free(a);
+});
+
+test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
+  const pool = await createPool({ threads: 1 });
+  const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
+  const error = await new Promise((resolve) => pool[internals].runAsync([beyondMemory], () => resolve(undefined), resolve));
+  assert.is(error?.code, "ERR_KP_WORKER_LOST");
+  assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
+  const a = f64(3 * INLINE_ELEMENTS).fill(1);
+  assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
+  assert.throws(() => pool[internals].runSync([beyondMemory]), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
+  assert.is(pool.dotSync(a, a), 3 * INLINE_ELEMENTS, "a blocking call after a blocking trap");
+  await pool.close();
+  free(a);
+});
+
+test("idle workers do not keep the process alive", () => {
+  const script = `const { createPool, f64 } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const pool = await createPool({ threads: 2 });
+    const a = f64(100000).fill(1);
+    console.log(String(await pool.dot(a, a)), String(pool.dotSync(a, a)));`;
+  const file = join(mkdtempSync(join(tmpdir(), "kernelpool-")), "idle.mjs");
+  writeFileSync(file, script);
+  const child = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 20_000 });
+  assert.is(child.signal, null, "the process ended by itself");
+  assert.is(child.status, 0, child.stderr);
+  assert.is(child.stdout.trim(), "100000 100000");
+});
+
+test("a million small calls leak neither heap nor arena memory", async () => {
+  const pool = await createPool({ threads: 2 });
+  const small = f64(1000).fill(0.5);
+  const outside = new Float64Array(INLINE_ELEMENTS + 7).fill(0.25); // staged (copied) on every call
+  const round = async () => {
+    for (let i = 0; i < 1000; i++) {
+      const calls = [];
+      for (let k = 0; k < 1000; k++) calls.push(pool.dot(small, small));
+      if (i % 10 === 0) calls.push(pool.dot(outside, outside), pool.dotBatch([[outside, outside]]));
+      pool.dotSync(small, small);
+      await Promise.all(calls);
+    }
+  };
+  await round(); // warm-up: lets lazily made structures reach their size
+  global.gc?.();
+  const heap = process.memoryUsage().heapUsed;
+  const arena = availableBytes();
+  await round();
+  global.gc?.();
+  assert.is(availableBytes(), arena, "every staged copy was given back");
+  const growth = process.memoryUsage().heapUsed - heap;
+  assert.ok(growth < 4 * 2 ** 20, `heap grew by ${growth} bytes over 1,000,000 calls`);
+  assert.is(await pool.dot(small, small), dot(small, small));
+  await pool.close();
+  free(small);
+});
+
+test.run();

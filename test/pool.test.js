@@ -1,0 +1,212 @@
+import { availableParallelism } from "node:os";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createPool, dot, f32, f64, free } from "../dist/index.js";
+import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
+import { NOT_VECTORS } from "./support/bad-values.js";
+
+const pools = {};
+for (const threads of [1, 2, 3, 8]) pools[threads] = await createPool({ threads });
+const pool = pools[2];
+
+/** Non-integer data, so that a change in summation order would change the bits. */
+function wavy(n, phase = 0) {
+  const a = f64(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sin(i * 0.37 + phase) * (1 + (i % 13));
+  return a;
+}
+
+// Lengths at the inline threshold, at block (4096) and task edges, and past a few chunks.
+const EDGES = [INLINE_ELEMENTS - 1, INLINE_ELEMENTS, INLINE_ELEMENTS + 1, 8 * 4096 + 4095, 9 * 4096, 9 * 4096 + 1, 3 * 65536 + 5, 1_000_003];
+
+test("createPool uses availableParallelism() threads by default", async () => {
+  const p = await createPool();
+  assert.is(p.threads, availableParallelism());
+  await p.close();
+});
+
+test("createPool rejects bad options with errors that name the option", async () => {
+  const cases = [
+    [{ threads: 0 }, RangeError, "options.threads must be an integer from 1 to 256"],
+    [{ threads: 1.5 }, RangeError, "options.threads"],
+    [{ threads: 257 }, RangeError, "options.threads"],
+    [{ threads: "2" }, TypeError, "options.threads"],
+    [{ thread: 2 }, RangeError, "options.thread must be left out"],
+    [null, TypeError, "options must be an object"],
+    [5, TypeError, "options must be an object"],
+  ];
+  for (const [options, Type, text] of cases) {
+    try {
+      await createPool(options);
+      assert.unreachable(JSON.stringify(options));
+    } catch (error) {
+      assert.instance(error, Type);
+      assert.ok(error.message.includes(text), error.message);
+    }
+  }
+});
+
+test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edges, f64 and f32", async () => {
+  for (const n of EDGES) {
+    const a = wavy(n);
+    const b = wavy(n, 1);
+    const expected = dot(a, b);
+    assert.is(await pool.dot(a, b), expected, `f64 n=${n}`);
+    assert.is(pool.dotSync(a, b), expected, `f64 sync n=${n}`);
+    const x = f32(a);
+    const y = f32(b);
+    assert.is(await pool.dot(x, y), dot(x, y), `f32 n=${n}`);
+    assert.is(pool.dotSync(x, y), dot(x, y), `f32 sync n=${n}`);
+    free(a), free(b), free(x), free(y);
+  }
+});
+
+test("arrays outside the arena and plain arrays are copied in and give the same bits", async () => {
+  const n = 3 * 65536 + 5;
+  const a = wavy(n);
+  const b = wavy(n, 2);
+  const expected = dot(a, b);
+  assert.is(await pool.dot(new Float64Array(a), b), expected);
+  assert.is(await pool.dot(Array.from(a), new Float64Array(b).subarray(0)), expected);
+  assert.is(pool.dotSync(new Float64Array(a), Array.from(b)), expected);
+  free(a), free(b);
+});
+
+test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry point", async () => {
+  const n = 1_234_567;
+  const a = wavy(n);
+  const b = wavy(n, 0.5);
+  const m = wavy(600 * 5000);
+  const x = wavy(5000, 3);
+  const pairs = [[a, b], [a.subarray(5, 70_000), b.subarray(9, 70_004)], [x, x]];
+  const runs = [];
+  for (const p of Object.values(pools)) {
+    runs.push({ threads: p.threads, dot: await p.dot(a, b), sync: p.dotSync(a, b), batch: Array.from(await p.dotBatch(pairs)), matvec: Array.from(await p.matvec(m, x)) });
+  }
+  const expected = { dot: dot(a, b), batch: pairs.map(([u, v]) => dot(u, v)), matvec: Array.from({ length: 600 }, (_, r) => dot(m.subarray(r * 5000, (r + 1) * 5000), x)) };
+  for (const run of runs) {
+    assert.is(run.dot, expected.dot, `dot on ${run.threads}`);
+    assert.is(run.sync, expected.dot, `dotSync on ${run.threads}`);
+    assert.equal(run.batch, expected.batch, `dotBatch on ${run.threads}`);
+    assert.equal(run.matvec, expected.matvec, `matvec on ${run.threads}`);
+  }
+  [a, b, m, x].forEach(free);
+});
+
+test("dotBatch mixes sizes and element types and matches dot() on each pair", async () => {
+  const pairs = [];
+  for (let i = 0; i < 300; i++) {
+    const n = [0, 1, 7, 4096, 4097, 50_000][i % 6];
+    const a = wavy(n, i);
+    const b = wavy(n, -i);
+    pairs.push(i % 2 ? [a, b] : [f32(a), f32(b)]);
+  }
+  const results = await pool.dotBatch(pairs);
+  assert.instance(results, Float64Array);
+  assert.equal(Array.from(results), pairs.map(([a, b]) => dot(a, b)));
+  assert.equal(Array.from(await pool.dotBatch([[f64([1, 2]), f64([3, 4])], [[1], [5]]])), [11, 5]);
+  assert.equal(await pool.dotBatch([]), new Float64Array(0));
+});
+
+test("matvec computes every row, into out when given, for f64 and f32", async () => {
+  assert.equal(Array.from(await pool.matvec(f64([1, 2, 3, 4]), f64([1, 1]))), [3, 7]);
+  const rows = 40;
+  const cols = 9000;
+  const m = f32(wavy(rows * cols));
+  const x = f32(wavy(cols, 1));
+  const out = new Float32Array(rows);
+  const y = await pool.matvec(m, x, out);
+  assert.is(y, out);
+  for (let r = 0; r < rows; r++) assert.is(y[r], Math.fround(dot(m.subarray(r * cols, (r + 1) * cols), x)), `row ${r}`);
+});
+
+test("bad input: the errors of dot(), naming the call, and the pool stays usable", async () => {
+  for (const [label, bad] of NOT_VECTORS) {
+    await assert_rejects(pool.dot(bad, f64(2)), TypeError, "pool.dot(a, b): a must be", label);
+    assert.throws(() => pool.dotSync(f64(2), bad), (e) => e instanceof TypeError && e.message.includes("pool.dotSync(a, b): b must be"), label);
+  }
+  await assert_rejects(pool.dot(f64(INLINE_ELEMENTS), f64(INLINE_ELEMENTS + 1)), RangeError, "must have equal lengths");
+  await assert_rejects(pool.dot(f64(2), f32(2)), TypeError, "to match a");
+  await assert_rejects(pool.dot(new Array(INLINE_ELEMENTS + 50_000).fill(1).fill("x", 40_000), new Array(INLINE_ELEMENTS + 50_000).fill(1)), TypeError, "a[40000] must be a number");
+  await assert_rejects(pool.dotBatch("pairs"), TypeError, "pool.dotBatch(pairs): pairs must be an array");
+  await assert_rejects(pool.dotBatch([[f64(1), f64(1)], [f64(1)]]), TypeError, "pairs[1] must be a pair");
+  await assert_rejects(pool.dotBatch([[f64(1), f64(2)]]), RangeError, "pairs[0]: a and b must have equal lengths");
+  await assert_rejects(pool.matvec(f64(7), f64(2)), RangeError, "matrix must be a whole number of rows");
+  await assert_rejects(pool.matvec(f64(4), f64(0)), RangeError, "x must be non-empty");
+  await assert_rejects(pool.matvec(f64(4), f32(2)), TypeError, "x must be a Float64Array");
+  await assert_rejects(pool.matvec(f64(4), f64(2), new Float32Array(2)), TypeError, "out must be a Float64Array");
+  await assert_rejects(pool.matvec(f64(4), f64(2), new Float64Array(3)), RangeError, "out and the matrix's rows must have equal lengths");
+  const a = wavy(100_000);
+  assert.is(await pool.dot(a, a), dot(a, a));
+  free(a);
+});
+
+test("1000 calls in flight from many callers all settle with the right result", async () => {
+  const n = INLINE_ELEMENTS + 1000;
+  const vectors = Array.from({ length: 10 }, (_, i) => wavy(n, i));
+  const calls = [];
+  const expected = [];
+  for (let i = 0; i < 1000; i++) {
+    const a = vectors[i % 10];
+    const b = vectors[(i * 7) % 10];
+    if (i % 3 === 0) {
+      calls.push(pool.dotBatch([[a, b], [b, a]]).then((r) => r[0] + r[1]));
+      expected.push(dot(a, b) + dot(b, a));
+    } else {
+      calls.push(i % 3 === 1 ? pool.dot(a, b) : pools[3].dot(a, b));
+      expected.push(dot(a, b));
+    }
+  }
+  assert.equal(await Promise.all(calls), expected);
+  vectors.forEach(free);
+});
+
+test("close() lets queued calls finish, then every call rejects or throws ERR_KP_POOL_CLOSED", async () => {
+  const p = await createPool({ threads: 2 });
+  const a = wavy(200_000);
+  const pending = [p.dot(a, a), p.dot(a, a), p.dotBatch([[a, a]])];
+  const closing = p.close();
+  assert.is(p.close(), closing, "close is idempotent");
+  const results = await Promise.all(pending);
+  assert.equal(results.map(Number), [dot(a, a), dot(a, a), dot(a, a)]);
+  await closing;
+  await assert_rejects(p.dot(a, a), Error, "pool.dot(a, b) cannot run: the pool was closed");
+  assert.throws(() => p.dotSync(a, a), (e) => e.code === "ERR_KP_POOL_CLOSED");
+  await p.destroy();
+  free(a);
+});
+
+test("destroy() rejects what is queued and running; later calls reject", async () => {
+  const p = await createPool({ threads: 2 });
+  const a = wavy(4_000_000);
+  const pending = [p.dot(a, a), p.dot(a, a), p.dot(a, a)].map((call) => call.then(() => "resolved", (e) => e.code));
+  await p.destroy();
+  const outcomes = await Promise.all(pending);
+  assert.ok(outcomes.slice(1).every((o) => o === "ERR_KP_POOL_CLOSED"), outcomes.join());
+  await assert_rejects(p.dot(a, a), Error, "the pool was destroyed");
+  free(a);
+});
+
+test("Symbol.asyncDispose closes the pool (what `await using` calls; Node 20 lacks the syntax)", async () => {
+  const p = await createPool({ threads: 1 });
+  assert.is(await p.dot([1, 2], [3, 4]), 11);
+  await p[Symbol.asyncDispose]();
+  await assert_rejects(p.dot([1], [1]), Error, "the pool was closed");
+});
+
+async function assert_rejects(promise, Type, text, label = text) {
+  try {
+    await promise;
+  } catch (error) {
+    assert.instance(error, Type, label);
+    assert.ok(error.message.includes(text), `${label}: ${error.message}`);
+    return;
+  }
+  assert.unreachable(`${label}: did not reject`);
+}
+
+test.after(async () => {
+  for (const p of Object.values(pools)) await p.close();
+});
+
+test.run();
