@@ -1,9 +1,7 @@
-export { dot } from "./dot/dot.js";
-export { f64, f32, free } from "./arena/arrays.js";
-export { capabilities } from "./capabilities.js";
+// The Node entry point: installs the Node platform, then exports the public API.
+import { nodePlatform } from "./platform/node.js";
+import { setPlatform } from "./platform/platform.js";
 
-export type { Vector } from "./dot/operands.js";
-export type { Capabilities } from "./capabilities.js";
-export type { ErrorCode } from "./errors.js";
-export { createPool, Pool } from "./pool/pool.js";
-export type { PoolOptions } from "./pool/options.js";
+setPlatform(nodePlatform);
+
+export * from "./api.js";

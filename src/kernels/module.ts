@@ -1,7 +1,7 @@
 // Chooses the kernel build and compiles it once per realm. The compiled module is what the
 // pool sends to its workers, so no thread compiles it again.
 import { unsupported } from "../errors.js";
-import { readBuild, variantOverride } from "../platform/node.js";
+import { platform } from "../platform/platform.js";
 import { arenaMemory } from "../arena/arena.js";
 import { features } from "./features.js";
 import { instantiate, VARIANT_FILES, type KernelExports, type Variant } from "./exports.js";
@@ -18,7 +18,7 @@ let loaded: Loaded | undefined;
 export function chooseVariant(): Variant {
   const { simd, relaxedSimd } = features();
   if (!simd) throw unsupported("this engine lacks WebAssembly SIMD, which every kernel needs (Node >= 20, Chrome 91, Firefox 89, Safari 16.4).");
-  const wanted = variantOverride();
+  const wanted = platform().variantOverride();
   if (wanted === "relaxed" && !relaxedSimd) {
     throw unsupported("KERNELPOOL_KERNELS=relaxed was asked for, but this engine lacks relaxed SIMD (on Node 20, run with --experimental-wasm-relaxed-simd).");
   }
@@ -29,7 +29,7 @@ export function chooseVariant(): Variant {
 export function kernels(): Loaded {
   if (loaded === undefined) {
     const variant = chooseVariant();
-    const module = new WebAssembly.Module(readBuild(VARIANT_FILES[variant]));
+    const module = new WebAssembly.Module(platform().readBuild(VARIANT_FILES[variant]));
     loaded = { variant, module, kernels: instantiate(module, arenaMemory()) };
   }
   return loaded;

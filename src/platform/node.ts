@@ -1,16 +1,19 @@
-// What kernelpool needs from Node: the build files on disk, and the environment.
+// The Node platform: build files on disk, the environment, worker_threads, and a timer that
+// holds the event loop open while the pool waits.
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
 import type { Variant } from "../kernels/exports.js";
+import { startWorker } from "./node-worker.js";
+import type { Platform } from "./platform.js";
 
 /** The bytes of a file in the package's build/ folder. */
-export function readBuild(file: string): Uint8Array<ArrayBuffer> {
+function readBuild(file: string): Uint8Array<ArrayBuffer> {
   return new Uint8Array(readFileSync(new URL(`../../build/${file}`, import.meta.url)));
 }
 
 /** KERNELPOOL_KERNELS=baseline|relaxed forces a kernel build, for tests and benchmarks. */
-export function variantOverride(): Variant | undefined {
+function variantOverride(): Variant | undefined {
   const value = process.env["KERNELPOOL_KERNELS"];
   if (value === undefined || value === "") return undefined;
   if (value === "baseline" || value === "relaxed") return value;
@@ -18,7 +21,7 @@ export function variantOverride(): Variant | undefined {
 }
 
 /** How many threads can run at once here. */
-export function hardwareThreads(): number {
+function hardwareThreads(): number {
   return availableParallelism();
 }
 
@@ -30,9 +33,11 @@ let holder: ReturnType<typeof setInterval> | undefined;
  * unref'd so an idle pool never holds the process open, and a worker's own handle may close
  * before its 'exit' event is delivered, so a ref'd timer is what holds the event loop.
  */
-export function holdProcessOpen(hold: boolean): void {
+function holdProcessOpen(hold: boolean): void {
   holders += hold ? 1 : -1;
   holder ??= setInterval(() => {}, 2 ** 30);
   if (holders > 0) holder.ref();
   else holder.unref();
 }
+
+export const nodePlatform: Platform = { readBuild, variantOverride, hardwareThreads, startWorker, holdProcessOpen };

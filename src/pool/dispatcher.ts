@@ -3,7 +3,7 @@
 // the next job may overwrite them. No message is posted per job: only Atomics on shared words.
 import { allocate, arenaMemory, release } from "../arena/arena.js";
 import { workerLost } from "../errors.js";
-import { holdProcessOpen } from "../platform/node.js";
+import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
@@ -113,12 +113,12 @@ export class Dispatcher {
   /** Asks every worker to leave its loop and waits for all of them to exit. */
   async stop(): Promise<void> {
     this.#stopped = true;
-    holdProcessOpen(true);
+    platform().holdProcessOpen(true);
     Atomics.store(this.#ctrl, STOP, 1);
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
     await Promise.all(this.#workers.map((worker) => worker?.exited));
-    holdProcessOpen(false);
+    platform().holdProcessOpen(false);
     this.#freeMemory();
   }
 
@@ -131,9 +131,9 @@ export class Dispatcher {
     this.#running = undefined;
     this.#holdProcess(false);
     this.#notifyIdle();
-    holdProcessOpen(true);
+    platform().holdProcessOpen(true);
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
-    holdProcessOpen(false);
+    platform().holdProcessOpen(false);
     this.#freeMemory();
   }
 
@@ -258,7 +258,7 @@ export class Dispatcher {
   #holdProcess(hold: boolean): void {
     if (hold === this.#holding) return;
     this.#holding = hold;
-    holdProcessOpen(hold);
+    platform().holdProcessOpen(hold);
   }
 
   #notifyIdle(): void {

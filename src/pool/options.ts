@@ -1,11 +1,11 @@
 import { invalidType, invalidValue } from "../errors.js";
-import { hardwareThreads } from "../platform/node.js";
+import { platform } from "../platform/platform.js";
 import { MAX_WORKERS } from "./layout.js";
 
 export interface PoolOptions {
   /**
    * Threads that compute: the pool starts this many workers.
-   * @default the machine's hardware threads: os.availableParallelism() in Node
+   * @default the hardware threads: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser
    */
   readonly threads?: number;
 }
@@ -29,5 +29,5 @@ export function resolveOptions(options: unknown): Required<PoolOptions> {
 }
 
 function defaultThreads(): number {
-  return Math.min(MAX_WORKERS, hardwareThreads());
+  return Math.min(MAX_WORKERS, platform().hardwareThreads());
 }

@@ -4,7 +4,7 @@ import { dot } from "../dot/dot.js";
 import { checkOperands, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { invalidType, invalidValue, lengthMismatch, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
-import { startWorker } from "../platform/node-worker.js";
+import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
 import { reduce, type Group } from "./plan.js";
@@ -204,7 +204,7 @@ export class Pool implements AsyncDisposable {
 export async function createPool(options?: PoolOptions): Promise<Pool> {
   const { threads } = resolveOptions(options);
   const loaded = kernels();
-  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, startWorker));
+  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker));
 }
 
 function productGroup(where: string, p: Operands, staging: Staging): Group {

@@ -1,0 +1,29 @@
+// What the core needs from its host environment. Each entry point (index.ts for Node, the
+// browser entry for Web Workers) installs one Platform before anything runs, so no core module
+// imports node:* or touches browser globals itself.
+import { unsupported } from "../errors.js";
+import type { Variant } from "../kernels/exports.js";
+import type { StartWorker } from "../pool/worker-handle.js";
+
+export interface Platform {
+  /** The bytes of a file in the package's build/ folder, synchronously (a browser preloads them). */
+  readBuild(file: string): Uint8Array<ArrayBuffer>;
+  /** A kernel build forced by the environment (KERNELPOOL_KERNELS in Node), for tests and benchmarks. */
+  variantOverride(): Variant | undefined;
+  /** How many threads can run at once here. */
+  hardwareThreads(): number;
+  startWorker: StartWorker;
+  /** Keeps the process alive while the pool awaits something; a no-op where there is no process. */
+  holdProcessOpen(hold: boolean): void;
+}
+
+let current: Platform | undefined;
+
+export function setPlatform(platform: Platform): void {
+  current = platform;
+}
+
+export function platform(): Platform {
+  if (current === undefined) throw unsupported("no platform is installed: import kernelpool through its package entry point.");
+  return current;
+}
