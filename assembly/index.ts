@@ -2,3 +2,4 @@
 export { dotF64, dotF32 } from "./dot";
 export { dotBlockedF64, dotBlockedF32, dotManyF64, dotManyF32 } from "./blocks";
 export { runTask } from "./tasks";
+export { iotaF64, iotaF32 } from "./fill";

@@ -5,11 +5,15 @@
 //   word:   0       1   2   3   4       5         6         7
 //         [ kernel | x | y | n | count | strideX | strideY | out ]
 //
+// The iota (arange) kernels read x as the array, n as its length and count as the first value.
 import { dotManyF32, dotManyF64 } from "./blocks";
+import { iotaF32, iotaF64 } from "./fill";
 
 export const enum Kernel {
   DotManyF64 = 0,
   DotManyF32 = 1,
+  IotaF64 = 2,
+  IotaF32 = 3,
 }
 
 /** Runs the task record at `task`. An unknown kernel id traps: the host wrote a bad table. */
@@ -21,6 +25,8 @@ export function runTask(task: usize): void {
   switch (kernel) {
     case Kernel.DotManyF64: dotManyF64(x, y, n, count, strideX, strideY, out); break;
     case Kernel.DotManyF32: dotManyF32(x, y, n, count, strideX, strideY, out); break;
+    case Kernel.IotaF64:    iotaF64(x, n, count); break;
+    case Kernel.IotaF32:    iotaF32(x, n, count); break;
     default: unreachable();
   }
 }

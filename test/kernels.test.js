@@ -119,6 +119,23 @@ for (const variant of ["baseline", "relaxed"]) {
       assert.is(f64[out / 8 + r], naiveDot(m.slice(...slice), v.slice(...slice)), `f32 pair ${r}`);
     }
   });
+
+  test(`${variant}: iota writes first, first + 1, … for every length 0..40 at every offset`, () => {
+    for (let n = 0; n <= 40; n++) {
+      for (let offset = 0; offset < 4; offset++) {
+        const at = BASE + offset * 8;
+        f64.fill(-1, BASE / 8, BASE / 8 + 64);
+        k.iotaF64(at, n, 1000);
+        const got = Array.from(f64.subarray(at / 8, at / 8 + n + 1));
+        assert.equal(got, [...Array.from({ length: n }, (_, i) => 1000 + i), -1], `f64 n=${n} offset ${offset}`);
+        f32.fill(-1, BASE / 4, BASE / 4 + 64);
+        k.iotaF32(BASE + offset * 4, n, 7);
+        assert.equal(Array.from(f32.subarray(BASE / 4 + offset, BASE / 4 + offset + n + 1)), [...Array.from({ length: n }, (_, i) => 7 + i), -1], `f32 n=${n}`);
+      }
+    }
+    k.iotaF32(BASE, 2, 2 ** 24 + 1);
+    assert.equal(Array.from(f32.subarray(BASE / 4, BASE / 4 + 2)), [2 ** 24, 2 ** 24 + 2], "f32 rounds to nearest even, as numpy");
+  });
 }
 
 test.run();

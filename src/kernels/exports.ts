@@ -8,6 +8,8 @@ export interface KernelExports {
   dotBlockedF32(x: number, y: number, n: number, block: number, sum: number): number;
   dotManyF64(x: number, y: number, n: number, count: number, strideX: number, strideY: number, out: number): void;
   dotManyF32(x: number, y: number, n: number, count: number, strideX: number, strideY: number, out: number): void;
+  iotaF64(out: number, n: number, first: number): void;
+  iotaF32(out: number, n: number, first: number): void;
   /** Runs the task record at `task` (src/pool/layout.ts); traps on an unknown kernel id. */
   runTask(task: number): void;
 }

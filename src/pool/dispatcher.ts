@@ -1,13 +1,15 @@
 // Runs jobs on the workers through the control block (layout.ts), one job at a time. A job is a
-// list of groups (plan.ts); its result is the array of block partials, read by `finish` before
-// the next job may overwrite them. No message is posted per job: only Atomics on shared words.
+// JobPlan (job.ts); its result is the array of partial sums its tasks wrote, read by `finish`
+// before the next job may overwrite them. No message is posted per job: only Atomics on shared
+// words.
 import { allocate, arenaMemory, release } from "../arena/arena.js";
 import { workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
-import { countBlocks, planTasks, type Group } from "./plan.js";
+import type { JobPlan } from "./job.js";
+import { dotPlan, type Group } from "./plan.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
 /**
@@ -19,16 +21,22 @@ const SYNC_SPIN_MS = 0.2;
  * How long an async call polls DONE before it yields to the event loop, in ms: about one block's
  * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
  */
-const ASYNC_SPIN_MS = 0.01;
+const ASYNC_SPIN_MS = 0.002;
 /** Stops any further claim of an abandoned job's tasks. */
 const NO_TASKS = -(2 ** 30);
 
+/** What runSync and runAsync take: a plan, or dot groups (planned with dotPlan). */
+type Job = JobPlan | readonly Group[];
+
+function planOf(job: Job): JobPlan {
+  return Array.isArray(job) ? dotPlan(job as readonly Group[]) : (job as JobPlan);
+}
+
 interface AsyncJob {
-  readonly groups: readonly Group[];
+  readonly plan: JobPlan;
   readonly finish: (partials: Float64Array) => void;
   readonly fail: (error: Error) => void;
   tasks: number;
-  blocks: number;
   /** Set when a worker died holding one of its tasks: the job failed, stragglers may still run. */
   abandoned: boolean;
 }
@@ -76,9 +84,9 @@ export class Dispatcher {
   }
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
-  runSync(groups: readonly Group[]): Float64Array {
-    const blocks = countBlocks(groups);
-    const tasks = this.#publish(groups, blocks);
+  runSync(job: Job): Float64Array {
+    const plan = planOf(job);
+    const tasks = this.#publish(plan);
     this.#wake(tasks - 1, this.threads - 1); // the calling thread is one of the threads
     const ctrl = this.#ctrl;
     let trap: unknown;
@@ -95,12 +103,12 @@ export class Dispatcher {
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));
-    return this.#area.partialsView(blocks);
+    return this.#area.partialsView(plan.partials);
   }
 
   /** Queues a job for the workers alone; `finish` reads the partials before the next job starts. */
-  runAsync(groups: readonly Group[], finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
-    this.#queue.push({ groups, finish, fail, tasks: 0, blocks: 0, abandoned: false });
+  runAsync(job: Job, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
+    this.#queue.push({ plan: planOf(job), finish, fail, tasks: 0, abandoned: false });
     if (this.#running === undefined) this.#startNext();
   }
 
@@ -148,12 +156,12 @@ export class Dispatcher {
   }
 
   /** Writes the job's tasks and makes them claimable; returns how many there are. */
-  #publish(groups: readonly Group[], blocks: number): number {
-    this.#area.reserve(blocks);
+  #publish(plan: JobPlan): number {
+    this.#area.reserve(plan.maxTasks, plan.partials);
     const words = this.#area.taskWords();
     const partials = this.#area.partials;
     let at = 0;
-    const tasks = planTasks(groups, this.threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
+    const tasks = plan.emit(this.threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
       words[at] = kernel;
       words[at + 1] = x;
       words[at + 2] = y;
@@ -185,8 +193,7 @@ export class Dispatcher {
     this.#holdProcess(job !== undefined);
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
-    job.blocks = countBlocks(job.groups);
-    job.tasks = this.#publish(job.groups, job.blocks);
+    job.tasks = this.#publish(job.plan);
     this.#wake(job.tasks, this.threads);
     void this.#awaitDone(job);
   }
@@ -205,7 +212,7 @@ export class Dispatcher {
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;
     try {
-      job.finish(this.#area.partialsView(job.blocks));
+      job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);
     } finally {

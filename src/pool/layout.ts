@@ -31,7 +31,7 @@ export const TASK_WORDS = 8;
 export const TASK_BYTES = TASK_WORDS * 4;
 
 /** Kernel ids of the task table, as in assembly/tasks.ts. */
-export const KERNEL = { dotManyF64: 0, dotManyF32: 1 } as const;
+export const KERNEL = { dotManyF64: 0, dotManyF32: 1, iotaF64: 2, iotaF32: 3 } as const;
 
 /** What a worker receives when it starts. */
 export interface WorkerInit {

@@ -10,6 +10,7 @@
 import { BLOCK } from "../dot/block.js";
 import type { Precision } from "../dot/operands.js";
 import { KERNEL } from "./layout.js";
+import type { JobPlan } from "./job.js";
 
 export interface Group {
   readonly precision: Precision;
@@ -89,4 +90,10 @@ export function reduce(groups: readonly Group[], partials: Float64Array, results
       results[out] = sum;
     }
   }
+}
+
+/** Dot groups as a job for the dispatcher: one partial per block, and a task covers a block or more. */
+export function dotPlan(groups: readonly Group[]): JobPlan {
+  const blocks = countBlocks(groups);
+  return { partials: blocks, maxTasks: blocks, emit: (threads, sink) => planTasks(groups, threads, sink) };
 }

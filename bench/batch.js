@@ -1,0 +1,148 @@
+// @ts-check
+// Batches, as in the seed's joblib example: pool.dotBatch of 64 pairs against a loop of 64 dot
+// calls (serial, and pool.dot awaited one by one, and 64 pool.dot at once with Promise.all), at
+// n = 1e3 and 1e5 per pair; and pool.matvec against a loop of dot over the rows.
+import { createPool, dot, f64, free } from "kernelpool";
+import { budgetFor } from "./budget.js";
+import { reference, xAt, yAt } from "./data.js";
+import { formatN } from "./naming.js";
+import { formatRatio, formatTime } from "./table.js";
+import { timeCases } from "./timing.js";
+
+export const PAIRS = 64;
+export const PAIR_SIZES = [1e3, 1e5];
+/** [rows, columns] */
+export const MATVEC_SHAPES = [[1000, 1000], [100, 100000]];
+
+/** @typedef {import('./types.js').Case} Case */
+
+/**
+ * @param {import('./cli.js').Options} options
+ * @param {import('./report.js').Report} report
+ */
+export async function runBatch(options, report) {
+  /** @type {Array<{ group: string, label: string, threads: number, products: number, elements: number, medianNs: number }>} */
+  const results = [];
+  /**
+   * @param {string} group
+   * @param {Case[]} cases
+   * @param {number} products  dot products per call
+   * @param {number} length    elements per product
+   * @param {number} want      the checked value of each call
+   */
+  const measure = async (group, cases, products, length, want) => {
+    for (const c of cases) {
+      const got = await c.run();
+      if (got !== want) throw new Error(`wrong result. ${c.label} (${group}) returned ${got}, expected ${want}.`);
+    }
+    const elements = products * length;
+    for (const m of await timeCases(cases, elements, budgetFor(elements, options.timeMs))) {
+      results.push({ group, label: m.label, threads: m.threads, products, elements, medianNs: m.medianNs });
+    }
+  };
+
+  for (const length of PAIR_SIZES) {
+    process.stderr.write(`timing batches of ${PAIRS} × ${formatN(length)} …\n`);
+    const group = `${PAIRS} pairs × n = ${formatN(length)}`;
+    const pairs = Array.from({ length: PAIRS }, () => /** @type {[Float64Array, Float64Array]} */ ([filled(length, xAt), filled(length, yAt)]));
+    const want = PAIRS * reference(length);
+    try {
+      const loop = () => {
+        let s = 0;
+        for (const [a, b] of pairs) s += dot(a, b);
+        return s;
+      };
+      await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], PAIRS, length, want);
+      for (const threads of options.threads) {
+        const pool = await createPool({ threads });
+        try {
+          /** @type {Case[]} */
+          const cases = [
+            { label: `pool(${threads}).dotBatch(${PAIRS} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) },
+            {
+              label: `pool(${threads}).dot × ${PAIRS}, awaited in turn`, impl: "pool", precision: "f64", threads, async: true,
+              run: async () => {
+                let s = 0;
+                for (const [a, b] of pairs) s += await pool.dot(a, b);
+                return s;
+              },
+            },
+            { label: `pool(${threads}).dot × ${PAIRS}, Promise.all`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await Promise.all(pairs.map(([a, b]) => pool.dot(a, b)))) },
+          ];
+          await measure(group, cases, PAIRS, length, want);
+        } finally {
+          await pool.close();
+        }
+      }
+    } finally {
+      for (const [a, b] of pairs) (free(a), free(b));
+    }
+  }
+
+  for (const [rows, cols] of MATVEC_SHAPES) {
+    if (rows === undefined || cols === undefined) continue;
+    process.stderr.write(`timing matvec ${rows}×${formatN(cols)} …\n`);
+    const group = `matvec ${rows} × ${formatN(cols)}`;
+    // Every row holds x's formula, so every y[i] is reference(cols).
+    const matrix = f64(rows * cols);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) matrix[r * cols + j] = xAt(j);
+    const x = filled(cols, yAt);
+    const rowViews = Array.from({ length: rows }, (_, r) => matrix.subarray(r * cols, (r + 1) * cols));
+    const out = new Float64Array(rows);
+    const want = rows * reference(cols);
+    try {
+      const loop = () => {
+        for (let r = 0; r < rows; r++) out[r] = dot(/** @type {Float64Array} */ (rowViews[r]), x);
+        return sum(out);
+      };
+      await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], rows, cols, want);
+      for (const threads of options.threads) {
+        const pool = await createPool({ threads });
+        try {
+          await measure(group, [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want);
+        } finally {
+          await pool.close();
+        }
+      }
+    } finally {
+      free(matrix);
+      free(x);
+    }
+  }
+
+  const header = ["case", "threads", "per call", "per product", "GB/s", "vs serial dot loop", "vs pool.dot awaited"];
+  const body = results.map((r) => {
+    const loop = results.find((b) => b.group === r.group && b.threads === 1 && b.label.startsWith("dot "));
+    const awaited = results.find((b) => b.group === r.group && b.threads === r.threads && b.label.includes("awaited in turn"));
+    return [
+      `${r.group}: ${r.label}`,
+      String(r.threads),
+      formatTime(r.medianNs),
+      formatTime(r.medianNs / r.products),
+      ((16 * r.elements) / r.medianNs).toFixed(1),
+      formatRatio(loop && loop !== r ? loop.medianNs / r.medianNs : null),
+      formatRatio(awaited && awaited !== r ? awaited.medianNs / r.medianNs : null),
+    ];
+  });
+  report.table("Batches: dotBatch and matvec against loops of dot (f64, arena arrays)", header, body, [
+    `${PAIRS} distinct pairs of arena arrays per batch; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
+  ]);
+  return { pairs: PAIRS, results };
+}
+
+/**
+ * @param {number} n
+ * @param {(i: number) => number} at
+ */
+function filled(n, at) {
+  const v = f64(n);
+  for (let i = 0; i < n; i++) v[i] = at(i);
+  return v;
+}
+
+/** @param {ArrayLike<number>} values */
+function sum(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i] ?? 0;
+  return s;
+}

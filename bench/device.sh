@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The pool suites on the 16-core device machine (../shared/DEVICE.md): no Node there, so it runs
+# the node binary brought as .device/node (or .device/node.xz), numpy from its python3, and the
+# C/OpenMP yardstick compiled here with gcc from the source path given as the first argument.
+#
+#   bash bench/device.sh path/to/dot_limit.c [more bench flags, which override the defaults]
+#
+# In a `run` call, carry .device, dist, build and node_modules/tinybench (and the yardstick source).
+# Default: --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 (fits in the 10-minute limit).
+# Results land in bench/results/ and, where the run tool set $OUT, are copied there.
+set -euo pipefail
+src=${1:?usage: bash bench/device.sh DOT_LIMIT_C [bench flags]}
+shift
+src=$(cd "$(dirname "$src")" && pwd)/$(basename "$src")
+cd "$(dirname "$0")/.."
+node=${NODE:-.device/node}
+if [ ! -x "$node" ]; then xz -dc "$node.xz" > "$node" && chmod +x "$node"; fi
+limit=$(mktemp -d)/dot_limit
+gcc -O3 -march=native -ffast-math -fopenmp "$src" -o "$limit"
+echo "device: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version | head -1)"
+"$node" bench/index.js --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 --limit "$limit" "$@"
+if [ -n "${OUT:-}" ]; then cp bench/results/latest.md bench/results/latest.json "$OUT/"; fi

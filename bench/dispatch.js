@@ -1,0 +1,81 @@
+// @ts-check
+// Dispatch overhead: at n = 2·INLINE_ELEMENTS (the smallest calls that go to the workers, doubled),
+// the time pool.dotSync adds over its share of the compute, on each thread count:
+//   added = pool(T).dotSync − dot / T     (dot: kernelpool's serial dot, same arrays, same run)
+// Issue 3's targets: ≤ 3 µs on 2 threads, ≤ 5 µs on 16. pool.dot (async, awaited) is shown too.
+import { createPool, dot, f64, free } from "kernelpool";
+import { BATCH_MS } from "./budget.js";
+import { check, fill } from "./data.js";
+import { formatN, rowName } from "./naming.js";
+import { formatTime } from "./table.js";
+import { timeCases } from "./timing.js";
+
+/** The pool's inline threshold, read from the build (it is not public API). */
+async function inlineElements() {
+  const module = await import(new URL("../dist/pool/pool.js", import.meta.url).href);
+  return typeof module.INLINE_ELEMENTS === "number" ? module.INLINE_ELEMENTS : null;
+}
+
+/** Issue 3's ceilings for the added time, by thread count. */
+export const DISPATCH_TARGET_US = /** @type {Record<number, number>} */ ({ 2: 3, 16: 5 });
+
+/**
+ * @param {import('./cli.js').Options} options
+ * @param {import('./report.js').Report} report
+ */
+export async function runDispatch(options, report) {
+  const inline = await inlineElements();
+  const notes = [];
+  if (inline === null) notes.push("dist/pool/pool.js exports no INLINE_ELEMENTS; 32768 assumed.");
+  const n = 2 * (inline ?? 32768);
+  process.stderr.write(`timing dispatch, n=${formatN(n)} …\n`);
+  // Longer than the sweep's budget: the figure is a difference of two medians of ~10 µs.
+  const budget = { time: options.timeMs ?? 1500, warmupTime: 200, iterations: 50, warmupIterations: 10, batchMs: BATCH_MS };
+  const x = f64(n);
+  const y = f64(n);
+  fill(x, y);
+  try {
+    /** @type {import('./types.js').Case} */
+    const serialCase = { label: "dot f64", impl: "kernelpool", precision: "f64", threads: 1, run: () => dot(x, y) };
+    check(rowName(serialCase.label, n), "f64", n, dot(x, y));
+    const [serial] = await timeCases([serialCase], n, budget);
+    const serialNs = serial?.medianNs ?? Number.NaN;
+    const perThreads = [];
+    for (const threads of options.threads) {
+      const pool = await createPool({ threads });
+      try {
+        /** @type {import('./types.js').Case[]} */
+        const cases = [
+          { label: `pool(${threads}).dotSync f64`, impl: "pool", precision: "f64", threads, variant: "sync", run: () => pool.dotSync(x, y) },
+          { label: `pool(${threads}).dot f64`, impl: "pool", precision: "f64", threads, variant: "async", async: true, run: () => pool.dot(x, y) },
+        ];
+        for (const c of cases) check(rowName(c.label, n), "f64", n, await c.run());
+        const [sync, async] = await timeCases(cases, n, budget);
+        const syncNs = sync?.medianNs ?? Number.NaN;
+        const asyncNs = async?.medianNs ?? Number.NaN;
+        const idealNs = serialNs / threads;
+        perThreads.push({ threads, syncNs, asyncNs, idealNs, addedSyncUs: (syncNs - idealNs) / 1e3, addedAsyncUs: (asyncNs - idealNs) / 1e3, targetUs: DISPATCH_TARGET_US[threads] ?? null });
+      } finally {
+        await pool.close();
+      }
+    }
+    const us = (/** @type {number} */ v) => `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(2)} µs`;
+    const header = ["threads", "dot (1 thread)", "ideal dot/T", "pool.dotSync", "added (sync)", "pool.dot", "added (async)", "target"];
+    const body = perThreads.map((p) => [
+      String(p.threads),
+      formatTime(serialNs),
+      formatTime(p.idealNs),
+      formatTime(p.syncNs),
+      us(p.addedSyncUs),
+      formatTime(p.asyncNs),
+      us(p.addedAsyncUs),
+      p.targetUs === null ? "–" : `≤ ${p.targetUs} µs (sync) ${p.addedSyncUs <= p.targetUs ? "holds" : "misses"}`,
+    ]);
+    notes.push(`n = ${n} f64 = 2·INLINE_ELEMENTS; added = pool call − dot(1 thread)/T. Medians over batches of ~${BATCH_MS} ms, ${budget.time} ms per row.`);
+    report.table(`Dispatch overhead at n = ${n}`, header, body, notes);
+    return { n, inlineElements: inline, serialNs, perThreads };
+  } finally {
+    free(x);
+    free(y);
+  }
+}

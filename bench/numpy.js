@@ -1,0 +1,113 @@
+// @ts-check
+// numpy rows, timed in a python3 subprocess (numpy_dot.py) by the same method as the JS rows.
+import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { rowName } from "./naming.js";
+
+/** @typedef {import('./types.js').ExternalRunner} ExternalRunner */
+/** @typedef {import('./types.js').Precision} Precision */
+
+const SCRIPT = fileURLToPath(new URL("./numpy_dot.py", import.meta.url));
+
+/** The interpreter; PYTHON overrides it for a virtual environment. */
+const PYTHON = process.env.PYTHON ?? "python3";
+
+/**
+ * The child's environment. This machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old
+ * OpenBLAS builds and they slow a current numpy (DESIGN.md, "Measuring against numpy here"), so
+ * they are removed here, for the child only; the parent's env and the tests keep them.
+ * One thread: OPENBLAS_NUM_THREADS=1, which OpenBLAS reads before GOTO_ and OMP_NUM_THREADS.
+ * All threads: none of the three, so OpenBLAS uses every core (it threads ddot only above ~10k
+ * elements; sdot stays single-threaded).
+ * @param {1 | 'all'} threads
+ */
+export function numpyEnv(threads) {
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  if (threads === 1) {
+    env.OPENBLAS_NUM_THREADS = "1";
+  } else {
+    delete env.OPENBLAS_NUM_THREADS;
+    delete env.GOTO_NUM_THREADS;
+    delete env.OMP_NUM_THREADS;
+  }
+  return env;
+}
+
+/**
+ * @param {string[]} args
+ * @param {1 | 'all'} threads
+ */
+function runScript(args, threads) {
+  const child = spawnSync(PYTHON, [SCRIPT, ...args], { env: numpyEnv(threads), encoding: "utf8", maxBuffer: 1 << 20 });
+  if (child.error) throw child.error;
+  if (child.status !== 0) throw new Error(`numpy_dot.py failed (exit ${child.status}): ${child.stderr.trim()}`);
+  return JSON.parse(child.stdout);
+}
+
+/**
+ * @param {{ threads: 1 | 'all' }} options
+ * @returns {ExternalRunner}
+ */
+export function numpyRunner({ threads }) {
+  const suffix = threads === 1 ? "" : " all-threads";
+  return {
+    name: `numpy${suffix}`,
+    available() {
+      const probe = spawnSync(PYTHON, ["-c", "import numpy"], { env: numpyEnv(threads), encoding: "utf8" });
+      if (probe.error || probe.status !== 0) {
+        return { ok: false, reason: `${PYTHON} -c "import numpy" failed: ${(probe.error?.message ?? probe.stderr).trim()}` };
+      }
+      const info = runScript(["--info"], threads);
+      return { ok: true, info: { threads, numpy: info.numpy, python: info.python, blas: info.blas, env: info.env } };
+    },
+    measure(n, budget) {
+      const out = runScript(
+        [
+          "--n", String(n),
+          "--time-ms", String(budget.time),
+          "--warmup-ms", String(budget.warmupTime),
+          "--batch-ms", String(budget.batchMs),
+          "--min-batches", String(budget.iterations),
+          "--warmup-batches", String(budget.warmupIterations),
+        ],
+        threads,
+      );
+      return out.results.map((/** @type {any} */ r) => {
+        const label = `numpy ${r.precision}${suffix}`;
+        return {
+          name: rowName(label, n),
+          label,
+          impl: "numpy",
+          precision: /** @type {Precision} */ (r.precision),
+          n,
+          threads: threads === 1 ? 1 : availableParallelism(),
+          variant: threads === 1 ? "1" : "all",
+          medianNs: r.median_ns,
+          samples: r.samples,
+          reps: r.reps,
+          value: r.value,
+        };
+      });
+    },
+  };
+}
+
+/**
+ * The seed's job in numpy: `count` calls of np.dot(a, b) with a = b = np.arange(n, dtype=float64),
+ * timed `repeats` times after one warm-up call.
+ * @param {{ threads: 1 | 'all', n: number, count: number, repeats: number }} options
+ * @returns {{ totalsNs: number[], medianTotalNs: number, value: number, numpy: string }}
+ */
+export function numpySeed({ threads, n, count, repeats }) {
+  const out = runScript(["--seed", "--n", String(n), "--count", String(count), "--repeats", String(repeats)], threads);
+  return { totalsNs: out.seed.totals_ns, medianTotalNs: out.seed.median_total_ns, value: out.seed.value, numpy: out.numpy };
+}
+
+/** Whether python3 can import numpy (without starting a runner). */
+export function numpyAvailable() {
+  const probe = spawnSync(PYTHON, ["-c", "import numpy"], { env: numpyEnv(1), encoding: "utf8" });
+  return !probe.error && probe.status === 0;
+}

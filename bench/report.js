@@ -1,0 +1,195 @@
+// @ts-check
+// Collects what a run prints into bench/results/latest.md: machine facts and baselines, a summary
+// table per precision, the tables per n and per suite, and issue 3's performance targets, each
+// marked as holding or not on this machine.
+import { availableParallelism } from "node:os";
+import { formatN } from "./naming.js";
+import { COLUMNS, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
+
+/** @typedef {import('./metrics.js').Row} Row */
+
+export class Report {
+  /** @type {string[]} */
+  #sections = [];
+  /** @type {string[]} */
+  #notes = [];
+  #startedAt;
+  #argv;
+  #options;
+  #header;
+
+  /**
+   * @param {Date} startedAt
+   * @param {string[]} argv
+   * @param {import('./cli.js').Options} options
+   * @param {string} header  machine facts (formatHeader)
+   */
+  constructor(startedAt, argv, options, header) {
+    this.#startedAt = startedAt;
+    this.#argv = argv;
+    this.#options = options;
+    this.#header = header;
+  }
+
+  #swept = false;
+
+  /** @param {string} text */
+  note(text) {
+    this.#notes.push(text);
+  }
+
+  /**
+   * @param {number} n
+   * @param {string} title
+   * @param {Row[]} serial
+   * @param {Row[]} pooled
+   */
+  sweep(n, title, serial, pooled) {
+    if (!this.#swept) this.#sections.push("## All rows at each n");
+    this.#swept = true;
+    const parts = [`### n = ${formatN(n)}`, "", title.replace(/^n = \S+\s+/, ""), "", formatTable(serial, COLUMNS, true)];
+    if (pooled.length > 0) parts.push("", formatTable(pooled, POOL_COLUMNS, true));
+    this.#sections.push(parts.join("\n"));
+  }
+
+  /**
+   * Prints a table and keeps it for the markdown.
+   * @param {string} title
+   * @param {string[]} header
+   * @param {string[][]} body
+   * @param {string[]} [notes]
+   */
+  table(title, header, body, notes = []) {
+    console.log(`\n${title}\n${textTable(header, body)}${notes.map((n) => `\n  ${n}`).join("")}`);
+    this.#sections.push([`## ${title}`, "", markdownTable(header, body), ...(notes.length ? ["", ...notes.map((n) => `- ${n}`)] : [])].join("\n"));
+  }
+
+  /**
+   * One table per precision over every n: serial dot, each pool size (dotSync), pool.dot at the
+   * most threads, numpy on 1 and all threads, the C yardstick, and the ratios the targets use.
+   * @param {Row[]} rows
+   * @param {number[]} threads
+   */
+  summary(rows, threads) {
+    const top = Math.max(...threads);
+    const sizes = [...new Set(rows.map((r) => r.n))];
+    for (const precision of /** @type {const} */ (["f64", "f32"])) {
+      const at = (/** @type {number} */ n, /** @type {(r: Row) => boolean} */ f) => rows.find((r) => r.n === n && r.precision === precision && f(r));
+      if (!rows.some((r) => r.impl === "pool" && r.precision === precision)) continue;
+      const limit = precision === "f64";
+      const header = [
+        "n", "dot, 1 thread",
+        ...threads.map((t) => `pool(${t}).dotSync`),
+        `pool(${top}).dot`, "numpy 1 thread", "numpy all threads",
+        ...(limit ? [`C/OpenMP`] : []),
+        `dotSync(${top}) vs numpy all`, `dot(${top}) vs numpy all`,
+        ...(limit ? [`dotSync(${top}) vs C`, `dot(${top}) vs C`] : []),
+      ];
+      const time = (/** @type {Row | undefined} */ r) => (r ? formatTime(r.medianNs) : "–");
+      const body = sizes.map((n) => {
+        const sync = at(n, (r) => r.impl === "pool" && r.threads === top && r.variant === "sync");
+        const async = at(n, (r) => r.impl === "pool" && r.threads === top && r.variant === "async");
+        return [
+          formatN(n),
+          time(at(n, (r) => r.impl === "kernelpool" && r.variant === "arena")),
+          ...threads.map((t) => time(at(n, (r) => r.impl === "pool" && r.threads === t && r.variant === "sync"))),
+          time(async),
+          time(at(n, (r) => r.impl === "numpy" && r.variant === "1")),
+          time(at(n, (r) => r.impl === "numpy" && r.variant === "all")),
+          ...(limit ? [time(at(n, (r) => r.impl === "c-openmp"))] : []),
+          formatRatio(sync?.vsNumpyAll ?? null),
+          formatRatio(async?.vsNumpyAll ?? null),
+          ...(limit ? [formatRatio(sync?.vsLimit ?? null), formatRatio(async?.vsLimit ?? null)] : []),
+        ];
+      });
+      const title = `Summary, ${precision}: median time per call (arena arrays)`;
+      console.log(`\n${title}\n${textTable(header, body)}`);
+      this.#sections.splice(this.#summaries, 0, [`## ${title}`, "", markdownTable(header, body)].join("\n"));
+      this.#summaries++;
+    }
+  }
+  #summaries = 0;
+
+  /**
+   * Issue 3's performance targets, measured in this run.
+   * @param {Row[]} rows
+   * @param {Record<string, any>} suites
+   * @param {number[]} threads
+   * @returns {{ text: string, items: Array<{ target: string, measured: string, holds: boolean | null }> }}
+   */
+  targets(rows, suites, threads) {
+    const top = Math.max(...threads);
+    const cores = availableParallelism();
+    /** @type {Array<{ target: string, measured: string, holds: boolean | null }>} */
+    const items = [];
+    const pool = (/** @type {string} */ precision, /** @type {string} */ variant) => rows.filter((r) => r.impl === "pool" && r.threads === top && r.precision === precision && r.variant === variant);
+    /**
+     * @param {string} target
+     * @param {Row[]} subset
+     * @param {(r: Row) => number | null} ratio
+     * @param {number} floor
+     */
+    const ratios = (target, subset, ratio, floor) => {
+      const pairs = subset.map((r) => /** @type {[Row, number | null]} */ ([r, ratio(r)])).filter(([, v]) => v !== null);
+      if (pairs.length === 0) return;
+      const holds = pairs.every(([, v]) => (v ?? 0) >= floor);
+      items.push({ target, measured: pairs.map(([r, v]) => `${formatN(r.n)}: ${formatRatio(v)}`).join(", "), holds });
+    };
+    const fromN = cores <= 2 ? 0 : 1e5;
+    for (const variant of ["sync", "async"]) {
+      const name = variant === "sync" ? "dotSync" : "dot";
+      ratios(`pool(${top}).${name} f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`, pool("f64", variant).filter((r) => r.n >= fromN), (r) => r.vsNumpyAll, 1.0);
+    }
+    for (const variant of ["sync", "async"]) {
+      const name = variant === "sync" ? "dotSync" : "dot";
+      ratios(`pool(${top}).${name} f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7`, pool("f64", variant).filter((r) => r.n >= 1e7), (r) => r.vsLimit, 0.95);
+    }
+    for (const variant of ["sync", "async"]) {
+      const name = variant === "sync" ? "dotSync" : "dot";
+      ratios(`pool(${top}).${name} f32 ≥ 1.5× numpy sdot, n ≥ 1e6`, pool("f32", variant).filter((r) => r.n >= 1e6), (r) => r.vsNumpyAll, 1.5);
+    }
+    for (const p of suites.dispatch?.perThreads ?? []) {
+      if (p.targetUs === null) continue;
+      items.push({ target: `dispatch on ${p.threads} threads ≤ ${p.targetUs} µs over compute (n = ${suites.dispatch.n}, dotSync)`, measured: `${p.addedSyncUs.toFixed(2)} µs (pool.dot: ${p.addedAsyncUs.toFixed(2)} µs)`, holds: p.addedSyncUs <= p.targetUs });
+    }
+    const seed = suites.seed;
+    if (seed) {
+      const numpy = seed.jobs.find((/** @type {any} */ j) => j.impl === "numpy-all");
+      for (const impl of ["pool", "pool-sync"]) {
+        const job = seed.jobs.find((/** @type {any} */ j) => j.impl === impl && j.threads === top);
+        if (job && numpy) {
+          const ratio = numpy.medianTotalNs / job.medianTotalNs;
+          items.push({ target: `seed job: ${job.label} ≥ 1.0× numpy all threads (${seed.count} × n = ${formatN(seed.n)})`, measured: `${formatTime(job.medianTotalNs)} vs ${formatTime(numpy.medianTotalNs)}: ${formatRatio(ratio)}`, holds: ratio >= 1 });
+        }
+      }
+    }
+    if (top !== cores) this.note(`Targets are judged at ${top} threads; this machine has ${cores}.`);
+    const header = ["target (issue 3)", "measured", "holds"];
+    const body = items.map((i) => [i.target, i.measured, i.holds === null ? "–" : i.holds ? "yes" : "no"]);
+    const left = [true, true, false];
+    this.#targets = [`## Issue 3 performance targets on this machine`, "", markdownTable(header, body, left)].join("\n");
+    return { text: `Issue 3 performance targets on this machine\n${textTable(header, body, left)}`, items };
+  }
+  #targets = "";
+
+  /** @param {number} seconds */
+  markdown(seconds) {
+    const o = this.#options;
+    return [
+      `# kernelpool benchmark, ${this.#startedAt.toISOString()}`,
+      "",
+      `\`npm run bench${this.#argv.length ? ` -- ${this.#argv.join(" ")}` : ""}\`: suites ${o.suites.join(", ")}; pool threads ${o.threads.join(", ")}; ${seconds.toFixed(0)} s.`,
+      "",
+      "```",
+      this.#header,
+      "```",
+      "",
+      "Ratios are baseline time / row time: above 1× the row is faster. numpy runs in a child process with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset; \"all threads\" leaves OPENBLAS_NUM_THREADS unset (OpenBLAS threads ddot above ~10k elements; sdot stays single-threaded). The C/OpenMP yardstick is an f64 kernel at every core, timed by its own median of 7 batches.",
+      ...(this.#notes.length ? ["", ...this.#notes.map((n) => `- ${n}`)] : []),
+      "",
+      this.#targets,
+      "",
+      ...this.#sections.flatMap((s) => [s, ""]),
+    ].join("\n");
+  }
+}

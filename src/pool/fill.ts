@@ -1,0 +1,28 @@
+// Plans a parallel fill, the way numpy's arange makes a vector: the array is cut into slices of
+// whole cache lines, a few per thread, and each task writes one slice. It has no partial sums.
+import type { Precision } from "../dot/operands.js";
+import { KERNEL } from "./layout.js";
+import type { JobPlan } from "./job.js";
+
+/** Slices per thread: enough to even out threads that start late. */
+const SLICES_PER_THREAD = 4;
+/** The shortest slice worth a task: 64K elements, tens of microseconds of stores. */
+const MIN_SLICE = 65536;
+
+/** Fills `n` elements at `ptr` with 0, 1, 2, … in the given precision. */
+export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan {
+  const kernel = precision === "f64" ? KERNEL.iotaF64 : KERNEL.iotaF32;
+  const width = precision === "f64" ? 8 : 4;
+  return {
+    partials: 0,
+    maxTasks: Math.ceil(n / MIN_SLICE),
+    emit(threads, sink) {
+      const slice = Math.max(MIN_SLICE, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16);
+      let tasks = 0;
+      for (let first = 0; first < n; first += slice, tasks++) {
+        sink(kernel, ptr + first * width, 0, Math.min(slice, n - first), first, 0, 0, 0);
+      }
+      return tasks;
+    },
+  };
+}
