@@ -10,7 +10,8 @@ export type ErrorCode =
   | "ERR_KP_UNSUPPORTED"
   | "ERR_KP_POOL_CLOSED"
   | "ERR_KP_WORKER_LOST"
-  | "ERR_KP_WORKER_START";
+  | "ERR_KP_WORKER_START"
+  | "ERR_KP_CANNOT_BLOCK";
 
 type Coded<E extends Error> = E & { code: ErrorCode };
 
@@ -80,4 +81,11 @@ export function workerLost(index: number, cause: unknown): Coded<Error> {
 export function workerStart(index: number, cause: unknown): Coded<Error> {
   const why = cause instanceof Error ? cause.message : String(cause);
   return withCode(new Error(`kernelpool: worker ${index} failed to start: ${why}`, { cause }), "ERR_KP_WORKER_START");
+}
+
+export function cannotBlock(call: string, instead: string): Coded<Error> {
+  return withCode(
+    new Error(`kernelpool: ${call} cannot run on this thread: it would block, and a browser's main thread may not block (Atomics.wait). Use ${instead} and await it, or call ${call} from a Web Worker.`),
+    "ERR_KP_CANNOT_BLOCK",
+  );
 }

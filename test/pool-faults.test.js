@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+import { dotPlan } from "../dist/pool/plan.js";
 
 const until = async (condition, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -50,12 +51,12 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
 test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
   const pool = await createPool({ threads: 1 });
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
-  const error = await new Promise((resolve) => pool[internals].runAsync([beyondMemory], () => resolve(undefined), resolve));
+  const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
   assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
   const a = f64(3 * INLINE_ELEMENTS).fill(1);
   assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
-  assert.throws(() => pool[internals].runSync([beyondMemory]), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
+  assert.throws(() => pool[internals].runSync(dotPlan([beyondMemory])), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
   assert.is(pool.dotSync(a, a), 3 * INLINE_ELEMENTS, "a blocking call after a blocking trap");
   await pool.close();
   free(a);

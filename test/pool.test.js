@@ -120,6 +120,25 @@ test("matvec computes every row, into out when given, for f64 and f32", async ()
   for (let r = 0; r < rows; r++) assert.is(y[r], Math.fround(dot(m.subarray(r * cols, (r + 1) * cols), x)), `row ${r}`);
 });
 
+test("arange fills [0, n) in the arena, in parallel above the inline threshold, f64 and f32", async () => {
+  for (const n of [0, 5, INLINE_ELEMENTS - 1, 1_000_003]) {
+    const a = await pool.arange(n);
+    assert.instance(a, Float64Array);
+    assert.is(a.length, n);
+    let wrong = -1;
+    for (let i = 0; i < n && wrong < 0; i++) if (a[i] !== i) wrong = i;
+    assert.is(wrong, -1, `f64 n=${n}: first wrong element`);
+    free(a);
+  }
+  const x = await pools[3].arange(2 ** 24 + 8, "f32");
+  assert.instance(x, Float32Array);
+  assert.equal(Array.from(x.subarray(2 ** 24 - 1, 2 ** 24 + 3)), [2 ** 24 - 1, 2 ** 24, 2 ** 24, 2 ** 24 + 2], "rounded to f32 as numpy does");
+  free(x);
+  const a = await pool.arange(300_000);
+  assert.is(await pool.dot(a, a), (299_999 * 300_000 * 599_999) / 6, "Σ i², exact below 2^53");
+  free(a);
+});
+
 test("bad input: the errors of dot(), naming the call, and the pool stays usable", async () => {
   for (const [label, bad] of NOT_VECTORS) {
     await assert_rejects(pool.dot(bad, f64(2)), TypeError, "pool.dot(a, b): a must be", label);
@@ -136,6 +155,8 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   await assert_rejects(pool.matvec(f64(4), f32(2)), TypeError, "x must be a Float64Array");
   await assert_rejects(pool.matvec(f64(4), f64(2), new Float32Array(2)), TypeError, "out must be a Float64Array");
   await assert_rejects(pool.matvec(f64(4), f64(2), new Float64Array(3)), RangeError, "out and the matrix's rows must have equal lengths");
+  for (const bad of [-1, 1.5, NaN, "5", 2 ** 31]) await assert_rejects(pool.arange(bad), RangeError, "pool.arange(n, type): n must be an integer", String(bad));
+  await assert_rejects(pool.arange(3, "i32"), RangeError, 'type must be "f64", "f32" or undefined');
   const a = wavy(100_000);
   assert.is(await pool.dot(a, a), dot(a, a));
   free(a);

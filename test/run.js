@@ -3,6 +3,9 @@
 //
 // Pass 1 forces the baseline build. Pass 2 lets the engine choose with relaxed SIMD available,
 // which on Node 20 needs --experimental-wasm-relaxed-simd (Node 22+ ships it and rejects the flag).
+// Pass 3 runs the browser suites in headless Chromium (test/browser/run.js); it fails, never
+// skips, when Chromium is missing. A file-name pattern (`npm test -- pool`) selects Node suites
+// only; run the browser pass alone with `node --experimental-wasm-relaxed-simd test/browser/run.js`.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -11,18 +14,22 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const major = Number(process.versions.node.split(".")[0]);
 const pattern = process.argv[2] ?? "\\.test\\.js$";
 
+const relaxedFlags = major < 22 ? ["--experimental-wasm-relaxed-simd"] : [];
+const suites = [uvu, "test", pattern];
 const passes = [
-  { name: "baseline build", flags: [], env: { KERNELPOOL_KERNELS: "baseline" } },
-  { name: "relaxed SIMD available", flags: major < 22 ? ["--experimental-wasm-relaxed-simd"] : [], env: {} },
+  { name: "baseline build", args: ["--expose-gc", ...suites], env: { KERNELPOOL_KERNELS: "baseline" } },
+  { name: "relaxed SIMD available", args: ["--expose-gc", ...relaxedFlags, ...suites], env: {} },
+  // Node computes with the build Chromium picks (relaxed), so that their bits can be compared.
+  { name: "chromium", args: [...relaxedFlags, "test/browser/run.js"], env: {}, skip: process.argv[2] !== undefined },
 ];
 
 let passed = 0;
 let failed = 0;
-for (const pass of passes) {
+for (const pass of passes.filter((pass) => !pass.skip)) {
   console.log(`\n## ${pass.name} (Node ${process.version})`);
   const env = { ...process.env, ...pass.env };
   if (!("KERNELPOOL_KERNELS" in pass.env)) delete env.KERNELPOOL_KERNELS;
-  const run = spawnSync(process.execPath, ["--expose-gc", ...pass.flags, uvu, "test", pattern], { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const run = spawnSync(process.execPath, pass.args, { cwd: root, env, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   process.stdout.write(run.stdout);
   const total = Number(/Total:\s+(\d+)/.exec(run.stdout)?.[1] ?? 0);
   const ok = Number(/Passed:\s+(\d+)/.exec(run.stdout)?.[1] ?? 0);

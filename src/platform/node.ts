@@ -40,4 +40,12 @@ function holdProcessOpen(hold: boolean): void {
   else holder.unref();
 }
 
-export const nodePlatform: Platform = { readBuild, variantOverride, hardwareThreads, startWorker, holdProcessOpen };
+export const nodePlatform: Platform = {
+  readBuild,
+  variantOverride,
+  hardwareThreads,
+  startWorker,
+  holdProcessOpen,
+  canBlock: () => true, // every Node thread, the main one included, may Atomics.wait
+  workersUnavailable: () => undefined,
+};

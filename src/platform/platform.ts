@@ -15,6 +15,10 @@ export interface Platform {
   startWorker: StartWorker;
   /** Keeps the process alive while the pool awaits something; a no-op where there is no process. */
   holdProcessOpen(hold: boolean): void;
+  /** Whether this thread may block in Atomics.wait: not a browser's main thread. */
+  canBlock(): boolean;
+  /** Why workers cannot share the arena here (a page that is not cross-origin isolated), or undefined if they can. */
+  workersUnavailable(): string | undefined;
 }
 
 let current: Platform | undefined;

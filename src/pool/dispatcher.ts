@@ -9,7 +9,6 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
-import { dotPlan, type Group } from "./plan.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
 /**
@@ -24,13 +23,6 @@ const SYNC_SPIN_MS = 0.2;
 const ASYNC_SPIN_MS = 0.002;
 /** Stops any further claim of an abandoned job's tasks. */
 const NO_TASKS = -(2 ** 30);
-
-/** What runSync and runAsync take: a plan, or dot groups (planned with dotPlan). */
-type Job = JobPlan | readonly Group[];
-
-function planOf(job: Job): JobPlan {
-  return Array.isArray(job) ? dotPlan(job as readonly Group[]) : (job as JobPlan);
-}
 
 interface AsyncJob {
   readonly plan: JobPlan;
@@ -84,8 +76,7 @@ export class Dispatcher {
   }
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
-  runSync(job: Job): Float64Array {
-    const plan = planOf(job);
+  runSync(plan: JobPlan): Float64Array {
     const tasks = this.#publish(plan);
     this.#wake(tasks - 1, this.threads - 1); // the calling thread is one of the threads
     const ctrl = this.#ctrl;
@@ -107,8 +98,8 @@ export class Dispatcher {
   }
 
   /** Queues a job for the workers alone; `finish` reads the partials before the next job starts. */
-  runAsync(job: Job, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
-    this.#queue.push({ plan: planOf(job), finish, fail, tasks: 0, abandoned: false });
+  runAsync(plan: JobPlan, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
+    this.#queue.push({ plan, finish, fail, tasks: 0, abandoned: false });
     if (this.#running === undefined) this.#startNext();
   }
 
@@ -134,6 +125,12 @@ export class Dispatcher {
   async destroy(error: Error): Promise<void> {
     this.#stopped = true;
     Atomics.store(this.#ctrl, REMAINING, NO_TASKS);
+    // Wake sleepers and tell them to leave before terminating them: Chromium can leave a Web
+    // Worker terminated inside Atomics.wait on the wait list, where it swallows a later
+    // notify(EPOCH, count) aimed at the next pool whose control block reuses this address.
+    Atomics.store(this.#ctrl, STOP, 1);
+    Atomics.add(this.#ctrl, EPOCH, 1);
+    Atomics.notify(this.#ctrl, EPOCH);
     for (const job of this.#queue.splice(0)) job.fail(error);
     this.#running?.fail(error);
     this.#running = undefined;

@@ -1,20 +1,25 @@
 // The public pool: checks arguments, runs small calls inline, stages operands that live outside
-// the arena, and hands the rest to the dispatcher. Every path gives the same bits as dot().
+// the arena, and hands the rest to the dispatcher. Every path gives the same bits as dot(). Where
+// workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
+// dispatcher and runs every call inline.
+import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { dot } from "../dot/dot.js";
 import { checkOperands, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { invalidType, invalidValue, lengthMismatch, poolClosed } from "../errors.js";
+import { cannotBlock, invalidType, invalidValue, lengthMismatch, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { reduce, type Group } from "./plan.js";
+import { iotaPlan } from "./fill.js";
+import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
 
 /**
  * Calls with fewer elements than this run on the calling thread: below it, waking workers costs
- * more than it saves. Measured with bench/pool (see README, "Choosing the inline threshold").
+ * more than it saves. On the 2-core machine a blocking call on 2 threads breaks even at about
+ * 65536 f64 (bench, dispatch suite: 12.1 µs against 11.3 µs on one thread).
  */
-export const INLINE_ELEMENTS = 32768;
+export const INLINE_ELEMENTS = 65536;
 
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
@@ -22,18 +27,24 @@ export const internals = Symbol("kernelpool.internals");
 type State = "open" | "closing" | "closed" | "destroyed";
 
 export class Pool implements AsyncDisposable {
-  readonly #dispatcher: Dispatcher;
+  readonly #dispatcher: Dispatcher | undefined;
   #state: State = "open";
   #closing: Promise<void> | undefined;
+  /**
+   * Why this pool computes on the calling thread alone, or undefined when it has workers. In a
+   * browser: the page is not cross-origin isolated, so the shared memory cannot reach workers.
+   */
+  readonly singleThreadReason: string | undefined;
 
   /** @internal Use createPool(). */
-  constructor(dispatcher: Dispatcher) {
+  constructor(dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) {
     this.#dispatcher = dispatcher;
+    this.singleThreadReason = singleThreadReason;
   }
 
-  /** How many threads compute: the number of workers. */
+  /** How many threads compute: the number of workers, or 1 for the calling thread alone. */
   get threads(): number {
-    return this.#dispatcher.threads;
+    return this.#dispatcher?.threads ?? 1;
   }
 
   /**
@@ -44,20 +55,22 @@ export class Pool implements AsyncDisposable {
    * await pool.dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
    */
   dot(a: Vector, b: Vector): Promise<number> {
+    const dispatcher = this.#dispatcher;
     let operands: Operands;
     try {
       this.#checkOpen("pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
-      if (operands.n < INLINE_ELEMENTS) return Promise.resolve(dot(a, b));
+      if (operands.n < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dot(a, b));
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#run((staging) => [productGroup("pool.dot(a, b)", operands, staging)], (partials) => sumOf(partials));
+    return this.#run(dispatcher, (staging) => [productGroup("pool.dot(a, b)", operands, staging)], (partials) => sumOf(partials));
   }
 
   /**
    * As pool.dot, but blocks until done, with the calling thread computing a share. Needs a
-   * thread that may block (Atomics.wait). While async calls are in flight it runs on the
+   * thread that may block (Atomics.wait): on a browser's main thread it throws
+   * ERR_KP_CANNOT_BLOCK, whatever the length. While async calls are in flight it runs on the
    * calling thread alone, so it never waits behind them.
    *
    * @example
@@ -65,11 +78,14 @@ export class Pool implements AsyncDisposable {
    */
   dotSync(a: Vector, b: Vector): number {
     this.#checkOpen("pool.dotSync(a, b)");
+    // Thrown for short calls too, so code that works on small data does not fail on large.
+    if (!platform().canBlock()) throw cannotBlock("pool.dotSync(a, b)", "pool.dot(a, b)");
     const operands = checkOperands("pool.dotSync(a, b)", a, b);
-    if (operands.n < INLINE_ELEMENTS || this.#dispatcher.busy) return dot(a, b);
+    const dispatcher = this.#dispatcher;
+    if (operands.n < INLINE_ELEMENTS || dispatcher === undefined || dispatcher.busy) return dot(a, b);
     const staging = new Staging();
     try {
-      return sumOf(this.#dispatcher.runSync([productGroup("pool.dotSync(a, b)", operands, staging)]));
+      return sumOf(dispatcher.runSync(dotPlan([productGroup("pool.dotSync(a, b)", operands, staging)])));
     } finally {
       staging.release();
     }
@@ -84,6 +100,7 @@ export class Pool implements AsyncDisposable {
    */
   dotBatch(pairs: readonly (readonly [Vector, Vector])[]): Promise<Float64Array> {
     const where = "pool.dotBatch(pairs)";
+    const dispatcher = this.#dispatcher;
     let checked: Operands[];
     try {
       this.#checkOpen(where);
@@ -92,12 +109,12 @@ export class Pool implements AsyncDisposable {
         if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
         return checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
       });
-      if (elements(checked) < INLINE_ELEMENTS) return Promise.resolve(Float64Array.from(checked, (p) => dot(p.a, p.b)));
+      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(Float64Array.from(checked, (p) => dot(p.a, p.b)));
     } catch (error) {
       return Promise.reject(error);
     }
     const results = new Float64Array(checked.length);
-    return this.#run((staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
+    return this.#run(dispatcher, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
       reduce(groups, partials, results);
       return results;
     });
@@ -113,11 +130,12 @@ export class Pool implements AsyncDisposable {
   matvec<M extends Vector>(matrix: M, x: Vector, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
     type Out = M extends Float32Array ? Float32Array : Float64Array;
     const where = "pool.matvec(matrix, x, out)";
+    const dispatcher = this.#dispatcher;
     let shape: { precision: Precision; rows: number; target: Float64Array | Float32Array };
     try {
       this.#checkOpen(where);
       shape = matvecShape(where, matrix, x, out);
-      if (matrix.length < INLINE_ELEMENTS) {
+      if (matrix.length < INLINE_ELEMENTS || dispatcher === undefined) {
         for (let r = 0; r < shape.rows; r++) shape.target[r] = dot(rowOf(matrix, r, x.length), x);
         return Promise.resolve(shape.target as Out);
       }
@@ -127,6 +145,7 @@ export class Pool implements AsyncDisposable {
     const { precision, rows, target } = shape;
     const width = precision === "f64" ? 8 : 4;
     return this.#run(
+      dispatcher,
       (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
       (partials, groups) => {
         reduce(groups, partials, target);
@@ -135,13 +154,52 @@ export class Pool implements AsyncDisposable {
     );
   }
 
+  /**
+   * [0, 1, …, n − 1] as a new arena array, filled by the workers a slice each, as numpy's
+   * arange(n) makes a vector. Short fills run on the calling thread. Free it with free().
+   *
+   * @example
+   * await pool.arange(4); // returns Float64Array [0, 1, 2, 3]
+   */
+  arange<P extends Precision = "f64">(n: number, type?: P): Promise<P extends "f32" ? Float32Array : Float64Array> {
+    type Out = P extends "f32" ? Float32Array : Float64Array;
+    const where = "pool.arange(n, type)";
+    let precision: Precision;
+    let ptr: number;
+    try {
+      this.#checkOpen(where);
+      precision = arangeType(where, type);
+      if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw invalidValue(`${where}: n`, `an integer from 0 to ${2 ** 30}`, n);
+      ptr = allocate(n * (precision === "f64" ? 8 : 4), false);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const array = (precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
+    const dispatcher = this.#dispatcher;
+    if (n < INLINE_ELEMENTS || dispatcher === undefined) {
+      const k = kernels().kernels;
+      (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
+      return Promise.resolve(array);
+    }
+    return new Promise<Out>((resolve, reject) => {
+      dispatcher.runAsync(
+        iotaPlan(ptr, n, precision),
+        () => resolve(array),
+        (error) => {
+          release(ptr);
+          reject(error);
+        },
+      );
+    });
+  }
+
   /** Lets queued and running calls finish, then stops the workers. Later calls reject. */
   close(): Promise<void> {
     if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
-      await this.#dispatcher.whenIdle();
-      await this.#dispatcher.stop();
+      await this.#dispatcher?.whenIdle();
+      await this.#dispatcher?.stop();
       this.#state = "closed";
     })();
     return this.#closing;
@@ -151,7 +209,7 @@ export class Pool implements AsyncDisposable {
   async destroy(): Promise<void> {
     if (this.#state === "destroyed") return;
     this.#state = "destroyed";
-    await this.#dispatcher.destroy(poolClosed("this call", "destroyed"));
+    await this.#dispatcher?.destroy(poolClosed("this call", "destroyed"));
   }
 
   /** `await using pool = await createPool()` closes the pool at the end of the block. */
@@ -160,7 +218,7 @@ export class Pool implements AsyncDisposable {
   }
 
   /** @internal */
-  get [internals](): Dispatcher {
+  get [internals](): Dispatcher | undefined {
     return this.#dispatcher;
   }
 
@@ -169,7 +227,7 @@ export class Pool implements AsyncDisposable {
   }
 
   /** Stages operands, queues the job, and gives back the staged copies however it ends. */
-  #run<T>(build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
+  #run<T>(dispatcher: Dispatcher, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
     const staging = new Staging();
     let groups: Group[];
     try {
@@ -179,8 +237,8 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     return new Promise<T>((resolve, reject) => {
-      this.#dispatcher.runAsync(
-        groups,
+      dispatcher.runAsync(
+        dotPlan(groups),
         (partials) => {
           staging.release();
           resolve(finish(partials, groups));
@@ -195,7 +253,9 @@ export class Pool implements AsyncDisposable {
 }
 
 /**
- * Starts a pool of workers that share this thread's arena and compiled kernels.
+ * Starts a pool of workers that share this thread's arena and compiled kernels. Where workers
+ * cannot share the arena, the pool runs on the calling thread alone and says why in
+ * pool.singleThreadReason; it does not throw.
  *
  * @example
  * const pool = await createPool({ threads: 2 });
@@ -204,7 +264,9 @@ export class Pool implements AsyncDisposable {
 export async function createPool(options?: PoolOptions): Promise<Pool> {
   const { threads } = resolveOptions(options);
   const loaded = kernels();
-  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker));
+  const unavailable = platform().workersUnavailable();
+  if (unavailable !== undefined) return new Pool(undefined, unavailable);
+  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker), undefined);
 }
 
 function productGroup(where: string, p: Operands, staging: Staging): Group {
@@ -223,6 +285,12 @@ function elements(products: readonly Operands[]): number {
   let total = 0;
   for (const p of products) total += p.n;
   return total;
+}
+
+function arangeType(where: string, type: unknown): Precision {
+  if (type === undefined || type === "f64") return "f64";
+  if (type === "f32") return "f32";
+  throw invalidValue(`${where}: type`, '"f64", "f32" or undefined', type);
 }
 
 interface MatvecShape {

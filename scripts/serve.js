@@ -1,0 +1,80 @@
+// A static file server for the repository, on 127.0.0.1, for the browser tests and the demo.
+// With `isolated`, every response carries the two headers that make a page cross-origin
+// isolated (DESIGN.md, "Browser"): without them, SharedArrayBuffer cannot reach workers.
+//
+//   node scripts/serve.js [--no-isolation] [--port N]   serves the demo and prints its URL
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { createServer } from "node:http";
+import { extname, join, normalize, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = fileURLToPath(new URL("..", import.meta.url));
+
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".map": "application/json",
+  ".wasm": "application/wasm",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+};
+
+export const ISOLATION_HEADERS = {
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Embedder-Policy": "require-corp",
+};
+
+/**
+ * Serves `root` (the repository by default) on a free port; resolves to { url, close }.
+ * A path that ends in "/" serves its index.html.
+ */
+export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
+  const server = createServer(async (request, response) => {
+    const headers = { "Cache-Control": "no-store", ...(isolated ? ISOLATION_HEADERS : {}) };
+    let path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+    if (path.endsWith("/")) path += "index.html";
+    const file = normalize(join(root, path));
+    // Never serve outside the root, whatever the request path says.
+    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return reply(response, 403, headers);
+    try {
+      if (!(await stat(file)).isFile()) return reply(response, 404, headers);
+    } catch {
+      return reply(response, 404, headers);
+    }
+    response.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => {
+      const address = server.address();
+      resolve({
+        url: `http://127.0.0.1:${address.port}/`,
+        close: () =>
+          new Promise((done) => {
+            server.close(() => done());
+            // Keep-alive sockets from the browser would otherwise hold close() open.
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+function reply(response, status, headers) {
+  response.writeHead(status, { ...headers, "Content-Type": "text/plain" });
+  response.end(String(status));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--port");
+  const isolated = !args.includes("--no-isolation");
+  const { url } = await serve({ isolated, port: at >= 0 ? Number(args[at + 1]) : 8080 });
+  console.log(`kernelpool demo (${isolated ? "cross-origin isolated" : "not isolated: one thread"}): ${url}demo/`);
+  console.log(`with parameters: ${url}demo/?n=1e5,1e6,1e7&threads=2&runs=15&autorun=1`);
+}

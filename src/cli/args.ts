@@ -1,0 +1,40 @@
+// Flags of `kernelpool dot`. Each is checked and a bad one is named, with the rule it broke.
+import { parseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import { invalidValue } from "../errors.js";
+
+export interface DotJobArgs {
+  /** Elements per vector. @default 1e8, as in the seed's example */
+  readonly n: number;
+  /** Dot products to time. @default 10 */
+  readonly count: number;
+  /** Pool threads. @default os.availableParallelism() */
+  readonly threads: number;
+}
+
+export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${availableParallelism()}]
+
+Ten dot products of two float64 vectors of n elements, a = b = arange(n), timed on one thread
+and on the pool, as the seed's numpy example does with %time.`;
+
+export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      n: { type: "string", default: "1e8" },
+      count: { type: "string", default: "10" },
+      threads: { type: "string", default: String(availableParallelism()) },
+    },
+  });
+  return {
+    n: integerFlag("--n", values.n, 1, 2 ** 28),
+    count: integerFlag("--count", values.count, 1, 1000),
+    threads: integerFlag("--threads", values.threads, 1, 256),
+  };
+}
+
+function integerFlag(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) throw invalidValue(name, `an integer from ${min} to ${max} (1e8 style is fine)`, text);
+  return value;
+}

@@ -1,0 +1,66 @@
+// The seed's example: ten dot products of two float64 vectors of 100M elements, timed on one
+// thread and on the pool, printed much as numpy's %time prints them.
+import { createPool, dot, free } from "../index.js";
+import type { DotJobArgs } from "./args.js";
+import { fitLength } from "./memory.js";
+import { Progress } from "./progress.js";
+
+interface Timing {
+  readonly results: number[];
+  readonly wallMs: number;
+  readonly cpuMs: { user: number; system: number };
+}
+
+export async function runDotJob(args: DotJobArgs): Promise<void> {
+  const { n, reason } = fitLength(args.n);
+  if (reason !== undefined) console.log(reason);
+  const gb = (16 * n) / 1e9;
+  await using pool = await createPool({ threads: args.threads });
+  console.log(`${args.count} dot products of two float64 vectors of ${n.toLocaleString("en")} elements (${gb.toFixed(2)} GB) on ${pool.threads} threads`);
+
+  const fillStart = performance.now();
+  const [a, b] = await Promise.all([pool.arange(n), pool.arange(n)]);
+  console.log(`a = b = arange(n), filled on the pool in ${(performance.now() - fillStart).toFixed(0)} ms`);
+  try {
+    dot(a, b); // warm-up: the first calls of a wasm function run in V8's baseline tier
+    await pool.dot(a, b);
+    const single = await timed("one thread ", args.count, () => Promise.resolve(dot(a, b)));
+    const parallel = await timed(`pool (${pool.threads})  `, args.count, () => pool.dot(a, b));
+    report(n, single, parallel);
+  } finally {
+    free(a);
+    free(b);
+  }
+}
+
+async function timed(label: string, count: number, run: () => Promise<number>): Promise<Timing> {
+  const progress = new Progress(label, count);
+  const results: number[] = [];
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let i = 0; i < count; i++) {
+    results.push(await run());
+    progress.update(i + 1);
+  }
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  progress.finish(`done: ${count} products in ${wallMs.toFixed(1)} ms`);
+  return { results, wallMs, cpuMs: { user: used.user / 1000, system: used.system / 1000 } };
+}
+
+function report(n: number, single: Timing, parallel: Timing): void {
+  // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt.
+  const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
+  parallel.results.forEach((value, i) => {
+    const same = value === single.results[i] ? "same bits as one thread" : "DIFFERS from one thread";
+    console.log(`  dot #${i + 1} = ${value.toExponential(15)}  (${same}; relative error ${(Math.abs(value - exact) / exact).toExponential(1)})`);
+  });
+  for (const [name, t] of [["one thread", single], ["pool", parallel]] as const) {
+    const per = t.wallMs / t.results.length;
+    console.log(
+      `${name.padEnd(10)}  CPU times: user ${t.cpuMs.user.toFixed(0)} ms, sys ${t.cpuMs.system.toFixed(0)} ms, total ${(t.cpuMs.user + t.cpuMs.system).toFixed(0)} ms` +
+        `  Wall time: ${t.wallMs.toFixed(1)} ms (${per.toFixed(2)} ms a product, ${((16 * n) / per / 1e6).toFixed(1)} GB/s)`,
+    );
+  }
+  console.log(`speed-up: ${(single.wallMs / parallel.wallMs).toFixed(2)}×`);
+}

@@ -1,0 +1,26 @@
+// A one-line progress bar on a terminal; elsewhere (CI logs, pipes) nothing until the end.
+
+const WIDTH = 24;
+
+export class Progress {
+  readonly #label: string;
+  readonly #total: number;
+  readonly #tty: boolean;
+
+  constructor(label: string, total: number, stream: NodeJS.WriteStream = process.stdout) {
+    this.#label = label;
+    this.#total = total;
+    this.#tty = stream.isTTY === true;
+  }
+
+  update(done: number): void {
+    if (!this.#tty) return;
+    const filled = Math.round((done / this.#total) * WIDTH);
+    process.stdout.write(`\r${this.#label} [${"█".repeat(filled)}${"·".repeat(WIDTH - filled)}] ${done}/${this.#total}`);
+  }
+
+  finish(summary: string): void {
+    if (this.#tty) process.stdout.write("\r\x1b[2K");
+    console.log(`${this.#label} ${summary}`);
+  }
+}

@@ -1,0 +1,19 @@
+// The browser entry point: fetches the kernel build this engine runs, installs the browser
+// platform, then exports the public API. Bundlers pick this file through the "browser" export
+// condition; the top-level await makes the first dot() synchronous, as in Node.
+import { unsupported } from "./errors.js";
+import { VARIANT_FILES } from "./kernels/exports.js";
+import { features } from "./kernels/features.js";
+import { browserPlatform } from "./platform/browser.js";
+import { setPlatform } from "./platform/platform.js";
+
+// Each `new URL(…)` stands inside fetch() so that Vite and webpack rewrite it to the emitted asset.
+const relaxed = features().relaxedSimd;
+const response = await (relaxed
+  ? fetch(new URL("../build/kernels-relaxed.wasm", import.meta.url))
+  : fetch(new URL("../build/kernels.wasm", import.meta.url)));
+if (!response.ok) throw unsupported(`could not load the kernels from ${response.url}: HTTP ${response.status}.`);
+const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
+setPlatform(browserPlatform(new Map([[file, new Uint8Array(await response.arrayBuffer())]])));
+
+export * from "./api.js";

@@ -1,0 +1,69 @@
+// Pool workers as module Web Workers. The compiled module and the shared memory are posted once
+// (both may be posted only where the page is cross-origin isolated); after that, host and
+// worker talk only through the control block.
+import { workerStart } from "../errors.js";
+import type { WorkerInit } from "../pool/layout.js";
+import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
+
+export const startWorker: StartWorker = (init: WorkerInit) =>
+  new Promise<WorkerHandle>((resolve, reject) => {
+    let worker: Worker;
+    try {
+      // `new URL(…)` stands inside the call so that Vite and webpack find and bundle the worker.
+      worker = new Worker(new URL("../pool/worker-browser.js", import.meta.url), { type: "module" });
+    } catch (error) {
+      // SecurityError: a worker script must be same-origin, so kernelpool cannot run from a CDN.
+      reject(workerStart(init.index, error));
+      return;
+    }
+    let lost: ((cause: unknown) => void) | undefined;
+    let ready = false;
+    let ended = false;
+    let exit: () => void = () => {};
+    const exited = new Promise<void>((done) => (exit = done));
+    // A Web Worker has no exit event: it ends when terminated, or says "exit" when its loop ends.
+    const end = (): void => {
+      ended = true;
+      worker.terminate();
+      exit();
+    };
+    worker.addEventListener("message", (event: MessageEvent) => {
+      if (event.data === "ready" && !ready) {
+        ready = true;
+        resolve(handle);
+      } else if (event.data === "exit") end();
+    });
+    // An uncaught error leaves a Web Worker idle rather than ending it, so end it here: the
+    // pool replaces a lost worker and must not leave the old one holding a thread.
+    worker.addEventListener("error", (event: ErrorEvent) => {
+      event.preventDefault();
+      if (ended) return;
+      const cause = event.error instanceof Error ? event.error : new Error(event.message || "the worker script failed to load or threw");
+      end();
+      if (!ready) reject(workerStart(init.index, cause));
+      else lost?.(cause);
+    });
+    worker.addEventListener("messageerror", () => {
+      if (ended) return;
+      end();
+      if (!ready) reject(workerStart(init.index, new Error("the worker could not receive its start message")));
+    });
+    try {
+      worker.postMessage(init);
+    } catch (error) {
+      // DataCloneError: the shared memory cannot be posted where the page is not isolated.
+      end();
+      reject(workerStart(init.index, error));
+    }
+    const handle: WorkerHandle = {
+      onLost: (listener) => {
+        lost = listener;
+      },
+      exited,
+      terminate: async () => {
+        end();
+        await exited;
+      },
+      raw: worker,
+    };
+  });

@@ -1,0 +1,58 @@
+// The chromium pass of `npm test`: the in-page suite with and without cross-origin isolation,
+// a Vite production build of an app that imports kernelpool, and the demo page. Prints uvu-style
+// totals, which test/run.js adds to the Node passes. A missing Chromium fails the pass.
+//
+// Run with the same kernel build as the page (relaxed SIMD: on Node 20 pass
+// --experimental-wasm-relaxed-simd), so that Node's bits can be compared with Chromium's.
+import * as kernelpool from "../../dist/index.js";
+import { serve } from "../../scripts/serve.js";
+import { computeCases } from "./cases.js";
+import { launch } from "./chromium.js";
+import { checkDemo } from "./demo-check.js";
+import { checkViteApp } from "./vite-check.js";
+import { runSuite } from "./page-suite.js";
+
+let total = 0;
+let passed = 0;
+
+/** Runs one check that is a single test, printing ✓ or ✘ and the reason. */
+async function check(name, body) {
+  total++;
+  try {
+    const note = await body();
+    passed++;
+    console.log(`  ✓ ${name}${note ? `: ${note}` : ""}`);
+  } catch (error) {
+    console.log(`  ✘ ${name}\n    ${error.stack ?? error}`);
+  }
+}
+
+let browser;
+const servers = [];
+try {
+  const nodeResults = { variant: kernelpool.capabilities().variant, cases: await computeCases(kernelpool) };
+  browser = await launch();
+  console.log(`Chromium ${browser.version}, kernels: ${nodeResults.variant} (as in Node ${process.version})`);
+  const isolated = await serve({ isolated: true });
+  const plain = await serve({ isolated: false });
+  servers.push(isolated, plain);
+  for (const [label, server] of [["cross-origin isolated", isolated], ["not isolated", plain]]) {
+    console.log(`\n# suite.html, ${label}`);
+    const run = await runSuite(browser.context, `${server.url}test/browser/suite.html`, nodeResults);
+    // uvu's own totals would be read as this pass's: print the tests, then count them here.
+    console.log(run.output.replace(/\s*Total:[\s\S]*$/, "").trimEnd());
+    total += run.total;
+    passed += run.passed;
+  }
+  console.log("\n# bundlers and the demo");
+  await check("a Vite production build of an app that imports kernelpool runs with workers", () => checkViteApp(browser.context));
+  await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
+} catch (error) {
+  total++;
+  console.log(`\n✘ the chromium pass could not run: ${error.stack ?? error}`);
+} finally {
+  await browser?.close();
+  for (const server of servers) await server.close();
+}
+console.log(`\n  Total:     ${total}\n  Passed:    ${passed}\n`);
+process.exitCode = total > 0 && passed === total ? 0 : 1;

@@ -1,0 +1,169 @@
+// The correctness suite inside Chromium: the Node suites' core claims, the pool in Web Workers
+// when the page is cross-origin isolated, the one-thread fallback when it is not, and bit-for-bit
+// agreement with Node on the same data. The driver (run.js) sets globalThis.NODE_RESULTS.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import * as kernelpool from "kernelpool";
+// The same module instance as the one "kernelpool" loads, for the fault test's internals.
+import { INLINE_ELEMENTS, internals } from "/dist/pool/pool.js";
+import { dotPlan } from "/dist/pool/plan.js";
+import { NOT_VECTORS } from "../support/bad-values.js";
+import { absDot, dot2, gamma, integerData, naiveDot, U64 } from "../support/reference.js";
+import { bits, fillRandom } from "../support/seeded.js";
+import { computeCases } from "./cases.js";
+
+const { capabilities, createPool, dot, f32, f64, free } = kernelpool;
+const isolated = globalThis.crossOriginIsolated === true;
+const node = globalThis.NODE_RESULTS;
+
+const isCode = (code) => (error) => error?.code === code;
+
+async function rejects(promise, code) {
+  try {
+    await promise;
+  } catch (error) {
+    assert.is(error.code, code);
+    return;
+  }
+  assert.unreachable(`expected a rejection with ${code}`);
+}
+
+test("the page runs the same kernel build as Node here", () => {
+  assert.ok(capabilities().simd);
+  assert.is(capabilities().variant, node.variant);
+});
+
+test("dot of small integers is exact in f64 and f32", () => {
+  const [a, b] = integerData(10001, 3);
+  const exact = naiveDot(a, b);
+  assert.is(dot(f64(a), f64(b)), exact);
+  assert.is(dot(f32(a), f32(b)), exact);
+  assert.is(dot(a, b), exact);
+});
+
+test("dot of random data is within the rounding bound of an accurate reference", () => {
+  const a = fillRandom(f64(100000), 11);
+  const b = fillRandom(f64(100000), 12);
+  const reference = dot2(a, b);
+  assert.ok(Math.abs(dot(a, b) - reference) <= gamma(a.length, U64) * absDot(a, b));
+  free(a);
+  free(b);
+});
+
+test("dot rejects what is not a vector with a coded TypeError", () => {
+  for (const [label, bad] of NOT_VECTORS) {
+    assert.throws(() => dot(bad, f64(3)), (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE", label);
+  }
+  assert.throws(() => dot(f64(3), f64(4)), (e) => e instanceof RangeError && e.code === "ERR_KP_LENGTH_MISMATCH");
+});
+
+test("f64 and f32 make arena arrays, and free gives them back once", () => {
+  const a = f64([1, 2, 3]);
+  const b = f32(4);
+  assert.instance(a, Float64Array);
+  assert.instance(b, Float32Array);
+  assert.equal(Array.from(a), [1, 2, 3]);
+  assert.equal(Array.from(b), [0, 0, 0, 0]);
+  free(a);
+  free(b);
+  assert.throws(() => free(a), isCode("ERR_KP_NOT_ARENA"));
+  assert.throws(() => free(new Float64Array(2)), isCode("ERR_KP_NOT_ARENA"));
+});
+
+test("results match Node's bit for bit on the same data", async () => {
+  assert.equal(await computeCases(kernelpool), node.cases);
+});
+
+test("pool.dotSync throws ERR_KP_CANNOT_BLOCK on the main thread, whatever the length", async () => {
+  const pool = await createPool({ threads: 2 });
+  try {
+    assert.throws(() => pool.dotSync(f64(10), f64(10)), (e) => e.code === "ERR_KP_CANNOT_BLOCK" && e.message.includes("pool.dot(a, b)"));
+    assert.throws(() => pool.dotSync(f64(100000), f64(100000)), isCode("ERR_KP_CANNOT_BLOCK"));
+  } finally {
+    await pool.close();
+  }
+});
+
+test("pool.dot, dotBatch and matvec give the bits of dot()", async () => {
+  const pool = await createPool({ threads: 2 });
+  try {
+    const n = 2_000_001;
+    const a = fillRandom(f64(n), 21);
+    const b = fillRandom(f64(n), 22);
+    assert.is(bits(await pool.dot(a, b)), bits(dot(a, b)));
+    const plain = Array.from(a.subarray(0, 50000));
+    assert.is(bits(await pool.dot(plain, b.subarray(0, 50000))), bits(dot(plain, b.subarray(0, 50000))));
+    const batch = await pool.dotBatch([[a, b], [b, a], [a.subarray(5, 40000), b.subarray(5, 40000)]]);
+    assert.equal(Array.from(batch, bits), [dot(a, b), dot(b, a), dot(a.subarray(5, 40000), b.subarray(5, 40000))].map(bits));
+    const columns = 10007;
+    const matrix = a.subarray(0, 100 * columns);
+    const x = b.subarray(0, columns);
+    const y = await pool.matvec(matrix, x);
+    for (let r = 0; r < 100; r++) assert.is(bits(y[r]), bits(dot(matrix.subarray(r * columns, (r + 1) * columns), x)), `row ${r}`);
+    free(a);
+    free(b);
+  } finally {
+    await pool.close();
+  }
+});
+
+test("close lets calls finish, then later calls reject; destroy rejects calls in flight", async () => {
+  const a = fillRandom(f64(1_000_000), 31);
+  const b = fillRandom(f64(1_000_000), 32);
+  const pool = await createPool({ threads: 2 });
+  const running = pool.dot(a, b);
+  const closed = pool.close();
+  assert.is(bits(await running), bits(dot(a, b)));
+  await closed;
+  await rejects(pool.dot(a, b), "ERR_KP_POOL_CLOSED");
+  const other = await createPool({ threads: 2 });
+  const inFlight = other.dot(a, b).then(bits, (error) => error.code);
+  await other.destroy();
+  // Destroy rejects a call still running. One may also have finished already: inline without
+  // workers, or when this thread was descheduled long enough for the workers to end it.
+  assert.ok([bits(dot(a, b)), "ERR_KP_POOL_CLOSED"].includes(await inFlight));
+  await rejects(other.dot(a, b), "ERR_KP_POOL_CLOSED");
+  free(a);
+  free(b);
+});
+
+if (isolated) {
+  test("when cross-origin isolated, a pool runs on Web Workers", async () => {
+    const pool = await createPool({ threads: 2 });
+    assert.is(pool.threads, 2);
+    assert.is(pool.singleThreadReason, undefined);
+    await pool.close();
+  });
+
+  test("a kernel that traps in a Web Worker fails its call with ERR_KP_WORKER_LOST; later calls succeed", async () => {
+    const pool = await createPool({ threads: 1 });
+    const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
+    const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
+    assert.is(error?.code, "ERR_KP_WORKER_LOST");
+    assert.match(error.message, /memory access out of bounds/);
+    const a = f64(3 * INLINE_ELEMENTS).fill(1);
+    assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
+    await pool.close();
+    free(a);
+  });
+
+  test("pool.dotSync works inside a Web Worker, where blocking is allowed", async () => {
+    const worker = new Worker(new URL("./sync-worker.js", import.meta.url), { type: "module" });
+    const answer = await new Promise((resolve, reject) => {
+      worker.onmessage = (event) => resolve(event.data);
+      worker.onerror = (event) => reject(new Error(event.message));
+    });
+    worker.terminate();
+    assert.equal(answer, { threads: 2, same: true });
+  });
+} else {
+  test("without isolation, createPool gives a one-thread pool that says why", async () => {
+    const pool = await createPool({ threads: 4 });
+    assert.is(pool.threads, 1);
+    assert.match(pool.singleThreadReason, /cross-origin isolated/);
+    assert.match(pool.singleThreadReason, /Cross-Origin-Embedder-Policy/);
+    await pool.close();
+  });
+}
+
+test.run();

@@ -1,0 +1,35 @@
+// Builds vite-app/ for production with Vite, serves the output with the isolation headers and
+// checks the answer in Chromium. The app is copied next to a node_modules/kernelpool link to this
+// repository, so Vite resolves "kernelpool" as an installed package, through the "browser"
+// condition of package.json "exports".
+import { cp, mkdir, rm, symlink } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { build } from "vite";
+import { serve } from "../../scripts/serve.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const APP = fileURLToPath(new URL("./vite-app", import.meta.url));
+const SOURCE = fileURLToPath(new URL("../../test-results/vite-app-src", import.meta.url));
+const OUT = fileURLToPath(new URL("../../test-results/vite-app", import.meta.url));
+
+export async function checkViteApp(context) {
+  await rm(SOURCE, { recursive: true, force: true });
+  await cp(APP, SOURCE, { recursive: true });
+  await mkdir(`${SOURCE}/node_modules`);
+  await symlink(REPO, `${SOURCE}/node_modules/kernelpool`, "dir");
+  await build({ root: SOURCE, logLevel: "warn", configFile: false, build: { outDir: OUT, emptyOutDir: true } });
+  const server = await serve({ root: OUT, isolated: true });
+  const page = await context.newPage();
+  try {
+    await page.goto(server.url);
+    await page.waitForFunction(() => window.appResult !== undefined, null, { timeout: 30_000 });
+    const result = await page.evaluate(() => window.appResult);
+    if (result.error !== undefined) throw new Error(`the app failed: ${result.error}`);
+    if (result.value !== 2_000_000 || result.single !== 2_000_000) throw new Error(`wrong answer: ${JSON.stringify(result)}`);
+    if (result.threads !== 2) throw new Error(`expected 2 threads, got ${JSON.stringify(result)}`);
+    return `pool.dot = ${result.value} on ${result.threads} threads`;
+  } finally {
+    await page.close();
+    await server.close();
+  }
+}

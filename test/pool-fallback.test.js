@@ -1,0 +1,74 @@
+// The browser's two limits, exercised in Node through the Platform seam: a page that is not
+// cross-origin isolated (no workers: the pool runs inline) and a main thread that may not block.
+// Chromium runs the same claims for real (test/browser/suite.js).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { createPool, dot, f64, free } from "../dist/index.js";
+import { nodePlatform } from "../dist/platform/node.js";
+import { setPlatform } from "../dist/platform/platform.js";
+
+const REASON = "the page is not cross-origin isolated";
+
+/** Runs body with the Node platform changed as `changes` says, then puts it back. */
+async function withPlatform(changes, body) {
+  setPlatform({ ...nodePlatform, ...changes });
+  try {
+    await body();
+  } finally {
+    setPlatform(nodePlatform);
+  }
+}
+
+function wavy(n, phase) {
+  const a = f64(n);
+  for (let i = 0; i < n; i++) a[i] = Math.sin(i * 0.37 + phase) * (1 + (i % 13));
+  return a;
+}
+
+test("without workers, createPool gives a one-thread pool that says why, and throws nothing", () =>
+  withPlatform({ workersUnavailable: () => REASON, startWorker: () => assert.unreachable("no worker may start") }, async () => {
+    const pool = await createPool({ threads: 4 });
+    assert.is(pool.threads, 1);
+    assert.is(pool.singleThreadReason, REASON);
+    await pool.close();
+  }));
+
+test("a pool with workers has no singleThreadReason", async () => {
+  const pool = await createPool({ threads: 2 });
+  assert.is(pool.singleThreadReason, undefined);
+  await pool.close();
+});
+
+test("the one-thread pool gives the bits of dot() for dot, dotBatch, matvec and dotSync", () =>
+  withPlatform({ workersUnavailable: () => REASON }, async () => {
+    const pool = await createPool();
+    const a = wavy(300_007, 0);
+    const b = wavy(300_007, 1);
+    assert.is(await pool.dot(a, b), dot(a, b));
+    assert.is(pool.dotSync(a, b), dot(a, b));
+    assert.equal(Array.from(await pool.dotBatch([[a, b], [b, a]])), [dot(a, b), dot(b, a)]);
+    const y = await pool.matvec(a.subarray(0, 100_000), b.subarray(0, 1000));
+    for (let r = 0; r < 100; r++) assert.is(y[r], dot(a.subarray(r * 1000, (r + 1) * 1000), b.subarray(0, 1000)));
+    await pool.close();
+    await pool.destroy();
+    await pool.dot(a, b).then(
+      () => assert.unreachable("a destroyed pool must reject"),
+      (e) => assert.is(e.code, "ERR_KP_POOL_CLOSED"),
+    );
+    free(a);
+    free(b);
+  }));
+
+test("pool.dotSync throws ERR_KP_CANNOT_BLOCK, whatever the length, where the thread may not block", () =>
+  withPlatform({ canBlock: () => false }, async () => {
+    const pool = await createPool({ threads: 2 });
+    for (const n of [3, 100_000]) {
+      assert.throws(
+        () => pool.dotSync(f64(n), f64(n)),
+        (e) => e instanceof Error && e.code === "ERR_KP_CANNOT_BLOCK" && e.message.includes("pool.dotSync(a, b)") && e.message.includes("pool.dot(a, b)"),
+      );
+    }
+    await pool.close();
+  }));
+
+test.run();
