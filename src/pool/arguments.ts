@@ -1,0 +1,57 @@
+// The argument side of pool calls: shapes checked and turned into dot groups, and the small
+// sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
+import { precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
+import type { Group } from "./plan.js";
+import type { Staging } from "./staging.js";
+
+export function productGroup(where: string, p: Operands, staging: Staging): Group {
+  const x = p.x >= 0 ? p.x : staging.pointer(where, "a", p.a, p.precision);
+  const y = p.y >= 0 ? p.y : staging.pointer(where, "b", p.b, p.precision);
+  return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+}
+
+export function sumOf(partials: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < partials.length; i++) sum += partials[i]!;
+  return sum;
+}
+
+export function elements(products: readonly Operands[]): number {
+  let total = 0;
+  for (const p of products) total += p.n;
+  return total;
+}
+
+export function arangeType(where: string, type: unknown): Precision {
+  if (type === undefined || type === "f64") return "f64";
+  if (type === "f32") return "f32";
+  throw invalidValue(`${where}: type`, '"f64", "f32" or undefined', type);
+}
+
+export interface MatvecShape {
+  readonly precision: Precision;
+  readonly rows: number;
+  readonly target: Float64Array | Float32Array;
+}
+
+export function matvecShape(where: string, matrix: unknown, x: unknown, out: unknown): MatvecShape {
+  const precision = precisionOf(where, "matrix", matrix);
+  if (precisionOf(where, "x", x) !== precision) {
+    throw invalidType(`${where}: x`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match matrix`, x);
+  }
+  const n = (x as Vector).length;
+  const size = (matrix as Vector).length;
+  if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);
+  if (size % n !== 0) throw invalidValue(`${where}: matrix`, `a whole number of rows of x.length = ${n} elements`, matrix);
+  const rows = size / n;
+  if (out === undefined) return { precision, rows, target: precision === "f64" ? new Float64Array(rows) : new Float32Array(rows) };
+  const Type = precision === "f64" ? Float64Array : Float32Array;
+  if (!(out instanceof Type)) throw invalidType(`${where}: out`, `a ${Type.name} to match matrix, or undefined`, out);
+  if (out.length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, out.length, rows);
+  return { precision, rows, target: out };
+}
+
+export function rowOf<M extends Vector>(matrix: M, r: number, n: number): Vector {
+  return Array.isArray(matrix) ? matrix.slice(r * n, (r + 1) * n) : (matrix as Float64Array).subarray(r * n, (r + 1) * n);
+}
