@@ -14,7 +14,11 @@ import { CHUNK, scratchBlock } from "./scratch.js";
  * dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
  */
 export function dot(a: Vector, b: Vector): number {
-  const operands = checkOperands("dot(a, b)", a, b);
+  return dotChecked(checkOperands("dot(a, b)", a, b));
+}
+
+/** dot() of operands already checked, so the pool's inline calls do not check them twice. */
+export function dotChecked(operands: Operands): number {
   const blocked = operands.precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
   if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
   return dotStaged(operands, blocked);

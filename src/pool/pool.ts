@@ -3,7 +3,7 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs every call inline.
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
-import { dot } from "../dot/dot.js";
+import { dot, dotChecked } from "../dot/dot.js";
 import { checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { cannotBlock, invalidType, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
@@ -61,7 +61,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen("pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
-      if (operands.n < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dot(a, b));
+      if (operands.n < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dotChecked(operands));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -83,7 +83,7 @@ export class Pool implements AsyncDisposable {
     if (!platform().canBlock()) throw cannotBlock("pool.dotSync(a, b)", "pool.dot(a, b)");
     const operands = checkOperands("pool.dotSync(a, b)", a, b);
     const dispatcher = this.#dispatcher;
-    if (operands.n < INLINE_ELEMENTS || dispatcher === undefined || dispatcher.busy) return dot(a, b);
+    if (operands.n < INLINE_ELEMENTS || dispatcher === undefined || dispatcher.busy) return dotChecked(operands);
     const staging = new Staging();
     try {
       return sumOf(dispatcher.runSync(dotPlan([productGroup("pool.dotSync(a, b)", operands, staging)])));
@@ -110,7 +110,7 @@ export class Pool implements AsyncDisposable {
         if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
         return checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
       });
-      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(Float64Array.from(checked, (p) => dot(p.a, p.b)));
+      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(Float64Array.from(checked, dotChecked));
     } catch (error) {
       return Promise.reject(error);
     }
