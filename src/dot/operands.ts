@@ -26,9 +26,7 @@ const VECTOR_RULE = "a Float64Array, a Float32Array or an array of numbers";
 /** Validates a and b: the same element type and the same length. `where` names the call. */
 export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   const precision = precisionOf(where, "a", a);
-  if (precisionOf(where, "b", b) !== precision) {
-    throw invalidType(`${where}: b`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match a`, b);
-  }
+  checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
   const vb = b as Vector;
   if (va.length !== vb.length) throw lengthMismatch(`${where}: a and b`, va.length, vb.length);
@@ -50,6 +48,13 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     const value: unknown = vector[start + i];
     if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
     target[i] = value;
+  }
+}
+
+/** Throws a TypeError naming `name` unless `value` has the element type of `other`. */
+export function checkSameType(where: string, name: string, value: unknown, precision: Precision, other: string): void {
+  if (precisionOf(where, name, value) !== precision) {
+    throw invalidType(`${where}: ${name}`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match ${other}`, value);
   }
 }
 

@@ -1,6 +1,6 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
@@ -37,9 +37,7 @@ export interface MatvecShape {
 
 export function matvecShape(where: string, matrix: unknown, x: unknown, out: unknown): MatvecShape {
   const precision = precisionOf(where, "matrix", matrix);
-  if (precisionOf(where, "x", x) !== precision) {
-    throw invalidType(`${where}: x`, `a ${precision === "f32" ? "Float32Array" : "Float64Array or an array of numbers"} to match matrix`, x);
-  }
+  checkSameType(where, "x", x, precision, "matrix");
   const n = (x as Vector).length;
   const size = (matrix as Vector).length;
   if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);

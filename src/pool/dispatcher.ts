@@ -111,11 +111,8 @@ export class Dispatcher {
 
   /** Asks every worker to leave its loop and waits for all of them to exit. */
   async stop(): Promise<void> {
-    this.#stopped = true;
     platform().holdProcessOpen(true);
-    Atomics.store(this.#ctrl, STOP, 1);
-    Atomics.add(this.#ctrl, EPOCH, 1);
-    Atomics.notify(this.#ctrl, EPOCH);
+    this.#signalStop();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
     platform().holdProcessOpen(false);
     this.#freeMemory();
@@ -123,14 +120,11 @@ export class Dispatcher {
 
   /** Fails every queued and running job with `error` and terminates the workers at once. */
   async destroy(error: Error): Promise<void> {
-    this.#stopped = true;
     Atomics.store(this.#ctrl, REMAINING, NO_TASKS);
     // Wake sleepers and tell them to leave before terminating them: Chromium can leave a Web
     // Worker terminated inside Atomics.wait on the wait list, where it swallows a later
     // notify(EPOCH, count) aimed at the next pool whose control block reuses this address.
-    Atomics.store(this.#ctrl, STOP, 1);
-    Atomics.add(this.#ctrl, EPOCH, 1);
-    Atomics.notify(this.#ctrl, EPOCH);
+    this.#signalStop();
     for (const job of this.#queue.splice(0)) job.fail(error);
     this.#running?.fail(error);
     this.#running = undefined;
@@ -140,6 +134,14 @@ export class Dispatcher {
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
     platform().holdProcessOpen(false);
     this.#freeMemory();
+  }
+
+  /** Tells every worker to leave its loop, waking the sleeping ones; no job starts after it. */
+  #signalStop(): void {
+    this.#stopped = true;
+    Atomics.store(this.#ctrl, STOP, 1);
+    Atomics.add(this.#ctrl, EPOCH, 1);
+    Atomics.notify(this.#ctrl, EPOCH);
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */

@@ -36,14 +36,14 @@ export function blocksOf(n: number): number {
 }
 
 /** Partials the groups need, one per block. */
-export function countBlocks(groups: readonly Group[]): number {
+function countBlocks(groups: readonly Group[]): number {
   let blocks = 0;
   for (const g of groups) blocks += g.count * blocksOf(g.n);
   return blocks;
 }
 
 /** Emits the tasks for `groups`, sized for `threads` threads. Returns the number of tasks. */
-export function planTasks(groups: readonly Group[], threads: number, emit: TaskSink): number {
+function planTasks(groups: readonly Group[], threads: number, emit: TaskSink): number {
   const perTask = Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(countBlocks(groups) / (threads * TASKS_PER_THREAD))));
   let tasks = 0;
   let partial = 0;
