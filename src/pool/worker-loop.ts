@@ -4,10 +4,12 @@ import { instantiate } from "../kernels/exports.js";
 import { DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASKS, type WorkerInit } from "./layout.js";
 
 /**
- * Polls of EPOCH before sleeping. A few microseconds catch back-to-back jobs without a wake-up;
- * longer spins steal the core from the thread that has work on a 2-core machine (DESIGN.md).
+ * How long a worker polls EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
+ * costs 10–70 µs on the 2-core VM, and an awaited call leaves a gap of about 15 µs before the
+ * next one, so the poll outlasts that gap. It is bounded because a polling worker takes its core
+ * from other work on a busy machine (DESIGN.md).
  */
-const SPIN = 2000;
+const SPIN_MS = 0.05;
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
@@ -39,11 +41,18 @@ export function serve({ module, memory, control, index }: WorkerInit, ready: () 
       finish(ctrl, count);
     }
     Atomics.store(ctrl, STATE + index, 0);
-    for (let spin = 0; Atomics.load(ctrl, EPOCH) === seen; spin++) {
-      if (spin >= SPIN) Atomics.wait(ctrl, EPOCH, seen);
-    }
+    waitForEpoch(ctrl, seen);
     seen = Atomics.load(ctrl, EPOCH);
     if (Atomics.load(ctrl, STOP) !== 0) return;
+  }
+}
+
+/** Returns once EPOCH differs from `seen`: polls for SPIN_MS, then sleeps. */
+function waitForEpoch(ctrl: Int32Array, seen: number): void {
+  const until = performance.now() + SPIN_MS;
+  for (let poll = 1; Atomics.load(ctrl, EPOCH) === seen; poll++) {
+    // The clock is read every 64 polls: a read costs more than a poll.
+    if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
 }
 
