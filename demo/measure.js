@@ -5,22 +5,48 @@ const BATCH_MS = 5;
 /** Untimed calls first: V8 runs a wasm function's first calls in its baseline tier (DESIGN.md). */
 const WARMUP_CALLS = 3;
 
-/** The median time of one call of `call` (sync or async) in ms, over `runs` batches. */
-export async function medianMs(call, runs) {
+/**
+ * Times several calls (sync or async) against each other. Each run times one batch of every
+ * call in turn, the order rotating, so a change in the machine's load during the benchmark
+ * hits them all alike. Returns, per call, the median time of one call in ms (`ms`) and the
+ * median over runs of its time divided by `baseline`'s in the same run (`ratio`): how many times
+ * faster the baseline is, measured pairwise.
+ * @param {Record<string, () => number | Promise<number>>} calls
+ * @param {string} baseline  a key of calls
+ * @param {number} runs
+ */
+export async function interleavedMedians(calls, baseline, runs) {
   let sink = 0; // keeps every result live, so no call can be optimised away
-  for (let i = 0; i < WARMUP_CALLS; i++) sink += await call();
-  const start = performance.now();
-  sink += await call();
-  const perBatch = Math.max(1, Math.ceil(BATCH_MS / Math.max(performance.now() - start, 0.001)));
-  const times = [];
-  for (let run = 0; run < runs; run++) {
-    const begin = performance.now();
-    for (let k = 0; k < perBatch; k++) sink += await call();
-    times.push((performance.now() - begin) / perBatch);
+  const names = Object.keys(calls);
+  const perBatch = {};
+  for (const name of names) {
+    for (let i = 0; i < WARMUP_CALLS; i++) sink += await calls[name]();
+    const start = performance.now();
+    sink += await calls[name]();
+    perBatch[name] = Math.max(1, Math.ceil(BATCH_MS / Math.max(performance.now() - start, 0.001)));
   }
-  times.sort((x, y) => x - y);
+  const times = Object.fromEntries(names.map((name) => [name, []]));
+  for (let run = 0; run < runs; run++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(run + k) % names.length];
+      const begin = performance.now();
+      for (let i = 0; i < perBatch[name]; i++) sink += await calls[name]();
+      times[name].push((performance.now() - begin) / perBatch[name]);
+    }
+  }
   globalThis.demoSink = sink;
-  return times[times.length >> 1];
+  const ms = {};
+  const ratio = {};
+  for (const name of names) {
+    ms[name] = median(times[name]);
+    ratio[name] = median(times[name].map((t, run) => t / times[baseline][run]));
+  }
+  return { ms, ratio };
+}
+
+function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  return sorted[sorted.length >> 1];
 }
 
 /** Σ a[i]·b[i] in a plain JavaScript loop: the baseline a user would write. */
