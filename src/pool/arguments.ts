@@ -1,6 +1,6 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { checkOperands, checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
@@ -9,6 +9,18 @@ export function productGroup(where: string, p: Operands, staging: Staging): Grou
   const x = p.x >= 0 ? p.x : staging.pointer(where, "a", p.a, p.precision);
   const y = p.y >= 0 ? p.y : staging.pointer(where, "b", p.b, p.precision);
   return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+}
+
+/** Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. */
+export function checkPairs(where: string, pairs: unknown): Operands[] {
+  if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
+  const checked = new Array<Operands>(pairs.length);
+  for (let i = 0; i < pairs.length; i++) {
+    const pair: unknown = pairs[i];
+    if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
+    checked[i] = checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
+  }
+  return checked;
 }
 
 export function sumOf(partials: Float64Array): number {

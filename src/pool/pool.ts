@@ -5,12 +5,12 @@
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { dot, dotChecked } from "../dot/dot.js";
 import { checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { cannotBlock, invalidType, invalidValue, poolClosed } from "../errors.js";
+import { cannotBlock, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, elements, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
+import { arangeType, checkPairs, elements, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
 import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
@@ -105,12 +105,8 @@ export class Pool implements AsyncDisposable {
     let checked: Operands[];
     try {
       this.#checkOpen(where);
-      if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
-      checked = pairs.map((pair: unknown, i) => {
-        if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
-        return checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
-      });
-      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(Float64Array.from(checked, dotChecked));
+      checked = checkPairs(where, pairs);
+      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dotEach(checked));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -251,6 +247,16 @@ export class Pool implements AsyncDisposable {
       );
     });
   }
+}
+
+/**
+ * Each product on the calling thread. A plain loop: Float64Array.from with a map function took
+ * 4 µs more than the products themselves for 64 pairs of 1e3 (0.66× a loop of dot).
+ */
+function dotEach(products: readonly Operands[]): Float64Array {
+  const results = new Float64Array(products.length);
+  for (let i = 0; i < products.length; i++) results[i] = dotChecked(products[i]!);
+  return results;
 }
 
 /**
