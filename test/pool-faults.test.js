@@ -9,6 +9,7 @@ import { createPool, dot, f64, free } from "../dist/index.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { dotPlan } from "../dist/pool/plan.js";
+import { pollBudgetMs } from "../dist/pool/waiting.js";
 
 const until = async (condition, ms = 10_000) => {
   const end = Date.now() + ms;
@@ -58,6 +59,19 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
   assert.throws(() => pool[internals].runSync(dotPlan([beyondMemory])), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
   assert.is(pool.dotSync(a, a), 3 * INLINE_ELEMENTS, "a blocking call after a blocking trap");
+  await pool.close();
+  free(a);
+});
+
+test("a trap while the host polls for a short job fails that call; the pool goes on", async () => {
+  const pool = await createPool({ threads: 2 });
+  const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
+  const plan = dotPlan([beyondMemory]);
+  assert.ok(pollBudgetMs(plan.bytes, 2) > 0, "the job is short enough to be polled for");
+  const error = await new Promise((resolve) => pool[internals].runAsync(plan, () => resolve(undefined), resolve));
+  assert.is(error?.code, "ERR_KP_WORKER_LOST");
+  const a = f64(2 * INLINE_ELEMENTS).fill(1);
+  assert.is(await pool.dot(a, a), 2 * INLINE_ELEMENTS);
   await pool.close();
   free(a);
 });

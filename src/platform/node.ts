@@ -46,6 +46,7 @@ export const nodePlatform: Platform = {
   hardwareThreads,
   startWorker,
   holdProcessOpen,
+  yieldToLoop: () => new Promise((resolve) => setImmediate(resolve)),
   canBlock: () => true, // every Node thread, the main one included, may Atomics.wait
   workersUnavailable: () => undefined,
 };

@@ -15,6 +15,12 @@ export interface Platform {
   startWorker: StartWorker;
   /** Keeps the process alive while the pool awaits something; a no-op where there is no process. */
   holdProcessOpen(hold: boolean): void;
+  /**
+   * Resolves after one turn of the event loop, so that a waiting call can poll shared memory
+   * without holding the loop up (setImmediate in Node). Undefined where no cheap turn exists:
+   * a browser's MessageChannel round trip costs more than the Atomics.waitAsync it would save.
+   */
+  yieldToLoop?: () => Promise<void>;
   /** Whether this thread may block in Atomics.wait: not a browser's main thread. */
   canBlock(): boolean;
   /** Why workers cannot share the arena here (a page that is not cross-origin isolated), or undefined if they can. */

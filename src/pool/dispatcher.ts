@@ -7,6 +7,7 @@ import { workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
+import { pollBudgetMs } from "./waiting.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -192,19 +193,29 @@ export class Dispatcher {
     this.#holdProcess(job !== undefined);
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
+    const pollMs = platform().yieldToLoop === undefined ? 0 : pollBudgetMs(job.plan.bytes, this.threads);
     job.tasks = this.#publish(job.plan);
-    this.#wake(job.tasks, this.threads);
-    void this.#awaitDone(job);
+    // A polling host keeps its own core busy, so it wakes one worker fewer (waiting.ts); workers
+    // still polling after the last job join in anyway.
+    this.#wake(job.tasks, pollMs > 0 ? this.threads - 1 : this.threads);
+    void this.#awaitDone(job, pollMs);
   }
 
-  async #awaitDone(job: AsyncJob): Promise<void> {
+  /** Waits for the job's last task: polls once per event-loop turn for `pollMs`, then sleeps. */
+  async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
+    const yieldToLoop = platform().yieldToLoop;
+    const pollUntil = performance.now() + pollMs;
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
-      const wait = Atomics.waitAsync(ctrl, DONE, done);
-      if (wait.async) await wait.value;
+      if (yieldToLoop !== undefined && performance.now() < pollUntil) {
+        await yieldToLoop();
+      } else {
+        const wait = Atomics.waitAsync(ctrl, DONE, done);
+        if (wait.async) await wait.value;
+      }
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
     }
     const failed = Atomics.load(ctrl, FAILED);

@@ -15,6 +15,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
   const width = precision === "f64" ? 8 : 4;
   return {
     partials: 0,
+    bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
     emit(threads, sink) {
       const slice = Math.max(MIN_SLICE, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16);

@@ -100,5 +100,7 @@ export function reduce(groups: readonly Group[], partials: Float64Array, results
 /** Dot groups as a job for the dispatcher: one partial per block, and a task covers a block or more. */
 export function dotPlan(groups: readonly Group[]): JobPlan {
   const blocks = countBlocks(groups);
-  return { partials: blocks, maxTasks: blocks, emit: (threads, sink) => planTasks(groups, threads, sink) };
+  let bytes = 0;
+  for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
+  return { partials: blocks, bytes, maxTasks: blocks, emit: (threads, sink) => planTasks(groups, threads, sink) };
 }

@@ -1,0 +1,29 @@
+// When an async call polls for its job's end and when it sleeps (src/pool/waiting.ts).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { pollBudgetMs } from "../dist/pool/waiting.js";
+
+const F64_PAIR = 16; // bytes a dot reads per element
+
+test("a pool of one worker never polls: the polling thread would leave no worker", () => {
+  assert.is(pollBudgetMs(F64_PAIR * 1000, 1), 0);
+});
+
+test("on two threads, short jobs poll and long ones sleep; the crossover follows C < wait·T·(T − 1)", () => {
+  assert.ok(pollBudgetMs(F64_PAIR * 1e5, 2) > 0, "1e5 f64 polls");
+  assert.ok(pollBudgetMs(F64_PAIR * 7e5, 2) > 0, "7e5 f64 polls (0.14 ms of compute < 0.16 ms)");
+  assert.is(pollBudgetMs(F64_PAIR * 1e6, 2), 0, "1e6 f64 sleeps (0.2 ms of compute)");
+});
+
+test("more threads poll for longer jobs, but never past the 1 ms cap", () => {
+  assert.ok(pollBudgetMs(F64_PAIR * 1e6, 16) > 0, "1e6 f64 on 16 threads polls");
+  assert.is(pollBudgetMs(F64_PAIR * 1e8, 16), 0, "1e8 f64 on 16 threads sleeps");
+  for (const n of [1e3, 1e5, 1e6, 3e6]) assert.ok(pollBudgetMs(F64_PAIR * n, 16) <= 1, `n = ${n}`);
+});
+
+test("the budget is twice the expected time plus the cost of sleeping", () => {
+  // 1e5 f64 on 2 threads: 1.6 MB at 80 MB/ms is 0.02 ms on the one worker that computes.
+  assert.ok(Math.abs(pollBudgetMs(F64_PAIR * 1e5, 2) - (2 * 0.02 + 0.08)) < 1e-12);
+});
+
+test.run();
