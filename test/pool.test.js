@@ -146,7 +146,10 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   }
   await assert_rejects(pool.dot(f64(INLINE_ELEMENTS), f64(INLINE_ELEMENTS + 1)), RangeError, "must have equal lengths");
   await assert_rejects(pool.dot(f64(2), f32(2)), TypeError, "to match a");
-  await assert_rejects(pool.dot(new Array(INLINE_ELEMENTS + 50_000).fill(1).fill("x", 40_000), new Array(INLINE_ELEMENTS + 50_000).fill(1)), TypeError, "a[40000] must be a number");
+  await assert_rejects(pool.dot(new Array(INLINE_ELEMENTS + 50_000).fill(1).fill("x", 40_000), new Array(INLINE_ELEMENTS + 50_000).fill(1)), TypeError, "pool.dot(a, b): a[40000] must be a number");
+  // Past the first chunk of a copied call, which runs on this thread a chunk at a time.
+  await assert_rejects(pool.dot(new Float64Array(3 * INLINE_ELEMENTS), new Array(3 * INLINE_ELEMENTS).fill(1).fill(undefined, 150_000)), TypeError, "pool.dot(a, b): b[150000] must be a number");
+  assert.throws(() => pool.dotSync(new Array(3 * INLINE_ELEMENTS).fill(1).fill("x", 150_000), new Float64Array(3 * INLINE_ELEMENTS)), (e) => e instanceof TypeError && e.message.includes("pool.dotSync(a, b): a[150000] must be a number"));
   await assert_rejects(pool.dotBatch("pairs"), TypeError, "pool.dotBatch(pairs): pairs must be an array");
   await assert_rejects(pool.dotBatch([[f64(1), f64(1)], [f64(1)]]), TypeError, "pairs[1] must be a pair");
   await assert_rejects(pool.dotBatch([[f64(1), f64(2)]]), RangeError, "pairs[0]: a and b must have equal lengths");
@@ -206,6 +209,14 @@ test("destroy() rejects what is queued and running; later calls reject", async (
   assert.ok(outcomes.slice(1).every((o) => o === "ERR_KP_POOL_CLOSED"), outcomes.join());
   await assert_rejects(p.dot(a, a), Error, "the pool was destroyed");
   free(a);
+});
+
+test("destroy() stops a call whose operands are being copied in, between two chunks", async () => {
+  const p = await createPool({ threads: 2 });
+  const a = new Float64Array(4_000_000).fill(1);
+  const call = p.dot(a, a).then(() => "resolved", (e) => e.code);
+  await p.destroy();
+  assert.is(await call, "ERR_KP_POOL_CLOSED");
 });
 
 test("Symbol.asyncDispose closes the pool (what `await using` calls; Node 20 lacks the syntax)", async () => {

@@ -17,29 +17,32 @@ export function dot(a: Vector, b: Vector): number {
   return dotChecked(checkOperands("dot(a, b)", a, b));
 }
 
-/** dot() of operands already checked, so the pool's inline calls do not check them twice. */
-export function dotChecked(operands: Operands): number {
+/**
+ * dot() of operands already checked, so the pool's inline calls do not check them twice.
+ * `where` names the call in the errors of a copy (a plain array holding a string, say).
+ */
+export function dotChecked(operands: Operands, where = "dot(a, b)"): number {
   const blocked = operands.precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
   if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
-  return dotStaged(operands, blocked);
+  let sum = 0;
+  for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
+  return sum;
 }
 
 /**
- * Copies the operands that are not in the arena a chunk at a time and feeds each chunk to the
- * kernel with the running sum. Chunks are whole blocks, so the bits equal the in-place result.
+ * The chunk of a product at [start, start + CHUNK), added to the running `sum`. Operands not in
+ * the arena are copied into the scratch block first, where the chunk stays in cache for the
+ * kernel. Chunks are whole blocks, so the bits equal the in-place result.
  */
-function dotStaged(operands: Operands, blocked: (x: number, y: number, n: number, block: number, sum: number) => number): number {
+export function dotChunk(operands: Operands, start: number, sum: number, where: string): number {
   const { precision, n, a, b } = operands;
+  const blocked = precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
   const width = BYTES[precision];
   const scratch = scratchBlock();
-  let sum = 0;
-  for (let start = 0; start < n; start += CHUNK) {
-    const count = Math.min(CHUNK, n - start);
-    let x = operands.x + start * width;
-    let y = operands.y + start * width;
-    if (operands.x < 0) copyChunk("dot(a, b)", "a", a, precision, start, count, (x = scratch));
-    if (operands.y < 0) copyChunk("dot(a, b)", "b", b, precision, start, count, (y = scratch + CHUNK * 8));
-    sum = blocked(x, y, count, BLOCK, sum);
-  }
-  return sum;
+  const count = Math.min(CHUNK, n - start);
+  let x = operands.x + start * width;
+  let y = operands.y + start * width;
+  if (operands.x < 0) copyChunk(where, "a", a, precision, start, count, (x = scratch));
+  if (operands.y < 0) copyChunk(where, "b", b, precision, start, count, (y = scratch + CHUNK * 8));
+  return blocked(x, y, count, BLOCK, sum);
 }
