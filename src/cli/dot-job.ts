@@ -22,8 +22,10 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
   const [a, b] = await Promise.all([pool.arange(n), pool.arange(n)]);
   console.log(`a = b = arange(n), filled on the pool in ${(performance.now() - fillStart).toFixed(0)} ms`);
   try {
-    dot(a, b); // warm-up: the first calls of a wasm function run in V8's baseline tier
-    await pool.dot(a, b);
+    // Untimed warm-up, for about 100 ms each: V8 runs a wasm function's first calls in its
+    // baseline tier and swaps in optimised code later; a worker took ~10 calls of 1e6 to get there.
+    for (const end = performance.now() + WARMUP_MS; performance.now() < end; ) dot(a, b);
+    for (const end = performance.now() + WARMUP_MS; performance.now() < end; ) await pool.dot(a, b);
     const single = await timed("one thread ", args.count, () => Promise.resolve(dot(a, b)));
     const parallel = await timed(`pool (${pool.threads})  `, args.count, () => pool.dot(a, b));
     report(n, single, parallel);
@@ -32,6 +34,8 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
     free(b);
   }
 }
+
+const WARMUP_MS = 100;
 
 async function timed(label: string, count: number, run: () => Promise<number>): Promise<Timing> {
   const progress = new Progress(label, count);

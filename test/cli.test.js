@@ -1,0 +1,61 @@
+// The main job (`npm start` = `kernelpool dot`): its output, its flags and their errors, and
+// the shrinking of n when memory is short.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { fitLength } from "../dist/cli/memory.js";
+
+const main = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const run = (...args) => spawnSync(process.execPath, [main, ...args], { encoding: "utf8", timeout: 60_000 });
+
+test("kernelpool dot prints each product, its error against the exact Σi², the times and the speed-up", () => {
+  const n = 100_000;
+  const { status, stdout, stderr } = run("dot", "--n", "1e5", "--count", "3", "--threads", "2");
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.includes("3 dot products of two float64 vectors of 100,000 elements (0.00 GB) on 2 threads"), stdout);
+  assert.ok(stdout.includes("a = b = arange(n), filled on the pool"), stdout);
+  const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
+  for (let k = 1; k <= 3; k++) {
+    // Σi² < 2⁵³ here and every term is an exact integer, so the sum is exact.
+    assert.ok(stdout.includes(`dot #${k} = ${exact.toExponential(15)}  (same bits as one thread; relative error 0.0e+0)`), stdout);
+  }
+  assert.not.ok(stdout.includes("dot #4"), "exactly --count products");
+  assert.match(stdout, /one thread {2}CPU times: user \d+ ms, sys \d+ ms, total \d+ ms {2}Wall time: [\d.]+ ms/);
+  assert.match(stdout, /pool {8}CPU times: user \d+ ms/);
+  assert.match(stdout, /speed-up: [\d.]+×/);
+});
+
+test("bad flags exit with status 2 and a message naming the flag and its rule", () => {
+  for (const [args, expected] of [
+    [["--n", "abc"], "--n must be an integer from 1 to 268435456"],
+    [["--n", "0"], "--n must be an integer from 1 to 268435456"],
+    [["--count", "2.5"], "--count must be an integer from 1 to 1000"],
+    [["--threads", "0"], "--threads must be an integer from 1 to 256"],
+  ]) {
+    const { status, stderr } = run("dot", ...args);
+    assert.is(status, 2, args.join(" "));
+    assert.ok(stderr.includes(expected), `${args.join(" ")}: ${stderr}`);
+  }
+  const unknown = run("dot", "--size", "5");
+  assert.is(unknown.status, 2);
+  assert.ok(unknown.stderr.includes("--size"), unknown.stderr);
+});
+
+test("no command or --help prints the usage with status 0; an unknown command exits with 2", () => {
+  for (const args of [[], ["--help"]]) {
+    const { status, stdout } = run(...args);
+    assert.is(status, 0);
+    assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
+  }
+  assert.is(run("fly").status, 2);
+});
+
+test("n shrinks, with the reason, when the two vectors do not fit; otherwise it is kept", () => {
+  assert.equal(fitLength(1000), { n: 1000 });
+  const { n, reason } = fitLength(2 ** 28); // two f64 vectors of 2²⁸ are 4 GiB: more than the arena
+  assert.ok(n < 2 ** 28 && n * 16 <= 4 * 2 ** 30 - 64 * 2 ** 20, String(n));
+  assert.match(reason, /^memory is short \((the arena holds at most 4 GiB|only [\d.]+ GiB of memory is free)\): using n = [\d,]+ instead of 268,435,456$/);
+});
+
+test.run();
