@@ -223,7 +223,7 @@ export class Pool implements AsyncDisposable {
 
   /**
    * pool.dot of operands that must be copied in: on this thread, one chunk at a time, returning
-   * to the event loop between chunks. Only this thread can read them, and copying is most of the
+   * to the event loop between chunks where the platform can (Node; a browser runs it in one go). Only this thread can read them, and copying is most of the
    * work: handing whole copies to the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM,
    * against 0.95 ms here, since each copy then goes out to DRAM or into lines another core holds.
    */
