@@ -4,20 +4,9 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
-import { nodePlatform } from "../dist/platform/node.js";
-import { setPlatform } from "../dist/platform/platform.js";
+import { withPlatform } from "./support/platform.js";
 
 const REASON = "the page is not cross-origin isolated";
-
-/** Runs body with the Node platform changed as `changes` says, then puts it back. */
-async function withPlatform(changes, body) {
-  setPlatform({ ...nodePlatform, ...changes });
-  try {
-    await body();
-  } finally {
-    setPlatform(nodePlatform);
-  }
-}
 
 function wavy(n, phase) {
   const a = f64(n);

@@ -1,7 +1,11 @@
 // When an async call polls for its job's end and when it sleeps (src/pool/waiting.ts).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { createPool, dot, f64, free } from "../dist/index.js";
+import { nodePlatform } from "../dist/platform/node.js";
+import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { withPlatform } from "./support/platform.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 
@@ -24,6 +28,30 @@ test("more threads poll for longer jobs, but never past the 1 ms cap", () => {
 test("the budget is twice the expected time plus the cost of sleeping", () => {
   // 1e5 f64 on 2 threads: 1.6 MB at 80 MB/ms is 0.02 ms on the one worker that computes.
   assert.ok(Math.abs(pollBudgetMs(F64_PAIR * 1e5, 2) - (2 * 0.02 + 0.08)) < 1e-12);
+});
+
+test("an awaited call polls through the platform's loop turns for a short job, never for a long one", async () => {
+  let turns = 0;
+  const counting = () => {
+    turns++;
+    return nodePlatform.yieldToLoop();
+  };
+  const pool = await createPool({ threads: 2 });
+  const short = f64(4 * INLINE_ELEMENTS).fill(1); // 4.2 MB: ~50 µs on one worker
+  const long = f64(4_000_000).fill(1); // 64 MB: sleeps at once
+  await withPlatform({ yieldToLoop: counting }, async () => {
+    assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
+    assert.ok(turns > 0, "the short job was polled for");
+    turns = 0;
+    assert.is(await pool.dot(long, long), 4_000_000);
+    assert.is(turns, 0, "the long job was waited for asleep");
+  });
+  // Where the platform has no loop turn to offer (a browser), every job is waited for asleep.
+  await withPlatform({ yieldToLoop: undefined }, async () => {
+    assert.is(await pool.dot(short, short), dot(short, short));
+  });
+  await pool.close();
+  free(short), free(long);
 });
 
 test.run();

@@ -5,10 +5,16 @@ import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
 
+/** One product of operands that both live in the arena, as a dot group. */
+export function inPlaceGroup(p: Operands): Group {
+  return { precision: p.precision, x: p.x, y: p.y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+}
+
+/** One product as a dot group, its operands that live outside the arena staged into it. */
 export function productGroup(where: string, p: Operands, staging: Staging): Group {
   const x = p.x >= 0 ? p.x : staging.pointer(where, "a", p.a, p.precision);
   const y = p.y >= 0 ? p.y : staging.pointer(where, "b", p.b, p.precision);
-  return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+  return { ...inPlaceGroup(p), x, y };
 }
 
 /** Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. */

@@ -26,7 +26,7 @@ export class JobArea {
     return this.#ptr;
   }
 
-  /** The task table starts after the partials, on a 32-byte boundary (8 is enough for u32s). */
+  /** The task table starts right after the partials: 8-byte aligned, enough for u32 words. */
   get tasks(): number {
     return this.#ptr + this.#partials * 8;
   }

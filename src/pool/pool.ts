@@ -11,7 +11,7 @@ import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, elements, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
+import { arangeType, checkPairs, elements, inPlaceGroup, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
 import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
@@ -67,7 +67,7 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (operands.x < 0 || operands.y < 0) return this.#dotCopied(operands);
-    return this.#run(dispatcher, (staging) => [productGroup("pool.dot(a, b)", operands, staging)], (partials) => sumOf(partials));
+    return this.#run(dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
   }
 
   /**
@@ -91,7 +91,7 @@ export class Pool implements AsyncDisposable {
     if (operands.n < INLINE_ELEMENTS || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
       return dotChecked(operands, "pool.dotSync(a, b)");
     }
-    return sumOf(dispatcher.runSync(dotPlan([{ precision: operands.precision, x: operands.x, y: operands.y, n: operands.n, count: 1, strideX: 0, strideY: 0 }])));
+    return sumOf(dispatcher.runSync(dotPlan([inPlaceGroup(operands)])));
   }
 
   /**

@@ -21,8 +21,9 @@ const MAX_POLL_MS = 1;
  * expected time, so a job slowed by a busy machine or a replaced worker is soon waited for asleep.
  */
 export function pollBudgetMs(bytes: number, threads: number): number {
+  if (threads < 2) return 0; // the polling thread would leave no worker
   const compute = bytes / BYTES_PER_MS;
   const expected = compute / (threads - 1);
-  if (threads < 2 || compute >= WAIT_COST_MS * threads * (threads - 1) || 2 * expected > MAX_POLL_MS) return 0;
+  if (compute >= WAIT_COST_MS * threads * (threads - 1) || 2 * expected > MAX_POLL_MS) return 0;
   return 2 * expected + WAIT_COST_MS;
 }
