@@ -40,8 +40,10 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   const short = f64(4 * INLINE_ELEMENTS).fill(1); // 4.2 MB: ~50 µs on one worker
   const long = f64(4_000_000).fill(1); // 64 MB: sleeps at once
   await withPlatform({ yieldToLoop: counting }, async () => {
-    assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
-    assert.ok(turns > 0, "the short job was polled for");
+    // A job can end inside the ~2 µs spin that precedes polling when this VM stalls the host
+    // thread mid-spin (it does, for 20–100 µs, ~1300 times a second): so several calls.
+    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
+    assert.ok(turns > 0, "the short jobs were polled for");
     turns = 0;
     assert.is(await pool.dot(long, long), 4_000_000);
     assert.is(turns, 0, "the long job was waited for asleep");
