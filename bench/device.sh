@@ -15,8 +15,14 @@ src=$(cd "$(dirname "$src")" && pwd)/$(basename "$src")
 cd "$(dirname "$0")/.."
 node=${NODE:-.device/node}
 if [ ! -x "$node" ]; then xz -dc "$node.xz" > "$node" && chmod +x "$node"; fi
+# A machine without gcc still gives the pool and numpy rows; only the yardstick's are lost.
 limit=$(mktemp -d)/dot_limit
-gcc -O3 -march=native -ffast-math -fopenmp "$src" -o "$limit"
-echo "device: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version | head -1)"
-"$node" bench/index.js --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 --limit "$limit" "$@"
+gcc -O3 -march=native -ffast-math -fopenmp "$src" -o "$limit" || limit=none
+cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
+echo "device: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version 2>/dev/null | head -1)"
+# The log goes to $OUT as it is written, so a run cut off by the command's time limit still
+# brings back the tables of the sizes it finished.
+mkdir -p bench/results
+log=${OUT:-bench/results}/device.log
+"$node" bench/index.js --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 --limit "$limit" "$@" 2>&1 | tee "$log"
 if [ -n "${OUT:-}" ]; then cp bench/results/latest.md bench/results/latest.json "$OUT/"; fi
