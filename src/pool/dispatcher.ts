@@ -8,7 +8,8 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASK_WORDS, TASKS } from "./layout.js";
+import { claimTasks, closeRanges, openRanges, report } from "./claims.js";
+import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASK_WORDS, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -22,8 +23,6 @@ const SYNC_SPIN_MS = 0.2;
  * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
  */
 const ASYNC_SPIN_MS = 0.002;
-/** Stops any further claim of an abandoned job's tasks. */
-const NO_TASKS = -(2 ** 30);
 
 interface AsyncJob {
   readonly plan: JobPlan;
@@ -82,14 +81,16 @@ export class Dispatcher {
     this.#wake(tasks - 1, this.threads - 1); // the calling thread is one of the threads
     const ctrl = this.#ctrl;
     let trap: unknown;
-    for (let left = Atomics.sub(ctrl, REMAINING, 1); left > 0; left = Atomics.sub(ctrl, REMAINING, 1)) {
+    // Range 0 is also worker 0's home; the host's share is whatever it claims first.
+    const claimed = claimTasks(ctrl, 0, this.threads, (task) => {
       try {
-        this.#kernels.runTask(this.#area.tasks + (tasks - left) * TASK_BYTES);
+        this.#kernels.runTask(task);
       } catch (error) {
         trap ??= error;
       }
-      Atomics.add(ctrl, DONE, 1);
-    }
+      return true;
+    });
+    report(ctrl, claimed);
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
     if (trap !== undefined) throw trap;
@@ -121,7 +122,7 @@ export class Dispatcher {
 
   /** Fails every queued and running job with `error` and terminates the workers at once. */
   async destroy(error: Error): Promise<void> {
-    Atomics.store(this.#ctrl, REMAINING, NO_TASKS);
+    closeRanges(this.#ctrl, this.threads);
     // Wake sleepers and tell them to leave before terminating them: Chromium can leave a Web
     // Worker terminated inside Atomics.wait on the wait list, where it swallows a later
     // notify(EPOCH, count) aimed at the next pool whose control block reuses this address.
@@ -152,7 +153,7 @@ export class Dispatcher {
 
   /** For each worker, whether it may hold a claimed task right now (diagnostics and tests). */
   holdingTasks(): boolean[] {
-    return this.#workers.map((_, index) => Atomics.load(this.#ctrl, STATE + index) === 1);
+    return this.#workers.map((_, index) => Atomics.load(this.#ctrl, stateWord(index)) === 1);
   }
 
   /** Writes the job's tasks and makes them claimable; returns how many there are. */
@@ -177,7 +178,7 @@ export class Dispatcher {
     Atomics.store(ctrl, TASKS, this.#area.tasks);
     Atomics.store(ctrl, FAILED, 0);
     Atomics.store(ctrl, DONE, 0);
-    Atomics.store(ctrl, REMAINING, tasks);
+    openRanges(ctrl, tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
     return tasks;
   }
@@ -234,13 +235,13 @@ export class Dispatcher {
     this.#workers[index] = undefined;
     if (this.#stopped) return;
     const ctrl = this.#ctrl;
-    const holding = Atomics.exchange(ctrl, STATE + index, 0) === 1;
+    const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
     const trapped = Atomics.load(ctrl, FAILED) === index + 1;
     if (job !== undefined && !job.abandoned && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
       // The job stays #running until no straggler can touch DONE or the task table again.
       job.abandoned = true;
-      Atomics.store(ctrl, REMAINING, NO_TASKS);
+      closeRanges(ctrl, this.threads);
       job.fail(workerLost(index, cause));
       void this.#quiesce().then(() => {
         if (this.#running !== job) return; // destroyed meanwhile
@@ -255,14 +256,14 @@ export class Dispatcher {
 
   /** Waits until no live worker may still hold a task of an abandoned job. */
   async #quiesce(): Promise<void> {
-    while (this.#workers.some((worker, index) => worker !== undefined && Atomics.load(this.#ctrl, STATE + index) !== 0)) {
+    while (this.#workers.some((worker, index) => worker !== undefined && Atomics.load(this.#ctrl, stateWord(index)) !== 0)) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
   async #spawn(index: number): Promise<void> {
-    Atomics.store(this.#ctrl, STATE + index, 0);
-    const worker = await this.#startWorker({ module: this.#module, memory: arenaMemory(), control: this.#control, index });
+    Atomics.store(this.#ctrl, stateWord(index), 0);
+    const worker = await this.#startWorker({ module: this.#module, memory: arenaMemory(), control: this.#control, index, ranges: this.threads });
     if (this.#stopped) {
       await worker.terminate();
       return;

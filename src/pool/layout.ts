@@ -1,30 +1,44 @@
-// The pool's control block: a few Int32 words in the arena that the host and every worker read
-// and write with Atomics. The words that many threads hammer each get a cache line of their own.
+// The pool's control block: Int32 words in the arena that the host and every worker read and
+// write with Atomics. Words that different threads write each get a cache line of their own:
+// on 16 cores, one shared claim counter cost several µs a call in cache-line transfers.
 //
-//   word  0  EPOCH      bumped once per job; idle workers Atomics.wait on it
-//   word 16  REMAINING  tasks not yet claimed; a claim is Atomics.sub, index = NTASKS − old value
-//   word 32  DONE       tasks finished; the thread that finishes the last one notifies it
-//   word 48  NTASKS     tasks in the current job          ┐ written before REMAINING is set,
-//   word 49  TASKS      address of the job's task table   ┘ read only after a successful claim
-//   word 50  STOP       1: workers leave their loop and exit
-//   word 51  FAILED     1 + index of a worker whose task threw; the job then fails
-//   word 64 + w         worker w's state: 1 while it may hold a claimed task, else 0
+//   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
+//   word 16           DONE     tasks finished; each thread adds its count once, when it runs dry
+//   word 32           NTASKS   tasks in the current job          ┐ written before the ranges,
+//   word 33           TASKS    address of the job's task table   ┘ read only after a claim
+//   word 34           STOP     1: workers leave their loop and exit
+//   word 35           FAILED   1 + index of a worker whose task threw; the job then fails
+//   line 48 + 16·r    thread r's line:
+//     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
+//     + 1  STATE   worker r's state: 1 while it may hold a claimed task, else 0
 //
-// Publishing a job: write the task table, NTASKS and TASKS, store DONE = 0, then REMAINING.
-// Storing REMAINING is the moment the job becomes visible; bumping EPOCH only wakes sleepers.
+// Publishing a job: write the task table, NTASKS and TASKS, store DONE = 0, then each range's
+// count. Storing a range's count is the moment its tasks become claimable; bumping EPOCH only
+// wakes and alerts the workers.
 
 export const EPOCH = 0;
-export const REMAINING = 16;
-export const DONE = 32;
-export const NTASKS = 48;
-export const TASKS = 49;
-export const STOP = 50;
-export const FAILED = 51;
-export const STATE = 64;
+export const DONE = 16;
+export const NTASKS = 32;
+export const TASKS = 33;
+export const STOP = 34;
+export const FAILED = 35;
 
-/** The most workers a pool may have: one state word each after STATE. */
+const LINES = 48;
+const LINE_WORDS = 16;
+
+/** Word of range r's unclaimed-task count. */
+export function rangeWord(r: number): number {
+  return LINES + r * LINE_WORDS;
+}
+
+/** Word of worker w's state. */
+export function stateWord(w: number): number {
+  return LINES + w * LINE_WORDS + 1;
+}
+
+/** The most workers a pool may have: one line each. */
 export const MAX_WORKERS = 256;
-export const CONTROL_BYTES = (STATE + MAX_WORKERS) * 4;
+export const CONTROL_BYTES = (LINES + MAX_WORKERS * LINE_WORDS) * 4;
 
 /** A task record is eight u32 words: kernel, x, y, n, count, strideX, strideY, out (assembly/tasks.ts). */
 export const TASK_WORDS = 8;
@@ -39,6 +53,8 @@ export interface WorkerInit {
   readonly memory: WebAssembly.Memory;
   /** Byte address of the control block. */
   readonly control: number;
-  /** This worker's index, for its STATE word and in error messages. */
+  /** This worker's index: its home range, its STATE word and its name in error messages. */
   readonly index: number;
+  /** The pool's thread count, which is also the number of ranges a job's tasks are cut into. */
+  readonly ranges: number;
 }

@@ -1,7 +1,8 @@
 // What every worker runs, on any platform: sleep on EPOCH, claim tasks until none are left,
 // go back to sleep. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
-import { DONE, EPOCH, FAILED, NTASKS, REMAINING, STATE, STOP, TASK_BYTES, TASKS, type WorkerInit } from "./layout.js";
+import { claimTasks, report } from "./claims.js";
+import { CONTROL_BYTES, EPOCH, FAILED, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
  * How long a worker polls EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
@@ -15,32 +16,38 @@ const SPIN_MS = 0.05;
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
  * A task that throws marks FAILED, counts as done so the job ends, and rethrows.
  */
-export function serve({ module, memory, control, index }: WorkerInit, ready: () => void): void {
+export function serve({ module, memory, control, index, ranges }: WorkerInit, ready: () => void): void {
   const kernels = instantiate(module, memory);
-  const ctrl = new Int32Array(memory.buffer, control, STATE + index + 1);
+  const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
+  const state = stateWord(index);
+  let trap: { error: unknown } | undefined;
+  const run = (task: number): boolean => {
+    try {
+      kernels.runTask(task);
+      return true;
+    } catch (error) {
+      trap = { error };
+      return false;
+    }
+  };
   // Read before `ready`: the host may publish (or stop) as soon as it hears from us, and a
   // later read would take that epoch as already seen and sleep through it.
   let seen = Atomics.load(ctrl, EPOCH);
   ready();
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
-    Atomics.store(ctrl, STATE + index, 1);
-    for (let left = Atomics.sub(ctrl, REMAINING, 1); left > 0; left = Atomics.sub(ctrl, REMAINING, 1)) {
-      const count = Atomics.load(ctrl, NTASKS);
-      const task = (Atomics.load(ctrl, TASKS) >>> 0) + (count - left) * TASK_BYTES;
-      try {
-        kernels.runTask(task);
-      } catch (error) {
-        // Counted as done so the job ends; STATE is cleared first, so the host knows this
-        // worker holds no task when its exit arrives. The host then replaces the worker.
-        Atomics.store(ctrl, FAILED, index + 1);
-        Atomics.store(ctrl, STATE + index, 0);
-        finish(ctrl, count);
-        throw error;
-      }
-      finish(ctrl, count);
+    Atomics.store(ctrl, state, 1);
+    const claimed = claimTasks(ctrl, index, ranges, run);
+    if (trap !== undefined) {
+      // The failed task counts as done so the job ends; STATE is cleared first, so the host
+      // knows this worker holds no task when its exit arrives. The host then replaces it.
+      Atomics.store(ctrl, FAILED, index + 1);
+      Atomics.store(ctrl, state, 0);
+      report(ctrl, claimed);
+      throw trap.error;
     }
-    Atomics.store(ctrl, STATE + index, 0);
+    report(ctrl, claimed);
+    Atomics.store(ctrl, state, 0);
     waitForEpoch(ctrl, seen);
     seen = Atomics.load(ctrl, EPOCH);
     if (Atomics.load(ctrl, STOP) !== 0) return;
@@ -54,8 +61,4 @@ function waitForEpoch(ctrl: Int32Array, seen: number): void {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
-}
-
-function finish(ctrl: Int32Array, count: number): void {
-  if (Atomics.add(ctrl, DONE, 1) + 1 === count) Atomics.notify(ctrl, DONE);
 }

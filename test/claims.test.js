@@ -1,0 +1,107 @@
+// How threads share a job's tasks (src/pool/claims.ts): one range of the task table per thread,
+// home range first, then the others. Driven on one thread with a control block of its own, so
+// the test chooses every interleaving.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { claimTasks, closeRanges, openRanges, report } from "../dist/pool/claims.js";
+import { CONTROL_BYTES, DONE, NTASKS, TASK_BYTES, TASKS } from "../dist/pool/layout.js";
+
+const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
+
+function publish(ctrl, tasks, ranges) {
+  Atomics.store(ctrl, NTASKS, tasks);
+  Atomics.store(ctrl, TASKS, TABLE);
+  Atomics.store(ctrl, DONE, 0);
+  openRanges(ctrl, tasks, ranges);
+}
+
+function controlBlock(tasks, ranges) {
+  const ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+  publish(ctrl, tasks, ranges);
+  return ctrl;
+}
+
+/** Claims at most one task for the thread whose home is `home`; its index, or undefined. */
+function claimOne(ctrl, home, ranges) {
+  let claimed;
+  const count = claimTasks(ctrl, home, ranges, (task) => {
+    claimed = (task - TABLE) / TASK_BYTES;
+    return false;
+  });
+  assert.is(count, claimed === undefined ? 0 : 1);
+  return claimed;
+}
+
+/** Every thread claims one task in turn until none is left; returns each thread's claims in order. */
+function roundRobin(ctrl, ranges) {
+  const claims = Array.from({ length: ranges }, () => []);
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (let home = 0; home < ranges; home++) {
+      const task = claimOne(ctrl, home, ranges);
+      if (task !== undefined) claims[home].push(task);
+      progress ||= task !== undefined;
+    }
+  }
+  return claims;
+}
+
+const sequence = (from, to) => Array.from({ length: to - from }, (_, i) => from + i);
+const rangeOf = (r, tasks, ranges) => sequence(Math.floor((r * tasks) / ranges), Math.floor(((r + 1) * tasks) / ranges));
+
+test("one thread alone claims every task once: its own range first, then the following ranges in turn", () => {
+  const ctrl = controlBlock(10, 4); // ranges [0,2) [2,5) [5,7) [7,10)
+  const seen = [];
+  const count = claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0);
+  assert.equal(seen, [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]);
+  assert.is(count, 10);
+  assert.is(claimOne(ctrl, 0, 4), undefined, "nothing is left for another thread");
+});
+
+test("threads claiming in turn take their own contiguous ranges first; every task is claimed once", () => {
+  for (const [tasks, ranges] of [[64, 16], [21, 7], [25, 16], [3, 8], [7, 3], [1, 1], [1000, 7]]) {
+    const claims = roundRobin(controlBlock(tasks, ranges), ranges);
+    // With ranges of unequal size a thread that ran dry helps its neighbours while they still
+    // work on their own, so only equal ranges show each thread keeping to its own.
+    for (let r = 0; r < ranges && tasks % ranges === 0; r++) {
+      assert.equal(claims[r].slice(0, tasks / ranges), rangeOf(r, tasks, ranges), `${tasks} tasks over ${ranges}: thread ${r} takes its range`);
+    }
+    assert.equal(claims.flat().sort((a, b) => a - b), sequence(0, tasks), `${tasks} tasks over ${ranges}: each claimed once`);
+  }
+});
+
+test("a thread whose range runs dry first takes from the next range onwards", () => {
+  // 5 tasks over 2 ranges: [0,2) and [2,5). Thread 0 claims twice, thread 1 once; then thread 0
+  // takes what is left of range 1, in order.
+  const ctrl = controlBlock(5, 2);
+  assert.equal([claimOne(ctrl, 0, 2), claimOne(ctrl, 0, 2), claimOne(ctrl, 1, 2)], [0, 1, 2]);
+  assert.equal([claimOne(ctrl, 0, 2), claimOne(ctrl, 0, 2), claimOne(ctrl, 0, 2)], [3, 4, undefined]);
+});
+
+test("a job with fewer tasks than ranges opens only ranges with a task, after a job that used them all", () => {
+  const ctrl = controlBlock(64, 16);
+  roundRobin(ctrl, 16);
+  publish(ctrl, 3, 16);
+  const claims = roundRobin(ctrl, 16);
+  assert.equal(claims.flat().sort((a, b) => a - b), [0, 1, 2]);
+});
+
+test("closing the ranges stops every claim, and the next job opens them again", () => {
+  const ctrl = controlBlock(12, 4);
+  assert.is(claimOne(ctrl, 1, 4), 3);
+  closeRanges(ctrl, 4);
+  for (let home = 0; home < 4; home++) assert.is(claimOne(ctrl, home, 4), undefined);
+  publish(ctrl, 12, 4);
+  assert.equal(roundRobin(ctrl, 4).flat().sort((a, b) => a - b), sequence(0, 12));
+});
+
+test("report adds a thread's finished tasks to DONE once; a thread that claimed none changes nothing", () => {
+  const ctrl = controlBlock(10, 3);
+  report(ctrl, 4);
+  report(ctrl, 0);
+  assert.is(Atomics.load(ctrl, DONE), 4);
+  report(ctrl, 6);
+  assert.is(Atomics.load(ctrl, DONE), 10);
+});
+
+test.run();
