@@ -3,7 +3,7 @@
 // the test chooses every interleaving.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { claimTasks, closeRanges, openRanges, report } from "../dist/pool/claims.js";
+import { claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
 import { CONTROL_BYTES, DONE, NTASKS, TASK_BYTES, TASKS } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
@@ -21,14 +21,17 @@ function controlBlock(tasks, ranges) {
   return ctrl;
 }
 
-/** Claims at most one task for the thread whose home is `home`; its index, or undefined. */
+/**
+ * Claims at most one task for the thread whose home is `home`: `run` answers false, as after a
+ * failure, so the thread stops there. Returns the task's index, or undefined.
+ */
 function claimOne(ctrl, home, ranges) {
   let claimed;
-  const count = claimTasks(ctrl, home, ranges, (task) => {
+  const finished = claimTasks(ctrl, home, ranges, (task) => {
     claimed = (task - TABLE) / TASK_BYTES;
     return false;
   });
-  assert.is(count, claimed === undefined ? 0 : 1);
+  assert.is(finished, claimed === undefined, "claimTasks says whether run stopped it");
   return claimed;
 }
 
@@ -52,10 +55,27 @@ const rangeOf = (r, tasks, ranges) => sequence(Math.floor((r * tasks) / ranges),
 test("one thread alone claims every task once: its own range first, then the following ranges in turn", () => {
   const ctrl = controlBlock(10, 4); // ranges [0,2) [2,5) [5,7) [7,10)
   const seen = [];
-  const count = claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0);
+  assert.ok(claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
   assert.equal(seen, [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]);
-  assert.is(count, 10);
+  assert.is(Atomics.load(ctrl, DONE), 10);
   assert.is(claimOne(ctrl, 0, 4), undefined, "nothing is left for another thread");
+});
+
+test("a thread adds its home tasks to DONE when its range runs dry, then each other task as it ends", () => {
+  const ctrl = controlBlock(10, 4); // home range 2 is [5,7)
+  const doneWhenRun = [];
+  claimTasks(ctrl, 2, 4, () => doneWhenRun.push(Atomics.load(ctrl, DONE)) > 0);
+  assert.equal(doneWhenRun, [0, 0, 2, 3, 4, 5, 6, 7, 8, 9]);
+});
+
+test("a task whose run fails still counts as done, and its thread claims nothing more", () => {
+  const ctrl = controlBlock(6, 2);
+  let runs = 0;
+  assert.is(claimTasks(ctrl, 0, 2, () => ++runs < 2), false);
+  assert.is(runs, 2);
+  assert.is(Atomics.load(ctrl, DONE), 2);
+  assert.equal(roundRobin(ctrl, 2).flat().sort((a, b) => a - b), [2, 3, 4, 5], "the others finish the job");
+  assert.is(Atomics.load(ctrl, DONE), 6);
 });
 
 test("threads claiming in turn take their own contiguous ranges first; every task is claimed once", () => {
@@ -93,15 +113,6 @@ test("closing the ranges stops every claim, and the next job opens them again", 
   for (let home = 0; home < 4; home++) assert.is(claimOne(ctrl, home, 4), undefined);
   publish(ctrl, 12, 4);
   assert.equal(roundRobin(ctrl, 4).flat().sort((a, b) => a - b), sequence(0, 12));
-});
-
-test("report adds a thread's finished tasks to DONE once; a thread that claimed none changes nothing", () => {
-  const ctrl = controlBlock(10, 3);
-  report(ctrl, 4);
-  report(ctrl, 0);
-  assert.is(Atomics.load(ctrl, DONE), 4);
-  report(ctrl, 6);
-  assert.is(Atomics.load(ctrl, DONE), 10);
 });
 
 test.run();

@@ -32,34 +32,49 @@ export function closeRanges(ctrl: Int32Array, ranges: number): void {
 }
 
 /**
- * Claims tasks, range `home` first, and passes each task's address to `run`, until no range has
- * any left or `run` returns false. Returns how many tasks it claimed. All of them belong to one
- * job: that job cannot end, and no other can start, before the caller reports them (`report`).
+ * Claims tasks, range `home` first, then each other range in turn, and passes each task's address
+ * to `run` until no range has any left or `run` returns false (having marked the failure first).
+ * Returns false if `run` did. Finished tasks are added to DONE in one go when the home range runs
+ * dry, then one by one: the last home task to finish ends the job at once, not after its thread
+ * has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16 cores).
  */
-export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): number {
-  let claimed = 0;
-  for (let k = 0; k < ranges; k++) {
+export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+  let ok = true;
+  let ran = 0;
+  let task: number;
+  while (ok && (task = claim(ctrl, home, ranges)) >= 0) {
+    ran++;
+    ok = run(task);
+  }
+  report(ctrl, ran);
+  for (let k = 1; ok && k < ranges; k++) {
     const r = (home + k) % ranges;
-    const word = rangeWord(r);
-    // Load before claiming: a range that ran dry is only read, and its line stays with its owner.
-    while (Atomics.load(ctrl, word) > 0) {
-      const left = Atomics.sub(ctrl, word, 1);
-      if (left <= 0) break;
-      claimed++;
-      // NTASKS and TASKS are read after the claim, so they are the claimed job's.
-      const end = rangeStart(r + 1, Atomics.load(ctrl, NTASKS), ranges);
-      if (!run((Atomics.load(ctrl, TASKS) >>> 0) + (end - left) * TASK_BYTES)) return claimed;
+    while (ok && (task = claim(ctrl, r, ranges)) >= 0) {
+      ok = run(task);
+      report(ctrl, 1);
     }
   }
-  return claimed;
+  return ok;
+}
+
+/** Claims one task of range r: its address, or −1 when the range has none left. */
+function claim(ctrl: Int32Array, r: number, ranges: number): number {
+  const word = rangeWord(r);
+  // Load before claiming: a range that ran dry is only read, and its line stays with its owner.
+  if (Atomics.load(ctrl, word) <= 0) return -1;
+  const left = Atomics.sub(ctrl, word, 1);
+  if (left <= 0) return -1;
+  // NTASKS and TASKS are read after the claim, so they are the claimed job's.
+  const end = rangeStart(r + 1, Atomics.load(ctrl, NTASKS), ranges);
+  return (Atomics.load(ctrl, TASKS) >>> 0) + (end - left) * TASK_BYTES;
 }
 
 /**
- * Adds a thread's claimed tasks, all finished, to DONE, once per job rather than per task, and
- * wakes a host asleep on DONE if they were the last.
+ * Adds finished tasks to DONE and wakes a host asleep on DONE if they were the last. They all
+ * belong to the running job: it cannot end, and no other can start, before they are added.
  */
-export function report(ctrl: Int32Array, claimed: number): void {
-  if (claimed === 0) return;
+function report(ctrl: Int32Array, finished: number): void {
+  if (finished === 0) return;
   const tasks = Atomics.load(ctrl, NTASKS);
-  if (Atomics.add(ctrl, DONE, claimed) + claimed === tasks) Atomics.notify(ctrl, DONE);
+  if (Atomics.add(ctrl, DONE, finished) + finished === tasks) Atomics.notify(ctrl, DONE);
 }

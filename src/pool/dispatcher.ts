@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { claimTasks, closeRanges, openRanges, report } from "./claims.js";
+import { claimTasks, closeRanges, openRanges } from "./claims.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASK_WORDS, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -82,7 +82,7 @@ export class Dispatcher {
     const ctrl = this.#ctrl;
     let trap: unknown;
     // Range 0 is also worker 0's home; the host's share is whatever it claims first.
-    const claimed = claimTasks(ctrl, 0, this.threads, (task) => {
+    claimTasks(ctrl, 0, this.threads, (task) => {
       try {
         this.#kernels.runTask(task);
       } catch (error) {
@@ -90,7 +90,6 @@ export class Dispatcher {
       }
       return true;
     });
-    report(ctrl, claimed);
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
     if (trap !== undefined) throw trap;

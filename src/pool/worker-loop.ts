@@ -1,7 +1,7 @@
 // What every worker runs, on any platform: sleep on EPOCH, claim tasks until none are left,
 // go back to sleep. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
-import { claimTasks, report } from "./claims.js";
+import { claimTasks } from "./claims.js";
 import { CONTROL_BYTES, EPOCH, FAILED, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
@@ -14,19 +14,24 @@ const SPIN_MS = 0.05;
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
- * A task that throws marks FAILED, counts as done so the job ends, and rethrows.
+ * A task that throws marks FAILED, counts as done so the job ends, and is rethrown.
  */
 export function serve({ module, memory, control, index, ranges }: WorkerInit, ready: () => void): void {
   const kernels = instantiate(module, memory);
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
-  let trap: { error: unknown } | undefined;
+  let trap: unknown;
   const run = (task: number): boolean => {
     try {
       kernels.runTask(task);
       return true;
     } catch (error) {
-      trap = { error };
+      // The failed task then counts as done so the job ends. FAILED is set first, so the host
+      // cannot take the job for a success; STATE is cleared first, so the host knows this
+      // worker holds no task when its exit arrives. The host then replaces it.
+      trap = error;
+      Atomics.store(ctrl, FAILED, index + 1);
+      Atomics.store(ctrl, state, 0);
       return false;
     }
   };
@@ -37,16 +42,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    const claimed = claimTasks(ctrl, index, ranges, run);
-    if (trap !== undefined) {
-      // The failed task counts as done so the job ends; STATE is cleared first, so the host
-      // knows this worker holds no task when its exit arrives. The host then replaces it.
-      Atomics.store(ctrl, FAILED, index + 1);
-      Atomics.store(ctrl, state, 0);
-      report(ctrl, claimed);
-      throw trap.error;
-    }
-    report(ctrl, claimed);
+    if (!claimTasks(ctrl, index, ranges, run)) throw trap;
     Atomics.store(ctrl, state, 0);
     waitForEpoch(ctrl, seen);
     seen = Atomics.load(ctrl, EPOCH);
