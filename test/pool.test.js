@@ -2,8 +2,11 @@ import { availableParallelism } from "node:os";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
-import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
+import { CHUNK } from "../dist/dot/scratch.js";
+import { nodePlatform } from "../dist/platform/node.js";
+import { INLINE_ELEMENTS, SLICE_MS } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
+import { withPlatform } from "./support/platform.js";
 
 const pools = {};
 for (const threads of [1, 2, 3, 8]) pools[threads] = await createPool({ threads });
@@ -217,6 +220,42 @@ test("destroy() stops a call whose operands are being copied in, between two chu
   const call = p.dot(a, a).then(() => "resolved", (e) => e.code);
   await p.destroy();
   assert.is(await call, "ERR_KP_POOL_CLOSED");
+});
+
+/** The platform's nextTurn, counted, with how long the call ran before each turn (ms). */
+function turnCounter() {
+  const counter = { turns: 0, runs: [] };
+  let resumed = performance.now();
+  counter.nextTurn = async () => {
+    counter.turns++;
+    counter.runs.push(performance.now() - resumed);
+    await nodePlatform.nextTurn();
+    resumed = performance.now();
+  };
+  return counter;
+}
+
+test("a copied pool.dot gives the event loop a turn between every two chunks where turns are cheap (Node)", async () => {
+  const a = new Float64Array(10 * CHUNK + 5).fill(0.5); // 11 chunks
+  const counter = turnCounter();
+  await withPlatform({ nextTurn: counter.nextTurn }, async () => {
+    assert.is(await pool.dot(a, a), dot(a, a));
+  });
+  assert.is(counter.turns, 10);
+});
+
+test("where turns are costly (a browser), a copied pool.dot yields once it has run SLICE_MS, not after every chunk", async () => {
+  const chunks = 96; // 6.3M f64: several ms of copying here, ~60 µs a chunk
+  const a = new Float64Array(chunks * CHUNK).fill(0.5);
+  const counter = turnCounter();
+  await withPlatform({ nextTurn: counter.nextTurn, cheapTurns: false }, async () => {
+    assert.is(await pool.dot(a, a), dot(a, a));
+  });
+  assert.ok(counter.turns >= 1 && counter.turns < chunks / 4, `${counter.turns} turns for ${chunks} chunks`);
+  // A run ends at the first chunk boundary past SLICE_MS, a chunk (~60 µs) later. The median,
+  // since a garbage collection can hold up any one run by milliseconds, turns or not.
+  const median = counter.runs.sort((x, y) => x - y)[counter.runs.length >> 1];
+  assert.ok(median >= SLICE_MS && median < SLICE_MS + 0.5, `runs between turns: ${counter.runs.map((r) => r.toFixed(2)).join(", ")} ms`);
 });
 
 test("Symbol.asyncDispose closes the pool (what `await using` calls; Node 20 lacks the syntax)", async () => {

@@ -34,12 +34,12 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   let turns = 0;
   const counting = () => {
     turns++;
-    return nodePlatform.yieldToLoop();
+    return nodePlatform.nextTurn();
   };
   const pool = await createPool({ threads: 2 });
   const short = f64(4 * INLINE_ELEMENTS).fill(1); // 4.2 MB: ~50 µs on one worker
   const long = f64(4_000_000).fill(1); // 64 MB: sleeps at once
-  await withPlatform({ yieldToLoop: counting }, async () => {
+  await withPlatform({ nextTurn: counting }, async () => {
     // A job can end inside the ~2 µs spin that precedes polling when this VM stalls the host
     // thread mid-spin (it does, for 20–100 µs, ~1300 times a second): so several calls.
     for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
@@ -49,7 +49,7 @@ test("an awaited call polls through the platform's loop turns for a short job, n
     assert.is(turns, 0, "the long job was waited for asleep");
   });
   // Where the platform has no loop turn to offer (a browser), every job is waited for asleep.
-  await withPlatform({ yieldToLoop: undefined }, async () => {
+  await withPlatform({ cheapTurns: false }, async () => {
     assert.is(await pool.dot(short, short), dot(short, short));
   });
   await pool.close();

@@ -46,7 +46,8 @@ export const nodePlatform: Platform = {
   hardwareThreads,
   startWorker,
   holdProcessOpen,
-  yieldToLoop: () => new Promise((resolve) => setImmediate(resolve)),
+  nextTurn: () => new Promise((resolve) => setImmediate(resolve)),
+  cheapTurns: true,
   canBlock: () => true, // every Node thread, the main one included, may Atomics.wait
   workersUnavailable: () => undefined,
 };

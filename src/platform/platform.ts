@@ -16,11 +16,16 @@ export interface Platform {
   /** Keeps the process alive while the pool awaits something; a no-op where there is no process. */
   holdProcessOpen(hold: boolean): void;
   /**
-   * Resolves after one turn of the event loop, so that a waiting call can poll shared memory
-   * without holding the loop up (setImmediate in Node). Undefined where no cheap turn exists:
-   * a browser's MessageChannel round trip costs more than the Atomics.waitAsync it would save.
+   * Resolves in a later turn of the event loop, once other queued work has run: setImmediate in
+   * Node; in a browser, scheduler.yield() or a MessageChannel message.
    */
-  yieldToLoop?: () => Promise<void>;
+  nextTurn(): Promise<void>;
+  /**
+   * Whether a turn costs about a microsecond (Node) rather than tens (a browser task). Only then
+   * does a waiting call poll shared memory once a turn instead of sleeping in waitAsync, and a
+   * call computing on the calling thread yield after every chunk rather than every millisecond.
+   */
+  readonly cheapTurns: boolean;
   /** Whether this thread may block in Atomics.wait: not a browser's main thread. */
   canBlock(): boolean;
   /** Why workers cannot share the arena here (a page that is not cross-origin isolated), or undefined if they can. */

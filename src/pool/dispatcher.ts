@@ -193,7 +193,7 @@ export class Dispatcher {
     this.#holdProcess(job !== undefined);
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
-    const pollMs = platform().yieldToLoop === undefined ? 0 : pollBudgetMs(job.plan.bytes, this.threads);
+    const pollMs = platform().cheapTurns ? pollBudgetMs(job.plan.bytes, this.threads) : 0;
     job.tasks = this.#publish(job.plan);
     // A polling host keeps its own core busy, so it wakes one worker fewer (waiting.ts); workers
     // still polling after the last job join in anyway.
@@ -207,11 +207,10 @@ export class Dispatcher {
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
-    const yieldToLoop = platform().yieldToLoop;
     const pollUntil = performance.now() + pollMs;
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
-      if (yieldToLoop !== undefined && performance.now() < pollUntil) {
-        await yieldToLoop();
+      if (performance.now() < pollUntil) {
+        await platform().nextTurn();
       } else {
         const wait = Atomics.waitAsync(ctrl, DONE, done);
         if (wait.async) await wait.value;

@@ -23,6 +23,13 @@ import { Staging } from "./staging.js";
  */
 export const INLINE_ELEMENTS = 65536;
 
+/**
+ * Where a turn of the event loop is costly (a browser task, tens of µs), how long in ms a call
+ * computing on the calling thread may run before it yields: a chunk takes ~50 µs, so turns
+ * cost a few % of the work, and 1 ms is a sixteenth of a 60 Hz frame.
+ */
+export const SLICE_MS = 1;
+
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
 
@@ -62,11 +69,11 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen("pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
-      if (operands.n < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
+      if (operands.n < INLINE_ELEMENTS) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
     } catch (error) {
       return Promise.reject(error);
     }
-    if (operands.x < 0 || operands.y < 0) return this.#dotCopied(operands);
+    if (dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#dotHere(operands);
     return this.#run(dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
   }
 
@@ -222,16 +229,22 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * pool.dot of operands that must be copied in: on this thread, one chunk at a time, returning
-   * to the event loop between chunks where the platform can (Node; a browser runs it in one go). Only this thread can read them, and copying is most of the
-   * work: handing whole copies to the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM,
-   * against 0.95 ms here, since each copy then goes out to DRAM or into lines another core holds.
+   * pool.dot on this thread, one chunk at a time, returning to the event loop between chunks
+   * (Node) or at least every SLICE_MS (a browser, whose turns cost tens of µs): for a pool without
+   * workers (a page that is not cross-origin isolated), and for operands that must be copied in.
+   * Only this thread can read those, and copying is most of the work: handing whole copies to
+   * the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM, against 0.95 ms here, since each copy
+   * then goes out to DRAM or into lines another core holds.
    */
-  async #dotCopied(operands: Operands): Promise<number> {
-    const yieldToLoop = platform().yieldToLoop;
+  async #dotHere(operands: Operands): Promise<number> {
+    const { cheapTurns } = platform();
     let sum = 0;
+    let ranSince = performance.now();
     for (let start = 0; start < operands.n; start += CHUNK) {
-      if (start > 0 && yieldToLoop !== undefined) await yieldToLoop();
+      if (start > 0 && (cheapTurns || performance.now() - ranSince >= SLICE_MS)) {
+        await platform().nextTurn();
+        ranSince = performance.now();
+      }
       if (this.#state === "destroyed") throw poolClosed("pool.dot(a, b)", "destroyed");
       sum = dotChunk(operands, start, sum, "pool.dot(a, b)");
     }

@@ -5,7 +5,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as kernelpool from "kernelpool";
 // The same module instance as the one "kernelpool" loads, for the fault test's internals.
-import { INLINE_ELEMENTS, internals } from "/dist/pool/pool.js";
+import { INLINE_ELEMENTS, internals, SLICE_MS } from "/dist/pool/pool.js";
+import { CHUNK } from "/dist/dot/scratch.js";
+import { platform, setPlatform } from "/dist/platform/platform.js";
 import { dotPlan } from "/dist/pool/plan.js";
 import { NOT_VECTORS } from "../support/bad-values.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U64 } from "../support/reference.js";
@@ -103,6 +105,30 @@ test("pool.dot, dotBatch and matvec give the bits of dot()", async () => {
     free(a);
     free(b);
   } finally {
+    await pool.close();
+  }
+});
+
+test("pool.dot computing on the main thread yields to the page at least every SLICE_MS, not every chunk", async () => {
+  // Copied operands always run on the calling thread; without isolation, arena arrays do too.
+  const pool = await createPool({ threads: 2 });
+  const browser = platform();
+  let turns = 0;
+  setPlatform({ ...browser, nextTurn: () => (turns++, browser.nextTurn()) });
+  const chunks = 64;
+  const plain = new Float64Array(chunks * CHUNK).fill(0.5);
+  const arena = f64(chunks * CHUNK).fill(0.5);
+  try {
+    for (const [label, a] of isolated ? [["copied", plain]] : [["copied", plain], ["arena", arena]]) {
+      turns = 0;
+      const start = performance.now();
+      assert.is(await pool.dot(a, a), dot(a, a), label);
+      const ms = performance.now() - start;
+      assert.ok(turns >= Math.min(1, Math.floor(ms / (SLICE_MS + 1))) && turns < chunks / 4, `${label}: ${turns} turns in ${ms.toFixed(1)} ms`);
+    }
+  } finally {
+    setPlatform(browser);
+    free(arena);
     await pool.close();
   }
 });
