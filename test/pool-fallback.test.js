@@ -4,6 +4,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
+import { availableBytes } from "../dist/arena/arena.js";
+import { nodePlatform } from "../dist/platform/node.js";
 import { withPlatform } from "./support/platform.js";
 
 const REASON = "the page is not cross-origin isolated";
@@ -59,5 +61,48 @@ test("pool.dotSync throws ERR_KP_CANNOT_BLOCK, whatever the length, where the th
     }
     await pool.close();
   }));
+
+test("without workers, dotBatch, matvec and arange run a task at a time with turns of the event loop between", async () => {
+  let turns = 0;
+  const counting = () => (turns++, nodePlatform.nextTurn());
+  await withPlatform({ workersUnavailable: () => REASON, nextTurn: counting }, async () => {
+    const pool = await createPool();
+    const a = wavy(300_007, 0);
+    const b = wavy(300_007, 1);
+    const plain = Array.from(b.subarray(0, 200_000)); // copied in whole, as with workers
+    const calls = [
+      ["dotBatch", async () => assert.equal(Array.from(await pool.dotBatch([[a, b], [plain, a.subarray(0, 200_000)]])), [dot(a, b), dot(plain, a.subarray(0, 200_000))])],
+      [
+        "matvec",
+        async () => {
+          const y = await pool.matvec(a.subarray(0, 300_000), b.subarray(0, 3000));
+          for (let r = 0; r < 100; r++) assert.is(y[r], dot(a.subarray(r * 3000, (r + 1) * 3000), b.subarray(0, 3000)));
+        },
+      ],
+      [
+        "arange",
+        async () => {
+          const r = await pool.arange(1_000_000, "f32");
+          assert.ok(r instanceof Float32Array && r[0] === 0 && r[999_999] === 999_999 && r.every((v, i) => v === i));
+          free(r);
+        },
+      ],
+    ];
+    for (const [name, call] of calls) {
+      turns = 0;
+      await call();
+      assert.ok(turns >= 2, `${name}: ${turns} turns`);
+    }
+    // destroy() ends such a call at its next turn; its staged copies and its array are given back.
+    const before = availableBytes();
+    const pending = [pool.dotBatch([[a, b], [plain, plain]]), pool.arange(1_000_000)].map((p) => p.then(() => "resolved", (e) => e.code));
+    assert.ok(availableBytes() < before - 8_000_000, "the copies and the array are in the arena while the calls run");
+    await pool.destroy();
+    assert.equal(await Promise.all(pending), ["ERR_KP_POOL_CLOSED", "ERR_KP_POOL_CLOSED"]);
+    assert.is(availableBytes(), before);
+    free(a);
+    free(b);
+  });
+});
 
 test.run();

@@ -4,7 +4,8 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { INLINE_ELEMENTS, SLICE_MS } from "../dist/pool/pool.js";
+import { SLICE_MS } from "../dist/pool/here.js";
+import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
 

@@ -9,7 +9,7 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
 import { claimTasks, closeRanges, openRanges } from "./claims.js";
-import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASK_WORDS, TASKS } from "./layout.js";
+import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -157,21 +157,7 @@ export class Dispatcher {
 
   /** Writes the job's tasks and makes them claimable; returns how many there are. */
   #publish(plan: JobPlan): number {
-    this.#area.reserve(plan.maxTasks, plan.partials);
-    const words = this.#area.taskWords();
-    const partials = this.#area.partials;
-    let at = 0;
-    const tasks = plan.emit(this.threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
-      words[at] = kernel;
-      words[at + 1] = x;
-      words[at + 2] = y;
-      words[at + 3] = n;
-      words[at + 4] = count;
-      words[at + 5] = strideX;
-      words[at + 6] = strideY;
-      words[at + 7] = partials + firstPartial * 8;
-      at += TASK_WORDS;
-    });
+    const tasks = this.#area.write(plan, this.threads);
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, TASKS, this.#area.tasks);

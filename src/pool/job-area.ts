@@ -1,9 +1,11 @@
-// The arena block a job's task table and partial sums live in. Jobs run one at a time, so one
-// block serves them all; it grows when a job needs more and is kept between jobs.
+// The arena block a job's task table and partial sums live in. A dispatcher runs jobs one at a
+// time, so one block serves them all; it grows when a job needs more and is kept between jobs.
+// Each job run on the calling thread (here.ts) has one of its own, since those can interleave.
 //
 //   [ partial 0 | partial 1 | … (f64 each) | task 0 | task 1 | … (32 bytes each) ]
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
-import { TASK_BYTES } from "./layout.js";
+import type { JobPlan } from "./job.js";
+import { TASK_BYTES, TASK_WORDS } from "./layout.js";
 
 export class JobArea {
   #ptr = 0;
@@ -11,7 +13,7 @@ export class JobArea {
   #partials = 0;
 
   /** Room for `tasks` task records after `partials` partial sums. */
-  reserve(tasks: number, partials: number): void {
+  #reserve(tasks: number, partials: number): void {
     this.#partials = partials;
     const bytes = partials * 8 + tasks * TASK_BYTES;
     if (bytes <= this.#bytes) return;
@@ -20,6 +22,25 @@ export class JobArea {
     if (this.#ptr !== 0) release(this.#ptr);
     this.#ptr = ptr;
     this.#bytes = grown;
+  }
+
+  /** Writes the plan's task table, sized for `threads` threads; returns how many tasks it has. */
+  write(plan: JobPlan, threads: number): number {
+    this.#reserve(plan.maxTasks, plan.partials);
+    const words = this.#taskWords();
+    const partials = this.partials;
+    let at = 0;
+    return plan.emit(threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
+      words[at] = kernel;
+      words[at + 1] = x;
+      words[at + 2] = y;
+      words[at + 3] = n;
+      words[at + 4] = count;
+      words[at + 5] = strideX;
+      words[at + 6] = strideY;
+      words[at + 7] = partials + firstPartial * 8;
+      at += TASK_WORDS;
+    });
   }
 
   get partials(): number {
@@ -32,7 +53,7 @@ export class JobArea {
   }
 
   /** A view of the task table as u32 words; made anew since the arena may have grown. */
-  taskWords(): Uint32Array {
+  #taskWords(): Uint32Array {
     return new Uint32Array(arenaBuffer(), this.tasks, (this.#bytes - this.#partials * 8) / 4);
   }
 

@@ -13,6 +13,7 @@ import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
 import { arangeType, checkPairs, elements, inPlaceGroup, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
+import { runHere, Turns } from "./here.js";
 import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
 
@@ -22,13 +23,6 @@ import { Staging } from "./staging.js";
  * 65536 f64 (bench, dispatch suite: 12.1 µs against 11.3 µs on one thread).
  */
 export const INLINE_ELEMENTS = 65536;
-
-/**
- * Where a turn of the event loop is costly (a browser task, tens of µs), how long in ms a call
- * computing on the calling thread may run before it yields: a chunk takes ~50 µs, so turns
- * cost a few % of the work, and 1 ms is a sixteenth of a 60 Hz frame.
- */
-export const SLICE_MS = 1;
 
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
@@ -74,7 +68,7 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     if (dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#dotHere(operands);
-    return this.#run(dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
+    return this.#run("pool.dot(a, b)", dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
   }
 
   /**
@@ -115,12 +109,12 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen(where);
       checked = checkPairs(where, pairs);
-      if (elements(checked) < INLINE_ELEMENTS || dispatcher === undefined) return Promise.resolve(dotEach(checked));
+      if (elements(checked) < INLINE_ELEMENTS) return Promise.resolve(dotEach(checked));
     } catch (error) {
       return Promise.reject(error);
     }
     const results = new Float64Array(checked.length);
-    return this.#run(dispatcher, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
+    return this.#run(where, dispatcher, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
       reduce(groups, partials, results);
       return results;
     });
@@ -141,7 +135,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen(where);
       shape = matvecShape(where, matrix, x, out);
-      if (matrix.length < INLINE_ELEMENTS || dispatcher === undefined) {
+      if (matrix.length < INLINE_ELEMENTS) {
         for (let r = 0; r < shape.rows; r++) shape.target[r] = dot(rowOf(matrix, r, x.length), x);
         return Promise.resolve(shape.target as Out);
       }
@@ -151,6 +145,7 @@ export class Pool implements AsyncDisposable {
     const { precision, rows, target } = shape;
     const width = precision === "f64" ? 8 : 4;
     return this.#run(
+      where,
       dispatcher,
       (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
       (partials, groups) => {
@@ -182,20 +177,19 @@ export class Pool implements AsyncDisposable {
     }
     const array = (precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
     const dispatcher = this.#dispatcher;
-    if (n < INLINE_ELEMENTS || dispatcher === undefined) {
+    if (n < INLINE_ELEMENTS) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
       return Promise.resolve(array);
     }
-    return new Promise<Out>((resolve, reject) => {
-      dispatcher.runAsync(
-        iotaPlan(ptr, n, precision),
-        () => resolve(array),
-        (error) => {
-          release(ptr);
-          reject(error);
-        },
-      );
+    const plan = iotaPlan(ptr, n, precision);
+    const filled =
+      dispatcher === undefined
+        ? runHere(plan, () => this.#stopped(where), () => array)
+        : new Promise<Out>((resolve, reject) => dispatcher.runAsync(plan, () => resolve(array), reject));
+    return filled.catch((error: unknown) => {
+      release(ptr);
+      throw error;
     });
   }
 
@@ -229,34 +223,41 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * pool.dot on this thread, one chunk at a time, returning to the event loop between chunks
-   * (Node) or at least every SLICE_MS (a browser, whose turns cost tens of µs): for a pool without
-   * workers (a page that is not cross-origin isolated), and for operands that must be copied in.
+   * pool.dot on this thread, one chunk at a time, with turns of the event loop between (here.ts):
+   * for a pool without workers (a page that is not cross-origin isolated), and for operands that
+   * must be copied in.
    * Only this thread can read those, and copying is most of the work: handing whole copies to
    * the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM, against 0.95 ms here, since each copy
    * then goes out to DRAM or into lines another core holds.
    */
   async #dotHere(operands: Operands): Promise<number> {
-    const { cheapTurns } = platform();
+    const turns = new Turns();
     let sum = 0;
-    let ranSince = performance.now();
     for (let start = 0; start < operands.n; start += CHUNK) {
-      if (start > 0 && (cheapTurns || performance.now() - ranSince >= SLICE_MS)) {
-        await platform().nextTurn();
-        ranSince = performance.now();
+      if (start > 0 && turns.due()) {
+        await turns.take();
+        const error = this.#stopped("pool.dot(a, b)");
+        if (error !== undefined) throw error;
       }
-      if (this.#state === "destroyed") throw poolClosed("pool.dot(a, b)", "destroyed");
       sum = dotChunk(operands, start, sum, "pool.dot(a, b)");
     }
     return sum;
+  }
+
+  /** The error for a call that was waiting on this thread when the pool was destroyed. */
+  #stopped(call: string): Error | undefined {
+    return this.#state === "destroyed" ? poolClosed(call, "destroyed") : undefined;
   }
 
   #checkOpen(call: string): void {
     if (this.#state !== "open") throw poolClosed(call, this.#state === "destroyed" ? "destroyed" : "closed");
   }
 
-  /** Stages operands, queues the job, and gives back the staged copies however it ends. */
-  #run<T>(dispatcher: Dispatcher, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
+  /**
+   * Stages operands, runs the job on the workers (or on this thread in a pool without them), and
+   * gives back the staged copies however it ends.
+   */
+  #run<T>(where: string, dispatcher: Dispatcher | undefined, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
     const staging = new Staging();
     let groups: Group[];
     try {
@@ -265,19 +266,12 @@ export class Pool implements AsyncDisposable {
       staging.release();
       return Promise.reject(error);
     }
-    return new Promise<T>((resolve, reject) => {
-      dispatcher.runAsync(
-        dotPlan(groups),
-        (partials) => {
-          staging.release();
-          resolve(finish(partials, groups));
-        },
-        (error) => {
-          staging.release();
-          reject(error);
-        },
-      );
-    });
+    const plan = dotPlan(groups);
+    const done =
+      dispatcher === undefined
+        ? runHere(plan, () => this.#stopped(where), (partials) => finish(partials, groups))
+        : new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, (partials) => resolve(finish(partials, groups)), reject));
+    return done.finally(() => staging.release());
   }
 }
 

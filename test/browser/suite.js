@@ -5,7 +5,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as kernelpool from "kernelpool";
 // The same module instance as the one "kernelpool" loads, for the fault test's internals.
-import { INLINE_ELEMENTS, internals, SLICE_MS } from "/dist/pool/pool.js";
+import { INLINE_ELEMENTS, internals } from "/dist/pool/pool.js";
+import { SLICE_MS } from "/dist/pool/here.js";
 import { CHUNK } from "/dist/dot/scratch.js";
 import { platform, setPlatform } from "/dist/platform/platform.js";
 import { dotPlan } from "/dist/pool/plan.js";
@@ -109,8 +110,8 @@ test("pool.dot, dotBatch and matvec give the bits of dot()", async () => {
   }
 });
 
-test("pool.dot computing on the main thread yields to the page at least every SLICE_MS, not every chunk", async () => {
-  // Copied operands always run on the calling thread; without isolation, arena arrays do too.
+test("work on the main thread yields to the page at least every SLICE_MS, not every chunk", async () => {
+  // Copied operands always run on the calling thread; without isolation, every call does.
   const pool = await createPool({ threads: 2 });
   const browser = platform();
   let turns = 0;
@@ -118,11 +119,18 @@ test("pool.dot computing on the main thread yields to the page at least every SL
   const chunks = 64;
   const plain = new Float64Array(chunks * CHUNK).fill(0.5);
   const arena = f64(chunks * CHUNK).fill(0.5);
+  const expected = dot(arena, arena);
+  const calls = [["pool.dot, copied", () => pool.dot(plain, plain)]];
+  if (!isolated) {
+    calls.push(["pool.dot", () => pool.dot(arena, arena)]);
+    calls.push(["pool.dotBatch", async () => (await pool.dotBatch([[arena, arena]]))[0]]);
+    calls.push(["pool.matvec", async () => (await pool.matvec(arena, arena))[0]]);
+  }
   try {
-    for (const [label, a] of isolated ? [["copied", plain]] : [["copied", plain], ["arena", arena]]) {
+    for (const [label, call] of calls) {
       turns = 0;
       const start = performance.now();
-      assert.is(await pool.dot(a, a), dot(a, a), label);
+      assert.is(await call(), expected, label);
       const ms = performance.now() - start;
       assert.ok(turns >= Math.min(1, Math.floor(ms / (SLICE_MS + 1))) && turns < chunks / 4, `${label}: ${turns} turns in ${ms.toFixed(1)} ms`);
     }

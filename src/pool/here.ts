@@ -1,0 +1,56 @@
+// Work on the calling thread that must not hold up its event loop: a pool without workers (a page
+// that is not cross-origin isolated) and pool.dot of copied operands. It runs a step at a time and
+// gives the loop a turn between steps, as often as turns are cheap enough to allow.
+import { kernels } from "../kernels/module.js";
+import { platform } from "../platform/platform.js";
+import { JobArea } from "./job-area.js";
+import type { JobPlan } from "./job.js";
+import { TASK_BYTES } from "./layout.js";
+
+/**
+ * Where a turn of the event loop is costly (a browser task, tens of µs), how long in ms work on
+ * the calling thread may run before it yields: a step takes 0.05–0.4 ms, so turns cost a few %
+ * of the work, and 1 ms is a sixteenth of a 60 Hz frame.
+ */
+export const SLICE_MS = 1;
+
+/** When to give the event loop a turn: after every step where turns are cheap (Node), else once SLICE_MS has passed. */
+export class Turns {
+  readonly #cheap = platform().cheapTurns;
+  #since = performance.now();
+
+  /** Whether the next step should wait for a turn first. */
+  due(): boolean {
+    return this.#cheap || performance.now() - this.#since >= SLICE_MS;
+  }
+
+  async take(): Promise<void> {
+    await platform().nextTurn();
+    this.#since = performance.now();
+  }
+}
+
+/**
+ * Runs a job's tasks on this thread with this thread's kernels, the same tasks and partial sums
+ * the workers would make, so the same bits; `finish` reads the partials. `stopped` is asked after
+ * each turn: an error it returns ends the job.
+ */
+export async function runHere<T>(plan: JobPlan, stopped: () => Error | undefined, finish: (partials: Float64Array) => T): Promise<T> {
+  const area = new JobArea();
+  try {
+    const tasks = area.write(plan, 1);
+    const { runTask } = kernels().kernels;
+    const turns = new Turns();
+    for (let task = 0; task < tasks; task++) {
+      if (task > 0 && turns.due()) {
+        await turns.take();
+        const error = stopped();
+        if (error !== undefined) throw error;
+      }
+      runTask(area.tasks + task * TASK_BYTES);
+    }
+    return finish(area.partialsView(plan.partials));
+  } finally {
+    area.free();
+  }
+}
