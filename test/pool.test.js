@@ -249,17 +249,22 @@ test("a copied pool.dot gives the event loop a turn between every two chunks whe
 });
 
 test("where turns are costly (a browser), a copied pool.dot yields once it has run SLICE_MS, not after every chunk", async () => {
-  const chunks = 96; // 6.3M f64: several ms of copying here, ~60 µs a chunk
+  const chunks = 96; // 6.3M f64: 5 ms of copying here at best, ~60 µs a chunk
   const a = new Float64Array(chunks * CHUNK).fill(0.5);
   const counter = turnCounter();
+  const start = performance.now();
   await withPlatform({ nextTurn: counter.nextTurn, cheapTurns: false }, async () => {
     assert.is(await pool.dot(a, a), dot(a, a));
   });
-  assert.ok(counter.turns >= 1 && counter.turns < chunks / 4, `${counter.turns} turns for ${chunks} chunks`);
-  // A run ends at the first chunk boundary past SLICE_MS, a chunk (~60 µs) later. The median,
-  // since a garbage collection can hold up any one run by milliseconds, turns or not.
-  const median = counter.runs.sort((x, y) => x - y)[counter.runs.length >> 1];
-  assert.ok(median >= SLICE_MS && median < SLICE_MS + 0.5, `runs between turns: ${counter.runs.map((r) => r.toFixed(2)).join(", ")} ms`);
+  const chunkMs = (performance.now() - start) / chunks; // an upper bound: it includes the turns
+  const runs = counter.runs.sort((x, y) => x - y);
+  assert.ok(counter.turns >= 1, "it yields at all");
+  assert.ok(runs[0] >= SLICE_MS, `never before SLICE_MS: ${runs[0].toFixed(3)} ms`);
+  // A run ends at the first chunk boundary past SLICE_MS. CI has seen chunks of 0.6 ms here, so
+  // the bound scales with the chunk; the median, since a garbage collection or a VM stall can
+  // hold up any one run by milliseconds, turns or not.
+  const median = runs[runs.length >> 1];
+  assert.ok(median < SLICE_MS + 2 * chunkMs + 0.5, `runs between turns: ${runs.map((r) => r.toFixed(2)).join(", ")} ms; chunks ${chunkMs.toFixed(3)} ms`);
 });
 
 test("Symbol.asyncDispose closes the pool (what `await using` calls; Node 20 lacks the syntax)", async () => {
