@@ -76,6 +76,33 @@ test("a trap while the host polls for a short job fails that call; the pool goes
   free(a);
 });
 
+test("a job whose task table does not fit in the arena fails alone; the calls queued behind it run", async () => {
+  const pool = await createPool({ threads: 2 }); // a fresh pool: its task table is allocated by its first job
+  const a = f64(INLINE_ELEMENTS + 1).fill(1);
+  // Take every block the arena can still give, down to 64 bytes: then no task table (4 KiB at
+  // least) fits. Untouched pages of the grown memory cost address space, not RAM.
+  const fillers = [];
+  for (let bytes = 2 ** 28; bytes >= 64; ) {
+    try {
+      fillers.push(f64(bytes / 8));
+    } catch {
+      bytes /= 2;
+    }
+  }
+  const first = pool.dot(a, a).then(() => "resolved", (e) => e.code);
+  const second = pool.dot(a, a).then(() => "resolved", (e) => e.code);
+  // Bounded: a pool wedged on the failed publish would leave the second call queued forever.
+  let timer;
+  const wedged = new Promise((resolve) => (timer = setTimeout(() => resolve(["wedged"]), 10_000)));
+  assert.equal(await Promise.race([Promise.all([first, second]), wedged]), ["ERR_KP_OUT_OF_MEMORY", "ERR_KP_OUT_OF_MEMORY"]);
+  clearTimeout(timer);
+  fillers.forEach(free);
+  // Not wedged: the next call is published and completes.
+  assert.is(await pool.dot(a, a), INLINE_ELEMENTS + 1);
+  await pool.close();
+  free(a);
+});
+
 test("idle workers do not keep the process alive", () => {
   const script = `const { createPool, f64 } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
     const pool = await createPool({ threads: 2 });

@@ -127,12 +127,15 @@ export class Dispatcher {
     // notify(EPOCH, count) aimed at the next pool whose control block reuses this address.
     this.#signalStop();
     for (const job of this.#queue.splice(0)) job.fail(error);
-    this.#running?.fail(error);
+    const running = this.#running;
     this.#running = undefined;
     this.#holdProcess(false);
     this.#notifyIdle();
     platform().holdProcessOpen(true);
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    // Failed only now: until the workers are gone they may still write into the job's memory
+    // (an arange's array), which its caller frees on failure.
+    running?.fail(error);
     platform().holdProcessOpen(false);
     this.#freeMemory();
   }
@@ -180,7 +183,14 @@ export class Dispatcher {
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
     const pollMs = platform().cheapTurns ? pollBudgetMs(job.plan.bytes, this.threads) : 0;
-    job.tasks = this.#publish(job.plan);
+    try {
+      job.tasks = this.#publish(job.plan);
+    } catch (error) {
+      // The task table did not fit in the arena: nothing was published, so fail this job alone.
+      this.#running = undefined;
+      job.fail(error as Error);
+      return this.#startNext();
+    }
     // A polling host keeps its own core busy, so it wakes one worker fewer (waiting.ts); workers
     // still polling after the last job join in anyway.
     this.#wake(job.tasks, pollMs > 0 ? this.threads - 1 : this.threads);
@@ -226,9 +236,12 @@ export class Dispatcher {
       // The job stays #running until no straggler can touch DONE or the task table again.
       job.abandoned = true;
       closeRanges(ctrl, this.threads);
-      job.fail(workerLost(index, cause));
+      const error = workerLost(index, cause);
       void this.#quiesce().then(() => {
-        if (this.#running !== job) return; // destroyed meanwhile
+        if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
+        // Failed only now: stragglers may write into the job's memory (an arange's array)
+        // until then, and its caller frees that on failure.
+        job.fail(error);
         this.#running = undefined;
         this.#startNext();
       });
@@ -238,9 +251,15 @@ export class Dispatcher {
     });
   }
 
-  /** Waits until no live worker may still hold a task of an abandoned job. */
+  /**
+   * Waits until no thread may still hold a task of an abandoned job, or the pool stops. Every
+   * slot counts, not only workers the host has heard from: a replacement claims as soon as it
+   * starts, before its "ready" arrives. A lost worker's STATE is cleared by #lost, a slot's
+   * by #spawn before its worker starts.
+   */
   async #quiesce(): Promise<void> {
-    while (this.#workers.some((worker, index) => worker !== undefined && Atomics.load(this.#ctrl, stateWord(index)) !== 0)) {
+    const holding = (index: number) => Atomics.load(this.#ctrl, stateWord(index)) !== 0;
+    while (!this.#stopped && this.#workers.some((_, index) => holding(index))) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }

@@ -26,12 +26,10 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
       kernels.runTask(task);
       return true;
     } catch (error) {
-      // The failed task then counts as done so the job ends. FAILED is set first, so the host
-      // cannot take the job for a success; STATE is cleared first, so the host knows this
-      // worker holds no task when its exit arrives. The host then replaces it.
+      // The failed task then counts as done so the job ends. FAILED is set before it is
+      // counted, so the host cannot take the job for a success.
       trap = error;
       Atomics.store(ctrl, FAILED, index + 1);
-      Atomics.store(ctrl, state, 0);
       return false;
     }
   };
@@ -42,8 +40,13 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    if (!claimTasks(ctrl, index, ranges, run)) throw trap;
+    const ok = claimTasks(ctrl, index, ranges, run);
+    // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
+    // nothing more to DONE", and a count landing after it would go to the next job. Cleared
+    // before a trap is rethrown, so the host knows this worker holds no task when its exit
+    // arrives; the host then replaces it.
     Atomics.store(ctrl, state, 0);
+    if (!ok) throw trap;
     waitForEpoch(ctrl, seen);
     seen = Atomics.load(ctrl, EPOCH);
     if (Atomics.load(ctrl, STOP) !== 0) return;
