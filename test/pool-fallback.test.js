@@ -105,4 +105,20 @@ test("without workers, dotBatch, matvec and arange run a task at a time with tur
   });
 });
 
+test("close() waits for calls computing on the calling thread, as for the workers' jobs", async () => {
+  const a = wavy(300_007, 2);
+  const plain = Array.from(a);
+  for (const workers of [false, true]) {
+    await withPlatform(workers ? {} : { workersUnavailable: () => REASON }, async () => {
+      const pool = await createPool({ threads: 2 });
+      const settled = [];
+      const calls = [pool.dot(plain, plain), workers ? pool.dot(plain, a) : pool.dotBatch([[a, a]]), workers ? pool.dot(a, plain) : pool.arange(300_000)];
+      calls.forEach((call, i) => call.then((value) => settled.push(i) && (typeof value === "number" ? undefined : value instanceof Float64Array && value.length === 300_000 && free(value))));
+      await pool.close();
+      assert.equal(settled.sort(), [0, 1, 2], workers ? "copied pool.dot with workers" : "a pool without workers");
+    });
+  }
+  free(a);
+});
+
 test.run();

@@ -33,6 +33,8 @@ export class Pool implements AsyncDisposable {
   readonly #dispatcher: Dispatcher | undefined;
   #state: State = "open";
   #closing: Promise<void> | undefined;
+  /** Calls computing on the calling thread (here.ts), which close() waits for as for jobs. */
+  readonly #here = new Set<Promise<unknown>>();
   /**
    * Why this pool computes on the calling thread alone, or undefined when it has workers. In a
    * browser: the page is not cross-origin isolated, so the shared memory cannot reach workers.
@@ -67,7 +69,7 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#dotHere(operands);
+    if (dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands));
     return this.#run("pool.dot(a, b)", dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
   }
 
@@ -185,7 +187,7 @@ export class Pool implements AsyncDisposable {
     const plan = iotaPlan(ptr, n, precision);
     const filled =
       dispatcher === undefined
-        ? runHere(plan, () => this.#stopped(where), () => array)
+        ? this.#onThisThread(runHere(plan, () => this.#stopped(where), () => array))
         : new Promise<Out>((resolve, reject) => dispatcher.runAsync(plan, () => resolve(array), reject));
     return filled.catch((error: unknown) => {
       release(ptr);
@@ -198,6 +200,7 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
+      await Promise.allSettled(this.#here);
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
       this.#state = "closed";
@@ -244,6 +247,14 @@ export class Pool implements AsyncDisposable {
     return sum;
   }
 
+  /** Keeps `call` among the calls close() waits for until it settles. */
+  #onThisThread<T>(call: Promise<T>): Promise<T> {
+    this.#here.add(call);
+    const settled = () => void this.#here.delete(call);
+    call.then(settled, settled);
+    return call;
+  }
+
   /** The error for a call that was waiting on this thread when the pool was destroyed. */
   #stopped(call: string): Error | undefined {
     return this.#state === "destroyed" ? poolClosed(call, "destroyed") : undefined;
@@ -269,7 +280,7 @@ export class Pool implements AsyncDisposable {
     const plan = dotPlan(groups);
     const done =
       dispatcher === undefined
-        ? runHere(plan, () => this.#stopped(where), (partials) => finish(partials, groups))
+        ? this.#onThisThread(runHere(plan, () => this.#stopped(where), (partials) => finish(partials, groups)))
         : new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, (partials) => resolve(finish(partials, groups)), reject));
     return done.finally(() => staging.release());
   }
