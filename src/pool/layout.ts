@@ -1,30 +1,32 @@
 // The pool's control block: Int32 words in the arena that the host and every worker read and
-// write with Atomics. Words that different threads write each get a cache line of their own:
-// on 16 cores, one shared claim counter cost several µs a call in cache-line transfers.
+// write with Atomics. Words that different threads write each get a line of their own, 128
+// bytes (Apple silicon's cache line; two of x86's): on 16 cores, one shared claim counter cost
+// several µs a call in cache-line transfers.
 //
 //   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
-//   word 16           DONE     tasks finished; each thread adds its count once, when it runs dry
-//   word 32           NTASKS   tasks in the current job          ┐ written before the ranges,
-//   word 33           TASKS    address of the job's task table   ┘ read only after a claim
-//   word 34           STOP     1: workers leave their loop and exit
-//   word 35           FAILED   1 + index of a worker whose task threw; the job then fails
-//   line 48 + 16·r    thread r's line:
+//   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
+//   word 64           NTASKS   tasks in the current job          ┐ written before the ranges,
+//   word 65           TASKS    address of the job's task table   ┘ read only after a claim
+//   word 66           STOP     1: workers leave their loop and exit
+//   word 67           FAILED   1 + index of a worker whose task threw; the job then fails
+//   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
-//     + 1  STATE   worker r's state: 1 while it may hold a claimed task, else 0
+//     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
 //
 // Publishing a job: write the task table, NTASKS and TASKS, store DONE = 0, then each range's
 // count. Storing a range's count is the moment its tasks become claimable; bumping EPOCH only
 // wakes and alerts the workers.
 
-export const EPOCH = 0;
-export const DONE = 16;
-export const NTASKS = 32;
-export const TASKS = 33;
-export const STOP = 34;
-export const FAILED = 35;
+const LINE_WORDS = 32;
 
-const LINES = 48;
-const LINE_WORDS = 16;
+export const EPOCH = 0;
+export const DONE = LINE_WORDS;
+export const NTASKS = 2 * LINE_WORDS;
+export const TASKS = NTASKS + 1;
+export const STOP = NTASKS + 2;
+export const FAILED = NTASKS + 3;
+
+const LINES = 3 * LINE_WORDS;
 
 /** Word of range r's unclaimed-task count. */
 export function rangeWord(r: number): number {
