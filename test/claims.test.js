@@ -98,7 +98,7 @@ test("a thread whose range runs dry first takes from the next range onwards", ()
   assert.equal([claimOne(ctrl, 0, 2), claimOne(ctrl, 0, 2), claimOne(ctrl, 0, 2)], [3, 4, undefined]);
 });
 
-test("a job with fewer tasks than ranges opens only ranges with a task, after a job that used them all", () => {
+test("a job with fewer tasks than ranges, after a job that used them all, gives each task once", () => {
   const ctrl = controlBlock(64, 16);
   roundRobin(ctrl, 16);
   publish(ctrl, 3, 16);

@@ -206,7 +206,7 @@ test("close() lets queued calls finish, then every call rejects or throws ERR_KP
 
 test("destroy() rejects what is queued and running; later calls reject", async () => {
   const p = await createPool({ threads: 2 });
-  // Each job reads 512 MB (~20 ms): long enough that none can end while the host thread, which
+  // Each job reads 256 MB (~20 ms): long enough that none can end while the host thread, which
   // shares 2 vCPUs with 2 busy workers, waits its turn for a core during a call's first 2 µs spin.
   // With 4M elements one did, in CI, and the second call resolved before destroy() ran.
   const a = f64(32_000_000).fill(0.5);
