@@ -6,7 +6,8 @@
 #   bash bench/device.sh path/to/dot_limit.c [more bench flags, which override the defaults]
 #
 # In a `run` call, carry .device, dist, build and node_modules/tinybench (and the yardstick source).
-# Default: --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 (fits in the 10-minute limit).
+# Default: --suite pool,dispatch,batch,seed --threads 1,2,4,8,16, then the protocol probe
+# (bench/protocol.js) on 1, 7 and 15 workers: about 4 minutes on the device, within its 10.
 # Results land in bench/results/ and, where the run tool set $OUT, are copied there.
 set -euo pipefail
 src=${1:?usage: bash bench/device.sh DOT_LIMIT_C [bench flags]}
@@ -26,3 +27,5 @@ mkdir -p bench/results
 log=${OUT:-bench/results}/device.log
 "$node" bench/index.js --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 --limit "$limit" "$@" 2>&1 | tee "$log"
 if [ -n "${OUT:-}" ]; then cp bench/results/latest.md bench/results/latest.json "$OUT/"; fi
+# The synchronisation alone, without wasm: what a call's fixed cost is made of on this machine.
+for work in 0 500; do timeout 60 "$node" bench/protocol.js 1,7,15 32 "$work" 2>&1 | tee -a "$log"; done
