@@ -14,41 +14,35 @@ import { TASK_BYTES } from "./layout.js";
  */
 export const SLICE_MS = 1;
 
-/** When to give the event loop a turn: after every step where turns are cheap (Node), else once SLICE_MS has passed. */
-export class Turns {
-  readonly #cheap = platform().cheapTurns;
-  #since = performance.now();
-
-  /** Whether the next step should wait for a turn first. */
-  due(): boolean {
-    return this.#cheap || performance.now() - this.#since >= SLICE_MS;
-  }
-
-  async take(): Promise<void> {
-    await platform().nextTurn();
-    this.#since = performance.now();
+/**
+ * Runs step(0) … step(steps − 1) on this thread with turns of the event loop between steps: after
+ * every step where turns are cheap (Node), else once SLICE_MS has passed since the last turn.
+ * `stopped` is asked after each turn: an error it returns ends the work.
+ */
+export async function inSteps(steps: number, step: (i: number) => void, stopped: () => Error | undefined): Promise<void> {
+  const { cheapTurns } = platform();
+  let since = performance.now();
+  for (let i = 0; i < steps; i++) {
+    if (i > 0 && (cheapTurns || performance.now() - since >= SLICE_MS)) {
+      await platform().nextTurn();
+      since = performance.now();
+      const error = stopped();
+      if (error !== undefined) throw error;
+    }
+    step(i);
   }
 }
 
 /**
  * Runs a job's tasks on this thread with this thread's kernels, the same tasks and partial sums
- * the workers would make, so the same bits; `finish` reads the partials. `stopped` is asked after
- * each turn: an error it returns ends the job.
+ * the workers would make, so the same bits, in steps of one task; `finish` reads the partials.
  */
 export async function runHere<T>(plan: JobPlan, stopped: () => Error | undefined, finish: (partials: Float64Array) => T): Promise<T> {
   const area = new JobArea();
   try {
     const tasks = area.write(plan, 1);
     const { runTask } = kernels().kernels;
-    const turns = new Turns();
-    for (let task = 0; task < tasks; task++) {
-      if (task > 0 && turns.due()) {
-        await turns.take();
-        const error = stopped();
-        if (error !== undefined) throw error;
-      }
-      runTask(area.tasks + task * TASK_BYTES);
-    }
+    await inSteps(tasks, (task) => runTask(area.tasks + task * TASK_BYTES), stopped);
     return finish(area.partialsView(plan.partials));
   } finally {
     area.free();

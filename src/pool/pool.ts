@@ -1,7 +1,7 @@
 // The public pool: checks arguments, runs small calls inline, stages operands that live outside
 // the arena, and hands the rest to the dispatcher. Every path gives the same bits as dot(). Where
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
-// dispatcher and runs every call inline.
+// dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { dot, dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
@@ -13,7 +13,8 @@ import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
 import { arangeType, checkPairs, elements, inPlaceGroup, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
-import { runHere, Turns } from "./here.js";
+import { inSteps, runHere } from "./here.js";
+import type { JobPlan } from "./job.js";
 import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
 
@@ -60,7 +61,6 @@ export class Pool implements AsyncDisposable {
    * await pool.dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
    */
   dot(a: Vector, b: Vector): Promise<number> {
-    const dispatcher = this.#dispatcher;
     let operands: Operands;
     try {
       this.#checkOpen("pool.dot(a, b)");
@@ -69,8 +69,8 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands));
-    return this.#run("pool.dot(a, b)", dispatcher, () => [inPlaceGroup(operands)], (partials) => sumOf(partials));
+    if (this.#dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands));
+    return this.#runJob("pool.dot(a, b)", dotPlan([inPlaceGroup(operands)]), sumOf);
   }
 
   /**
@@ -106,7 +106,6 @@ export class Pool implements AsyncDisposable {
    */
   dotBatch(pairs: readonly (readonly [Vector, Vector])[]): Promise<Float64Array> {
     const where = "pool.dotBatch(pairs)";
-    const dispatcher = this.#dispatcher;
     let checked: Operands[];
     try {
       this.#checkOpen(where);
@@ -116,7 +115,7 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     const results = new Float64Array(checked.length);
-    return this.#run(where, dispatcher, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
+    return this.#run(where, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
       reduce(groups, partials, results);
       return results;
     });
@@ -132,7 +131,6 @@ export class Pool implements AsyncDisposable {
   matvec<M extends Vector>(matrix: M, x: Vector, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
     type Out = M extends Float32Array ? Float32Array : Float64Array;
     const where = "pool.matvec(matrix, x, out)";
-    const dispatcher = this.#dispatcher;
     let shape: { precision: Precision; rows: number; target: Float64Array | Float32Array };
     try {
       this.#checkOpen(where);
@@ -148,7 +146,6 @@ export class Pool implements AsyncDisposable {
     const width = precision === "f64" ? 8 : 4;
     return this.#run(
       where,
-      dispatcher,
       (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
       (partials, groups) => {
         reduce(groups, partials, target);
@@ -178,18 +175,12 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     const array = (precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
-    const dispatcher = this.#dispatcher;
     if (n < INLINE_ELEMENTS) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
       return Promise.resolve(array);
     }
-    const plan = iotaPlan(ptr, n, precision);
-    const filled =
-      dispatcher === undefined
-        ? this.#onThisThread(runHere(plan, () => this.#stopped(where), () => array))
-        : new Promise<Out>((resolve, reject) => dispatcher.runAsync(plan, () => resolve(array), reject));
-    return filled.catch((error: unknown) => {
+    return this.#runJob(where, iotaPlan(ptr, n, precision), () => array).catch((error: unknown) => {
       release(ptr);
       throw error;
     });
@@ -228,23 +219,23 @@ export class Pool implements AsyncDisposable {
   /**
    * pool.dot on this thread, one chunk at a time, with turns of the event loop between (here.ts):
    * for a pool without workers (a page that is not cross-origin isolated), and for operands that
-   * must be copied in.
-   * Only this thread can read those, and copying is most of the work: handing whole copies to
-   * the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM, against 0.95 ms here, since each copy
-   * then goes out to DRAM or into lines another core holds.
+   * must be copied in. Only this thread can read those, and copying is most of the work: handing
+   * whole copies to the workers took 2.4–3 ms for 1e6 f64 on the 2-core VM, against 0.95 ms
+   * here, since each copy then goes out to DRAM or into lines another core holds.
    */
   async #dotHere(operands: Operands): Promise<number> {
-    const turns = new Turns();
+    const where = "pool.dot(a, b)";
     let sum = 0;
-    for (let start = 0; start < operands.n; start += CHUNK) {
-      if (start > 0 && turns.due()) {
-        await turns.take();
-        const error = this.#stopped("pool.dot(a, b)");
-        if (error !== undefined) throw error;
-      }
-      sum = dotChunk(operands, start, sum, "pool.dot(a, b)");
-    }
+    const chunk = (i: number) => void (sum = dotChunk(operands, i * CHUNK, sum, where));
+    await inSteps(Math.ceil(operands.n / CHUNK), chunk, () => this.#stopped(where));
     return sum;
+  }
+
+  /** Runs a job on the workers, or on this thread in a pool without them; `finish` reads its partials. */
+  #runJob<T>(where: string, plan: JobPlan, finish: (partials: Float64Array) => T): Promise<T> {
+    const dispatcher = this.#dispatcher;
+    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish));
+    return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, (partials) => resolve(finish(partials)), reject));
   }
 
   /** Keeps `call` among the calls close() waits for until it settles. */
@@ -264,11 +255,8 @@ export class Pool implements AsyncDisposable {
     if (this.#state !== "open") throw poolClosed(call, this.#state === "destroyed" ? "destroyed" : "closed");
   }
 
-  /**
-   * Stages operands, runs the job on the workers (or on this thread in a pool without them), and
-   * gives back the staged copies however it ends.
-   */
-  #run<T>(where: string, dispatcher: Dispatcher | undefined, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
+  /** Stages operands, runs the job (#runJob), and gives back the staged copies however it ends. */
+  #run<T>(where: string, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
     const staging = new Staging();
     let groups: Group[];
     try {
@@ -277,12 +265,7 @@ export class Pool implements AsyncDisposable {
       staging.release();
       return Promise.reject(error);
     }
-    const plan = dotPlan(groups);
-    const done =
-      dispatcher === undefined
-        ? this.#onThisThread(runHere(plan, () => this.#stopped(where), (partials) => finish(partials, groups)))
-        : new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, (partials) => resolve(finish(partials, groups)), reject));
-    return done.finally(() => staging.release());
+    return this.#runJob(where, dotPlan(groups), (partials) => finish(partials, groups)).finally(() => staging.release());
   }
 }
 
