@@ -16,8 +16,9 @@ export interface Platform {
   /** Keeps the process alive while the pool awaits something; a no-op where there is no process. */
   holdProcessOpen(hold: boolean): void;
   /**
-   * Resolves in a later turn of the event loop, once other queued work has run: setImmediate in
-   * Node; in a browser, scheduler.yield() or a MessageChannel message.
+   * Resolves in a later turn of the event loop, after other work had a chance to run:
+   * setImmediate in Node (after pending I/O); in a browser, scheduler.yield() (after rendering
+   * and input, ahead of other tasks) or a MessageChannel message (after the tasks queued before it).
    */
   nextTurn(): Promise<void>;
   /**
