@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
+import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withPlatform } from "./support/platform.js";
 
@@ -54,6 +54,25 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   });
   await pool.close();
   free(short), free(long);
+});
+
+test("a polling call computes a share on the calling thread, with the same bits; a sleeping one does not", async () => {
+  const pool = await createPool({ threads: 2 });
+  const n = 4 * INLINE_ELEMENTS + 1000; // polled; a tail block too
+  const a = f64(n), b = f64(n);
+  for (let i = 0; i < n; i++) (a[i] = Math.sin(i)), (b[i] = 1 / (i + 1));
+  const long = f64(4_000_000).fill(0.5); // sleeps at once
+  const dispatcher = pool[internals];
+  // The caller claims its first task right after publishing, before a worker can have seen the
+  // job; but a stall of this VM's host thread could still let the workers take them all, so
+  // several calls.
+  for (let call = 0; call < 20; call++) assert.is(await pool.dot(a, b), dot(a, b));
+  assert.ok(dispatcher.callerTasks > 0, "the calling thread ran tasks of polled jobs");
+  const before = dispatcher.callerTasks;
+  assert.is(await pool.dot(long, long), 1_000_000);
+  assert.is(dispatcher.callerTasks, before, "the sleeping call ran none");
+  await pool.close();
+  free(a), free(b), free(long);
 });
 
 test.run();

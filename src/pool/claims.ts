@@ -57,6 +57,23 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
   return ok;
 }
 
+/**
+ * Claims one task, range `home` first, then each other range in turn, runs it and adds it to
+ * DONE at once: for a thread that gives its event loop a turn between tasks and so must never
+ * hold a claimed task across one. Returns false when no range has any left.
+ */
+export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): boolean {
+  for (let k = 0; k < ranges; k++) {
+    const task = claim(ctrl, (home + k) % ranges, ranges);
+    if (task >= 0) {
+      run(task);
+      report(ctrl, 1);
+      return true;
+    }
+  }
+  return false;
+}
+
 /** Claims one task of range r: its address, or −1 when the range has none left. */
 function claim(ctrl: Int32Array, r: number, ranges: number): number {
   const word = rangeWord(r);

@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { claimTasks, closeRanges, openRanges } from "./claims.js";
+import { claimOneTask, claimTasks, closeRanges, openRanges } from "./claims.js";
 import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -31,6 +31,8 @@ interface AsyncJob {
   tasks: number;
   /** Set when a worker died holding one of its tasks: the job failed, stragglers may still run. */
   abandoned: boolean;
+  /** What a task run on the calling thread threw; the job fails with it once its tasks are done. */
+  trap?: unknown;
 }
 
 export class Dispatcher {
@@ -47,6 +49,8 @@ export class Dispatcher {
   #stopped = false;
   #holding = false;
   #idle: (() => void)[] = [];
+  /** Tasks the calling thread has run, for tests: its share of blocking and polled jobs. */
+  callerTasks = 0;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -83,11 +87,7 @@ export class Dispatcher {
     let trap: unknown;
     // Range 0 is also worker 0's home; the host's share is whatever it claims first.
     claimTasks(ctrl, 0, this.threads, (task) => {
-      try {
-        this.#kernels.runTask(task);
-      } catch (error) {
-        trap ??= error;
-      }
+      trap ??= this.#runHere(task);
       return true;
     });
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
@@ -191,19 +191,25 @@ export class Dispatcher {
       job.fail(error as Error);
       return this.#startNext();
     }
-    // A polling host keeps its own core busy, so it wakes one worker fewer (waiting.ts); workers
+    // A polling host computes a share, as runSync's does, so it wakes one worker fewer; workers
     // still polling after the last job join in anyway.
     this.#wake(job.tasks, pollMs > 0 ? this.threads - 1 : this.threads);
     void this.#awaitDone(job, pollMs);
   }
 
-  /** Waits for the job's last task: polls once per event-loop turn for `pollMs`, then sleeps. */
+  /**
+   * Waits for the job's last task: for `pollMs`, runs one of its tasks and then gives the event
+   * loop a turn, until none is left to claim and then polling once a turn; after that, sleeps.
+   * The polling thread so computes instead of only watching, and never holds its loop for
+   * longer than one task, nor holds a task across a turn, where a busy loop would delay the job.
+   */
   async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
+    const pollUntil = performance.now() + pollMs;
+    if (pollMs > 0) this.#runOneTask(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
-    const pollUntil = performance.now() + pollMs;
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
@@ -212,16 +218,36 @@ export class Dispatcher {
         if (wait.async) await wait.value;
       }
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
+      if (performance.now() < pollUntil) this.#runOneTask(job);
     }
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;
     try {
+      if (job.trap !== undefined) throw job.trap;
       job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);
     } finally {
       this.#startNext();
+    }
+  }
+
+  /** Claims and runs one of the job's tasks on the calling thread, if any is left. */
+  #runOneTask(job: AsyncJob): void {
+    claimOneTask(this.#ctrl, 0, this.threads, (task) => {
+      job.trap ??= this.#runHere(task);
+    });
+  }
+
+  /** Runs a task on the calling thread; returns what it threw, or undefined. */
+  #runHere(task: number): unknown {
+    this.callerTasks++;
+    try {
+      this.#kernels.runTask(task);
+      return undefined;
+    } catch (error) {
+      return error;
     }
   }
 
