@@ -5,7 +5,7 @@ import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
-import { INLINE_ELEMENTS } from "../dist/pool/pool.js";
+import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
 
@@ -187,6 +187,25 @@ test("1000 calls in flight from many callers all settle with the right result", 
   }
   assert.equal(await Promise.all(calls), expected);
   vectors.forEach(free);
+});
+
+test("where the caller computes, worker 0 sleeps in its seat, so a job runs on `threads` threads; it computes jobs left to the workers", async () => {
+  const own = await createPool({ threads: 2 });
+  const dispatcher = own[internals];
+  const a = wavy(4 * INLINE_ELEMENTS);
+  for (let call = 0; call < 20; call++) assert.is(own.dotSync(a, a), dot(a, a));
+  // Worker 0 may be between jobs for a moment (spinning, or asleep on EPOCH) before it sits out.
+  const until = Date.now() + 10_000;
+  while (!dispatcher.sittingOut()) {
+    assert.ok(Date.now() < until, "worker 0 never sat out");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  // Long enough to be waited for asleep: the caller leaves it to both workers.
+  const long = wavy(10_000_000);
+  assert.is(await own.dot(long, long), dot(long, long));
+  assert.not.ok(dispatcher.sittingOut(), "worker 0 left the seat");
+  await own.close(); // worker 0 must wake to leave: close() would hang otherwise
+  free(a), free(long);
 });
 
 test("close() lets queued calls finish, then every call rejects or throws ERR_KP_POOL_CLOSED", async () => {

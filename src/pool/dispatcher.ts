@@ -9,7 +9,7 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
 import { claimOneTask, claimTasks, closeRanges, openRanges } from "./claims.js";
-import { CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASKS } from "./layout.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASKS } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -81,11 +81,10 @@ export class Dispatcher {
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
   runSync(plan: JobPlan): Float64Array {
-    const tasks = this.#publish(plan);
-    this.#wake(tasks - 1, this.threads - 1); // the calling thread is one of the threads
+    const tasks = this.#publish(plan, true);
     const ctrl = this.#ctrl;
     let trap: unknown;
-    // Range 0 is also worker 0's home; the host's share is whatever it claims first.
+    // The calling thread takes worker 0's seat and range (layout.ts).
     claimTasks(ctrl, 0, this.threads, (task) => {
       trap ??= this.#runHere(task);
       return true;
@@ -144,8 +143,10 @@ export class Dispatcher {
   #signalStop(): void {
     this.#stopped = true;
     Atomics.store(this.#ctrl, STOP, 1);
+    Atomics.store(this.#ctrl, CALLER, 0);
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
+    Atomics.notify(this.#ctrl, CALLER);
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */
@@ -158,23 +159,32 @@ export class Dispatcher {
     return this.#workers.map((_, index) => Atomics.load(this.#ctrl, stateWord(index)) === 1);
   }
 
-  /** Writes the job's tasks and makes them claimable; returns how many there are. */
-  #publish(plan: JobPlan): number {
+  /**
+   * For tests: whether worker 0 sleeps in the caller's seat (layout.ts). Finding out wakes it;
+   * it sees CALLER still set and sleeps again.
+   */
+  sittingOut(): boolean {
+    return Atomics.notify(this.#ctrl, CALLER) > 0;
+  }
+
+  /**
+   * Writes the job's tasks, makes them claimable and wakes as many sleeping workers as it has
+   * tasks for; returns how many there are. Where the caller computes, worker 0 sits out.
+   */
+  #publish(plan: JobPlan, callerComputes: boolean): number {
     const tasks = this.#area.write(plan, this.threads);
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, TASKS, this.#area.tasks);
     Atomics.store(ctrl, FAILED, 0);
     Atomics.store(ctrl, DONE, 0);
+    const seatFreed = Atomics.exchange(ctrl, CALLER, callerComputes ? 1 : 0) === 1 && !callerComputes;
     openRanges(ctrl, tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
+    // Counted over every worker: worker 0 may still sleep on EPOCH, and then sits out on waking.
+    Atomics.notify(ctrl, EPOCH, Math.min(tasks, this.threads));
+    if (seatFreed) Atomics.notify(ctrl, CALLER);
     return tasks;
-  }
-
-  /** Wakes only as many sleeping workers as the job has tasks for, up to `most`. */
-  #wake(tasks: number, most: number): void {
-    const count = Math.min(tasks, most);
-    if (count > 0) Atomics.notify(this.#ctrl, EPOCH, count);
   }
 
   #startNext(): void {
@@ -184,16 +194,14 @@ export class Dispatcher {
     if (job === undefined) return this.#notifyIdle();
     const pollMs = platform().cheapTurns ? pollBudgetMs(job.plan.bytes, this.threads) : 0;
     try {
-      job.tasks = this.#publish(job.plan);
+      // A polling host computes a share, as runSync's does.
+      job.tasks = this.#publish(job.plan, pollMs > 0);
     } catch (error) {
       // The task table did not fit in the arena: nothing was published, so fail this job alone.
       this.#running = undefined;
       job.fail(error as Error);
       return this.#startNext();
     }
-    // A polling host computes a share, as runSync's does, so it wakes one worker fewer; workers
-    // still polling after the last job join in anyway.
-    this.#wake(job.tasks, pollMs > 0 ? this.threads - 1 : this.threads);
     void this.#awaitDone(job, pollMs);
   }
 

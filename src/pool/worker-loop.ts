@@ -2,7 +2,7 @@
 // go back to sleep. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimTasks } from "./claims.js";
-import { CONTROL_BYTES, EPOCH, FAILED, STOP, stateWord, type WorkerInit } from "./layout.js";
+import { CALLER, CONTROL_BYTES, EPOCH, FAILED, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
  * How long a worker polls EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
@@ -48,6 +48,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     Atomics.store(ctrl, state, 0);
     if (!ok) throw trap;
     waitForEpoch(ctrl, seen);
+    if (index === 0) sitOutWhileCallerComputes(ctrl);
     seen = Atomics.load(ctrl, EPOCH);
     if (Atomics.load(ctrl, STOP) !== 0) return;
   }
@@ -60,4 +61,13 @@ function waitForEpoch(ctrl: Int32Array, seen: number): void {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
+}
+
+/**
+ * Worker 0's seat is the caller's while CALLER is 1: it sleeps on that word, neither spinning
+ * nor on EPOCH, where a wake meant for another worker could reach it. The host clears CALLER
+ * before it publishes a job the caller does not compute in (and on stop), then notifies it.
+ */
+function sitOutWhileCallerComputes(ctrl: Int32Array): void {
+  while (Atomics.load(ctrl, CALLER) !== 0) Atomics.wait(ctrl, CALLER, 1);
 }
