@@ -81,8 +81,8 @@ test("when both workers trap in one job, no late count reaches the next job: eac
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
   // Every task of this job traps: all its blocks lie between the arena's end and 4 GiB. At
-  // 16 MB it is waited for asleep, so the workers alone run it, and each claims and traps.
-  const trapping = dotPlan([{ precision: "f64", x: 0xc000_0000, y: 1024, n: 1_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  // 160 MB it is waited for asleep, so the workers alone run it, and each claims and traps.
+  const trapping = dotPlan([{ precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
   assert.is(pollBudgetMs(trapping.bytes, 2), 0);
   const n = 2 * INLINE_ELEMENTS;
   const a = f64(n), b = f64(n);
