@@ -3,7 +3,7 @@
 // subprocess at every core (OMP_NUM_THREADS = availableParallelism()) for the same n. What it
 // reaches at large n is, for practical purposes, this machine's limit for an f64 dot.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { rowName } from "./naming.js";
@@ -17,8 +17,11 @@ export const LIMIT_LABEL = "C/OpenMP f64";
  * @returns {ExternalRunner}
  */
 export function limitRunner({ path, threads = availableParallelism() }) {
-  // The run script compiles into $TMPDIR: a private one, so two runs at once do not share a binary.
-  const env = { ...process.env, OMP_NUM_THREADS: String(threads), TMPDIR: mkdtempSync(join(tmpdir(), "kernelpool-limit-")) };
+  // The run script compiles into $TMPDIR: a private one, so two runs at once do not share a
+  // binary; removed when the benchmark exits.
+  const dir = mkdtempSync(join(tmpdir(), "kernelpool-limit-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+  const env = { ...process.env, OMP_NUM_THREADS: String(threads), TMPDIR: dir };
   /** @param {number[]} sizes */
   const run = (sizes) => {
     const child = spawnSync(path, sizes.map(String), { env, encoding: "utf8", maxBuffer: 1 << 20 });

@@ -1,6 +1,6 @@
 // Worker loss, traps, process lifetime and leaks: what must hold when things go wrong.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -133,9 +133,11 @@ test("idle workers do not keep the process alive", () => {
     const pool = await createPool({ threads: 2 });
     const a = f64(100000).fill(1);
     console.log(String(await pool.dot(a, a)), String(pool.dotSync(a, a)));`;
-  const file = join(mkdtempSync(join(tmpdir(), "kernelpool-")), "idle.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "kernelpool-"));
+  const file = join(dir, "idle.mjs");
   writeFileSync(file, script);
   const child = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 20_000 });
+  rmSync(dir, { recursive: true });
   assert.is(child.signal, null, "the process ended by itself");
   assert.is(child.status, 0, child.stderr);
   assert.is(child.stdout.trim(), "100000 100000");
