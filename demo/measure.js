@@ -2,12 +2,15 @@
 
 /**
  * Batches last at least this long: the timer's resolution (5 µs when isolated, 100 µs otherwise)
- * then does not matter, and at 1e7 a pool batch holds ~6 calls, not 1, so it measures the pool's
- * pace rather than its first call after the other rows' batches (workers asleep by then). Three
- * alternating pairs of demo runs in Chromium here: ×1.28/×1.33/×1.44 over one thread with 25 ms,
- * ×1.21/×1.28/×1.15 with 5 ms.
+ * then does not matter, and at 1e7 a pool batch holds ~25 calls, so it measures the pool's pace
+ * rather than its first calls after the other rows' batches, when the workers (and, on a VM, the
+ * idle vCPU) have gone to sleep. Pool over one thread at 1e7 in Chromium here, demo runs in
+ * alternating pairs: 5 ms ×1.21/×1.28/×1.15; 25 ms ×1.28/×1.33/×1.44, and later
+ * ×1.26/1.35/1.34/1.29/1.24/1.24/1.36/1.35 (median 1.31); 100 ms, paired with those last eight,
+ * ×1.47/1.63/1.47/1.30/1.43/1.23/1.34/1.36 (median 1.40). The same page timing blocks of 15
+ * back-to-back calls per row gave ×1.45 to ×2.2, as Node did in the same minutes.
  */
-const BATCH_MS = 25;
+const BATCH_MS = 100;
 /** Untimed calls first: V8 runs a wasm function's first calls in its baseline tier (DESIGN.md). */
 const WARMUP_CALLS = 3;
 
