@@ -6,6 +6,7 @@ import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+import { dotPlan } from "../dist/pool/plan.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
 
@@ -189,23 +190,45 @@ test("1000 calls in flight from many callers all settle with the right result", 
   vectors.forEach(free);
 });
 
+/** Blocking calls until worker 0 is found asleep in the caller's seat (layout.ts). */
+async function seatWorkerZero(own, a) {
+  for (let call = 0; call < 20; call++) assert.is(own.dotSync(a, a), dot(a, a));
+  // Worker 0 may be between jobs for a moment (spinning, or asleep on EPOCH) before it sits out.
+  const until = Date.now() + 10_000;
+  while (!own[internals].sittingOut()) {
+    assert.ok(Date.now() < until, "worker 0 never sat out");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+}
+
 test("where the caller computes, worker 0 sleeps in its seat, so a job runs on `threads` threads; it computes jobs left to the workers", async () => {
   const own = await createPool({ threads: 2 });
   const dispatcher = own[internals];
   const a = wavy(4 * INLINE_ELEMENTS);
-  for (let call = 0; call < 20; call++) assert.is(own.dotSync(a, a), dot(a, a));
-  // Worker 0 may be between jobs for a moment (spinning, or asleep on EPOCH) before it sits out.
-  const until = Date.now() + 10_000;
-  while (!dispatcher.sittingOut()) {
-    assert.ok(Date.now() < until, "worker 0 never sat out");
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await seatWorkerZero(own, a);
   // Long enough to be waited for asleep: the caller leaves it to both workers.
   const long = wavy(10_000_000);
   assert.is(await own.dot(long, long), dot(long, long));
   assert.not.ok(dispatcher.sittingOut(), "worker 0 left the seat");
   await own.close(); // worker 0 must wake to leave: close() would hang otherwise
   free(a), free(long);
+});
+
+test("an awaited call whose poll budget runs out gives worker 0 its seat back before it sleeps", async () => {
+  const own = await createPool({ threads: 2 });
+  await seatWorkerZero(own, wavy(4 * INLINE_ELEMENTS));
+  // A 1e7 product planned as if it were 1e5 elements, so that it is polled for ~0.1 ms; one
+  // slow turn of the loop outlasts that, with most of the 160 MB still to read.
+  const a = wavy(10_000_000);
+  const plan = { ...dotPlan([{ precision: "f64", x: a.byteOffset, y: a.byteOffset, n: a.length, count: 1, strideX: 0, strideY: 0 }]), bytes: 16e5 };
+  const slowTurn = () => new Promise((resolve) => setTimeout(resolve, 1));
+  await withPlatform({ nextTurn: slowTurn }, async () => {
+    const partials = await new Promise((resolve, reject) => own[internals].runAsync(plan, (p) => resolve([...p]), reject));
+    assert.is(partials.reduce((sum, x) => sum + x, 0), dot(a, a));
+  });
+  assert.not.ok(own[internals].sittingOut(), "worker 0 was called back to take what was left");
+  await own.close();
+  free(a);
 });
 
 test("close() lets queued calls finish, then every call rejects or throws ERR_KP_POOL_CLOSED", async () => {

@@ -143,10 +143,9 @@ export class Dispatcher {
   #signalStop(): void {
     this.#stopped = true;
     Atomics.store(this.#ctrl, STOP, 1);
-    Atomics.store(this.#ctrl, CALLER, 0);
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
-    Atomics.notify(this.#ctrl, CALLER);
+    this.#leaveSeat();
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */
@@ -178,13 +177,18 @@ export class Dispatcher {
     Atomics.store(ctrl, TASKS, this.#area.tasks);
     Atomics.store(ctrl, FAILED, 0);
     Atomics.store(ctrl, DONE, 0);
-    const seatFreed = Atomics.exchange(ctrl, CALLER, callerComputes ? 1 : 0) === 1 && !callerComputes;
+    if (callerComputes) Atomics.store(ctrl, CALLER, 1);
     openRanges(ctrl, tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
     // Counted over every worker: worker 0 may still sleep on EPOCH, and then sits out on waking.
     Atomics.notify(ctrl, EPOCH, Math.min(tasks, this.threads));
-    if (seatFreed) Atomics.notify(ctrl, CALLER);
+    if (!callerComputes) this.#leaveSeat();
     return tasks;
+  }
+
+  /** Gives worker 0 its seat back (layout.ts), waking it if it sat out. */
+  #leaveSeat(): void {
+    if (Atomics.exchange(this.#ctrl, CALLER, 0) === 1) Atomics.notify(this.#ctrl, CALLER);
   }
 
   #startNext(): void {
@@ -222,6 +226,8 @@ export class Dispatcher {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
       } else {
+        // Past the poll budget (a busy machine or loop): worker 0 takes what is left with the others.
+        this.#leaveSeat();
         const wait = Atomics.waitAsync(ctrl, DONE, done);
         if (wait.async) await wait.value;
       }
