@@ -3,7 +3,7 @@
 // the test chooses every interleaving.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
+import { claimOneTask, claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
 import { CONTROL_BYTES, DONE, NTASKS, TASK_BYTES, TASKS } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
@@ -104,6 +104,16 @@ test("a job with fewer tasks than ranges, after a job that used them all, gives 
   publish(ctrl, 3, 16);
   const claims = roundRobin(ctrl, 16);
   assert.equal(claims.flat().sort((a, b) => a - b), [0, 1, 2]);
+});
+
+test("claimOneTask takes one task, home range first, and adds it to DONE before it returns", () => {
+  const ctrl = controlBlock(5, 2); // ranges [0,2) [2,5)
+  const seen = [];
+  const doneAfter = [];
+  while (claimOneTask(ctrl, 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES))) doneAfter.push(Atomics.load(ctrl, DONE));
+  assert.equal(seen, [2, 3, 4, 0, 1]);
+  assert.equal(doneAfter, [1, 2, 3, 4, 5]);
+  assert.not.ok(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")));
 });
 
 test("closing the ranges stops every claim, and the next job opens them again", () => {

@@ -6,7 +6,6 @@ import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
-import { dotPlan } from "../dist/pool/plan.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
 
@@ -210,25 +209,33 @@ test("where the caller computes, worker 0 sleeps in its seat, so a job runs on `
   const long = wavy(10_000_000);
   assert.is(await own.dot(long, long), dot(long, long));
   assert.not.ok(dispatcher.sittingOut(), "worker 0 left the seat");
-  await own.close(); // worker 0 must wake to leave: close() would hang otherwise
+  await own.close();
   free(a), free(long);
 });
 
-test("an awaited call whose poll budget runs out gives worker 0 its seat back before it sleeps", async () => {
-  const own = await createPool({ threads: 2 });
-  await seatWorkerZero(own, wavy(4 * INLINE_ELEMENTS));
-  // A 1e7 product planned as if it were 1e5 elements, so that it is polled for ~0.1 ms; one
-  // slow turn of the loop outlasts that, with most of the 160 MB still to read.
-  const a = wavy(10_000_000);
-  const plan = { ...dotPlan([{ precision: "f64", x: a.byteOffset, y: a.byteOffset, n: a.length, count: 1, strideX: 0, strideY: 0 }]), bytes: 16e5 };
-  const slowTurn = () => new Promise((resolve) => setTimeout(resolve, 1));
-  await withPlatform({ nextTurn: slowTurn }, async () => {
-    const partials = await new Promise((resolve, reject) => own[internals].runAsync(plan, (p) => resolve([...p]), reject));
-    assert.is(partials.reduce((sum, x) => sum + x, 0), dot(a, a));
+test("an awaited call whose poll budget runs out gives worker 0 its seat back: with no other worker left, the job still ends", async () => {
+  // Worker 1 is lost and cannot be replaced: starts after the first two fail.
+  let starts = 0;
+  const noReplacement = (init) => (++starts > 2 ? Promise.reject(new Error("no replacement")) : nodePlatform.startWorker(init));
+  let own;
+  await withPlatform({ startWorker: noReplacement }, async () => {
+    own = await createPool({ threads: 2 });
   });
-  assert.not.ok(own[internals].sittingOut(), "worker 0 was called back to take what was left");
-  await own.close();
-  free(a);
+  await seatWorkerZero(own, wavy(4 * INLINE_ELEMENTS));
+  await own[internals].rawWorkers()[1].terminate();
+  for (const end = Date.now() + 10_000; own[internals].rawWorkers()[1] !== undefined; ) {
+    assert.ok(Date.now() < end, "the host never heard that worker 1 was lost");
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  // Polled (0.4 ms expected on 2 threads), but 64 MB take longer on the caller alone: it stops
+  // computing when its budget runs out, and only worker 0 is left to finish the job.
+  const b = wavy(4_000_000);
+  let timer;
+  const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+  assert.is(await Promise.race([own.dot(b, b), hung]), dot(b, b));
+  clearTimeout(timer);
+  await own.destroy();
+  free(b);
 });
 
 test("close() lets queued calls finish, then every call rejects or throws ERR_KP_POOL_CLOSED", async () => {

@@ -226,7 +226,8 @@ export class Dispatcher {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
       } else {
-        // Past the poll budget (a busy machine or loop): worker 0 takes what is left with the others.
+        // Past the poll budget (a busy machine or loop, or a job from DRAM): worker 0 may take
+        // what is left; with no other worker alive, the job would otherwise never end.
         this.#leaveSeat();
         const wait = Atomics.waitAsync(ctrl, DONE, done);
         if (wait.async) await wait.value;

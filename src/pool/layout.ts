@@ -9,7 +9,7 @@
 //   word 65           TASKS    address of the job's task table   ┘ read only after a claim
 //   word 66           STOP     1: workers leave their loop and exit
 //   word 67           FAILED   1 + index of a worker whose task threw; the job then fails
-//   word 68           CALLER   1 while the caller computes in worker 0's seat; worker 0 sleeps on it
+//   word 68           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0

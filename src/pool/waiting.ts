@@ -16,7 +16,8 @@
 const WAIT_COST_MS = 0.08;
 /**
  * Bytes one thread's kernel streams per ms: 1e5 f64 pairs (1.6 MB) in 19 µs on the 2-core VM.
- * The cache figure, not DRAM's (~35 GB/s): only jobs small enough to sit in cache poll.
+ * The cache figure: jobs that stream from DRAM (~35 GB/s) run past their budget and then sleep,
+ * the caller giving worker 0 its seat back (dispatcher.ts).
  */
 const BYTES_PER_MS = 80e6;
 /** The longest poll, in ms: past it the call sleeps, so an overrunning job frees the caller. */

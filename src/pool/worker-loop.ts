@@ -64,9 +64,10 @@ function waitForEpoch(ctrl: Int32Array, seen: number): void {
 }
 
 /**
- * Worker 0's seat is the caller's while CALLER is 1: it sleeps on that word, neither spinning
- * nor on EPOCH, where a wake meant for another worker could reach it. The host clears CALLER
- * before it publishes a job the caller does not compute in (and on stop), then notifies it.
+ * Worker 0 sits out while CALLER is 1: it sleeps on that word, neither spinning nor on EPOCH,
+ * where a wake meant for another worker could reach it. The host clears CALLER and notifies it
+ * when it publishes a job the caller does not compute in, when a polling caller's budget runs
+ * out, and on stop.
  */
 function sitOutWhileCallerComputes(ctrl: Int32Array): void {
   while (Atomics.load(ctrl, CALLER) !== 0) Atomics.wait(ctrl, CALLER, 1);
