@@ -23,6 +23,12 @@ const SYNC_SPIN_MS = 0.2;
  * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
  */
 const ASYNC_SPIN_MS = 0.002;
+/**
+ * How long a polling caller computes before it gives its event loop a turn, in ms: about the step
+ * a copied pool.dot takes between turns (a chunk of 16 blocks, here.ts). It runs tasks until this
+ * has passed, and always one at least.
+ */
+const CALLER_SLICE_MS = 0.015;
 
 interface AsyncJob {
   readonly plan: JobPlan;
@@ -210,15 +216,16 @@ export class Dispatcher {
   }
 
   /**
-   * Waits for the job's last task: for `pollMs`, runs one of its tasks and then gives the event
-   * loop a turn, until none is left to claim and then polling once a turn; after that, sleeps.
-   * The polling thread so computes instead of only watching, and never holds its loop for
-   * longer than one task, nor holds a task across a turn, where a busy loop would delay the job.
+   * Waits for the job's last task: for `pollMs`, runs its tasks for a slice (CALLER_SLICE_MS, one
+   * task at least) and then gives the event loop a turn, until none is left to claim and then
+   * polling once a turn; after that, sleeps. The polling thread so computes instead of only
+   * watching, never holds its loop much past the slice or one task, and never holds a task
+   * across a turn, where a busy loop would delay the job.
    */
   async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
     const pollUntil = performance.now() + pollMs;
-    if (pollMs > 0) this.#runOneTask(job);
+    if (pollMs > 0) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
@@ -233,7 +240,7 @@ export class Dispatcher {
         if (wait.async) await wait.value;
       }
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
-      if (performance.now() < pollUntil) this.#runOneTask(job);
+      if (performance.now() < pollUntil) this.#computeSlice(job);
     }
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
@@ -248,11 +255,13 @@ export class Dispatcher {
     }
   }
 
-  /** Claims and runs one of the job's tasks on the calling thread, if any is left. */
-  #runOneTask(job: AsyncJob): void {
-    claimOneTask(this.#ctrl, 0, this.threads, (task) => {
+  /** Claims and runs the job's tasks on the calling thread, for CALLER_SLICE_MS or until none is left. */
+  #computeSlice(job: AsyncJob): void {
+    const until = performance.now() + CALLER_SLICE_MS;
+    const run = (task: number) => {
       job.trap ??= this.#runHere(task);
-    });
+    };
+    while (claimOneTask(this.#ctrl, 0, this.threads, run) && performance.now() < until);
   }
 
   /** Runs a task on the calling thread; returns what it threw, or undefined. */
