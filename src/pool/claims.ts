@@ -59,7 +59,7 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
 
 /**
  * Claims one task, range `home` first, then each other range in turn, runs it and adds it to
- * DONE at once: for a thread that gives its event loop a turn between tasks and so must never
+ * DONE at once: for a thread that gives its event loop turns between tasks and so must never
  * hold a claimed task across one. Returns false when no range has any left.
  */
 export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): boolean {

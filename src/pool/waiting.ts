@@ -1,11 +1,11 @@
 // How an async call waits for its job. Sleeping in Atomics.waitAsync frees the caller's core for
 // the workers, but an awaited call that sleeps costs about 80 µs more than its compute on the
 // 2-core VM (the caller's and the workers' wake-ups). A call that polls instead takes worker 0's
-// seat (layout.ts): it runs one of the job's tasks per turn of the event loop and polls DONE once
-// none is left, so it computes as a worker would, less its turns, and sees the end at once. That
-// makes polling the faster wait for a job of any length; it is bounded only so that a long job
-// does not keep the caller's loop turning and its core busy: only jobs expected to end within
-// MAX_POLL_MS / 2 poll.
+// seat (layout.ts): it runs the job's tasks in short slices between turns of the event loop and
+// polls DONE once none is left, so it computes as a worker would, less its turns, and sees the
+// end at once. That makes polling the faster wait for a job of any length; it is bounded only so
+// that a long job does not keep the caller's loop turning and its core busy: only jobs expected
+// to end within MAX_POLL_MS / 2 poll.
 //
 // Before the caller computed, a polling caller cost the job a core, and only jobs with
 // C < wait·T·(T − 1) polled (C the compute on one thread): on 2 threads up to 0.16 ms, so 1e6
@@ -29,7 +29,7 @@ const MAX_POLL_MS = 1;
  * busy machine or a replaced worker is soon waited for asleep.
  */
 export function pollBudgetMs(bytes: number, threads: number): number {
-  if (threads < 2) return 0; // the caller would compute alone, a task a turn, its one worker sitting out
+  if (threads < 2) return 0; // the caller would compute alone, in slices, its one worker sitting out
   const expected = bytes / BYTES_PER_MS / threads;
   if (2 * expected > MAX_POLL_MS) return 0;
   return 2 * expected + WAIT_COST_MS;
