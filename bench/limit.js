@@ -4,7 +4,7 @@
 // reaches at large n is, for practical purposes, this machine's limit for an f64 dot.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { rowName } from "./naming.js";
 
@@ -36,7 +36,7 @@ export function limitRunner({ path, threads = availableParallelism() }) {
       if (!existsSync(path)) return { ok: false, reason: `${path} not found (--limit PATH points elsewhere)` };
       try {
         const [probe] = run([1000]);
-        return { ok: true, info: { path, threads: probe.threads, kernel: probe.kernel } };
+        return { ok: true, info: { path, threads: probe.threads, kernel: probe.kernel, perCpuGBps: perCpuBandwidth(path, env) } };
       } catch (error) {
         return { ok: false, reason: error instanceof Error ? error.message : String(error) };
       }
@@ -56,4 +56,22 @@ export function limitRunner({ path, threads = availableParallelism() }) {
       }));
     },
   };
+}
+
+/**
+ * GB/s of the yardstick on one thread pinned to each CPU in turn, at n = 1e7 (from DRAM), or
+ * undefined without `taskset`: the 2-core VM's vCPUs streamed at 29 and 43 GB/s, so a one-thread
+ * figure depends on where the OS puts the thread.
+ * @param {string} path
+ * @param {NodeJS.ProcessEnv} env
+ * @returns {number[] | undefined}
+ */
+function perCpuBandwidth(path, env) {
+  const rates = [];
+  for (let cpu = 0; cpu < cpus().length; cpu++) {
+    const child = spawnSync("taskset", ["-c", String(cpu), path, "10000000"], { env: { ...env, OMP_NUM_THREADS: "1" }, encoding: "utf8" });
+    if (child.error || child.status !== 0) return undefined;
+    rates.push(JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}").GBps);
+  }
+  return rates;
 }

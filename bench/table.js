@@ -106,7 +106,10 @@ const yes = (b) => (b ? "yes" : "no");
 /** @param {Record<string, any>} info */
 function describeExternal(info) {
   if (!info.ok) return `skipped: ${info.reason}`;
-  if (info.kernel !== undefined) return `${info.kernel}, ${info.threads} threads (OMP_NUM_THREADS), gcc -O3 -march=native -ffast-math: ${info.path}`;
+  if (info.kernel !== undefined) {
+    const perCpu = info.perCpuGBps ? `; one thread pinned to each CPU at 1e7: ${info.perCpuGBps.map((/** @type {number} */ r) => r.toFixed(1)).join(", ")} GB/s` : "";
+    return `${info.kernel}, ${info.threads} threads (OMP_NUM_THREADS), gcc -O3 -march=native -ffast-math: ${info.path}${perCpu}`;
+  }
   if (info.numpy === undefined) return JSON.stringify(info);
   const blas = info.blas ?? {};
   const library =
