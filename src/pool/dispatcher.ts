@@ -55,8 +55,7 @@ export class Dispatcher {
   #stopped = false;
   #holding = false;
   #idle: (() => void)[] = [];
-  /** Tasks the calling thread has run, for tests: its share of blocking and polled jobs. */
-  callerTasks = 0;
+  #callerTasks = 0;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -92,7 +91,7 @@ export class Dispatcher {
     let trap: unknown;
     // The calling thread takes worker 0's seat and range (layout.ts).
     claimTasks(ctrl, 0, this.threads, (task) => {
-      trap ??= this.#runHere(task);
+      trap ??= this.#runOnCaller(task);
       return true;
     });
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
@@ -152,6 +151,11 @@ export class Dispatcher {
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
     this.#leaveSeat();
+  }
+
+  /** Tasks the calling thread has run, for tests: its share of blocking and polled jobs. */
+  get callerTasks(): number {
+    return this.#callerTasks;
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */
@@ -259,14 +263,18 @@ export class Dispatcher {
   #computeSlice(job: AsyncJob): void {
     const until = performance.now() + CALLER_SLICE_MS;
     const run = (task: number) => {
-      job.trap ??= this.#runHere(task);
+      job.trap ??= this.#runOnCaller(task);
     };
     while (claimOneTask(this.#ctrl, 0, this.threads, run) && performance.now() < until);
   }
 
-  /** Runs a task on the calling thread; returns what it threw, or undefined. */
-  #runHere(task: number): unknown {
-    this.callerTasks++;
+  /**
+   * Runs a task on the calling thread; returns what it threw, or undefined. Its callers keep the
+   * first trap with `??=`, so after one the job's later tasks on this thread are counted without
+   * running: the job fails anyway.
+   */
+  #runOnCaller(task: number): unknown {
+    this.#callerTasks++;
     try {
       this.#kernels.runTask(task);
       return undefined;
