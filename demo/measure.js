@@ -1,14 +1,20 @@
 // Timing and the accuracy reference for the demo.
 
 /**
- * Batches last at least this long: the timer's resolution (5 µs when isolated, 100 µs otherwise)
- * then does not matter, and at 1e7 a pool batch holds ~25 calls, so it measures the pool's pace
- * rather than its first calls after the other rows' batches, when the workers (and, on a VM, the
- * idle vCPU) have gone to sleep. Pool over one thread at 1e7 in Chromium here, demo runs in
- * alternating pairs: 5 ms ×1.21/×1.28/×1.15; 25 ms ×1.28/×1.33/×1.44, and later
- * ×1.26/1.35/1.34/1.29/1.24/1.24/1.36/1.35 (median 1.31); 100 ms, paired with those last eight,
- * ×1.47/1.63/1.47/1.30/1.43/1.23/1.34/1.36 (median 1.40). The same page timing blocks of 15
- * back-to-back calls per row gave ×1.45 to ×2.2, as Node did in the same minutes.
+ * A sample is the mean of calls timed together for at least SAMPLE_MS, the figure the median is
+ * taken of, as bench/ does with tinybench: a call at 1e7 is a sample of its own, so a call that a
+ * descheduled worker stretched counts as one slow sample, not as a share of its batch's mean.
+ * 2 ms is 400 ticks of the timer of an isolated page (5 µs) and 20 of one that is not (100 µs).
+ * Pool over one thread at 1e7 in Chromium on the 2-core VM, eight demo runs, both statistics from
+ * the same batches: batch means ×1.37–1.65 (median ×1.56), median samples ×1.45–1.77 (×1.70).
+ */
+const SAMPLE_MS = 2;
+/**
+ * The rows take turns in batches of samples lasting at least BATCH_MS, so a change in the
+ * machine's load during the benchmark hits them all alike. At 1e7 a pool batch holds ~40 calls:
+ * it measures the pool's pace rather than its first calls after the other rows' batches, when the
+ * workers (and, on a VM, the idle vCPU) have gone to sleep. Batch means at 1e7 in Chromium here,
+ * demo runs in alternating pairs: 25 ms batches median ×1.31 over eight runs, 100 ms ×1.40.
  */
 const BATCH_MS = 100;
 /** Untimed calls first: V8 runs a wasm function's first calls in its baseline tier (DESIGN.md). */
@@ -16,10 +22,10 @@ const WARMUP_CALLS = 3;
 
 /**
  * Times several calls (sync or async) against each other. Each run times one batch of every
- * call in turn, the order rotating, so a change in the machine's load during the benchmark
- * hits them all alike. Returns, per call, the median time of one call in ms (`ms`) and the
- * median over runs of its time divided by `baseline`'s in the same run (`ratio`): how many times
- * faster the baseline is, measured pairwise.
+ * call in turn, the order rotating. Returns, per call, the median over runs of its batch's
+ * median sample, in ms per call (`ms`), and the median over runs of that figure divided by
+ * `baseline`'s in the same run (`ratio`): how many times faster the baseline is, measured
+ * pairwise.
  * @param {Record<string, () => number | Promise<number>>} calls
  * @param {string} baseline  a key of calls
  * @param {number} runs
@@ -27,20 +33,30 @@ const WARMUP_CALLS = 3;
 export async function interleavedMedians(calls, baseline, runs) {
   let sink = 0; // keeps every result live, so no call can be optimised away
   const names = Object.keys(calls);
-  const perBatch = {};
+  const perSample = {};
   for (const name of names) {
     for (let i = 0; i < WARMUP_CALLS; i++) sink += await calls[name]();
-    const start = performance.now();
-    sink += await calls[name]();
-    perBatch[name] = Math.max(1, Math.ceil(BATCH_MS / Math.max(performance.now() - start, 0.001)));
+    // Doubled until a sample lasts SAMPLE_MS: one call can be shorter than the timer's tick.
+    for (let count = 1; ; count *= 2) {
+      const start = performance.now();
+      for (let i = 0; i < count; i++) sink += await calls[name]();
+      if (performance.now() - start >= SAMPLE_MS) {
+        perSample[name] = count;
+        break;
+      }
+    }
   }
   const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(run + k) % names.length];
-      const begin = performance.now();
-      for (let i = 0; i < perBatch[name]; i++) sink += await calls[name]();
-      times[name].push((performance.now() - begin) / perBatch[name]);
+      const samples = [];
+      for (const begin = performance.now(); performance.now() - begin < BATCH_MS; ) {
+        const start = performance.now();
+        for (let i = 0; i < perSample[name]; i++) sink += await calls[name]();
+        samples.push((performance.now() - start) / perSample[name]);
+      }
+      times[name].push(median(samples));
     }
   }
   globalThis.demoSink = sink;
