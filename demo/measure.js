@@ -36,25 +36,21 @@ export async function interleavedMedians(calls, baseline, runs) {
   const perSample = {};
   for (const name of names) {
     for (let i = 0; i < WARMUP_CALLS; i++) sink += await calls[name]();
-    // Doubled until a sample lasts SAMPLE_MS: one call can be shorter than the timer's tick.
-    for (let count = 1; ; count *= 2) {
-      const start = performance.now();
-      for (let i = 0; i < count; i++) sink += await calls[name]();
-      if (performance.now() - start >= SAMPLE_MS) {
-        perSample[name] = count;
-        break;
-      }
-    }
+    perSample[name] = 1;
   }
   const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
     for (let k = 0; k < names.length; k++) {
       const name = names[(run + k) % names.length];
       const samples = [];
-      for (const begin = performance.now(); performance.now() - begin < BATCH_MS; ) {
+      for (const begin = performance.now(); samples.length === 0 || performance.now() - begin < BATCH_MS; ) {
         const start = performance.now();
         for (let i = 0; i < perSample[name]; i++) sink += await calls[name]();
-        samples.push((performance.now() - start) / perSample[name]);
+        const elapsed = performance.now() - start;
+        // Too short to time: dropped, and the samples after it are twice as long. Never shortened,
+        // so one slow call (a collection, a paint) cannot leave samples shorter than the timer's tick.
+        if (elapsed < SAMPLE_MS) perSample[name] *= 2;
+        else samples.push(elapsed / perSample[name]);
       }
       times[name].push(median(samples));
     }
