@@ -206,7 +206,7 @@ export class Dispatcher {
     this.#holdProcess(job !== undefined);
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
-    const pollMs = platform().cheapTurns ? pollBudgetMs(job.plan.bytes, this.threads) : 0;
+    const pollMs = pollBudgetMs(job.plan.bytes, this.threads);
     try {
       // A polling host computes a share, as runSync's does.
       job.tasks = this.#publish(job.plan, pollMs > 0);
