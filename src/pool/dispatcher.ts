@@ -126,9 +126,10 @@ export class Dispatcher {
   /** Fails every queued and running job with `error` and terminates the workers at once. */
   async destroy(error: Error): Promise<void> {
     closeRanges(this.#ctrl, this.threads);
-    // Wake sleepers and tell them to leave before terminating them: Chromium can leave a Web
-    // Worker terminated inside Atomics.wait on the wait list, where it swallows a later
-    // notify(EPOCH, count) aimed at the next pool whose control block reuses this address.
+    // Wake sleepers and tell them to leave before terminating them: Chromium (156, probed) keeps
+    // a Web Worker terminated inside Atomics.wait on the wait list until a notify reaches it.
+    // The first counted notify(EPOCH, count) at this address, perhaps the next pool's whose
+    // control block reuses it, would then count it and wake one live worker fewer.
     this.#signalStop();
     for (const job of this.#queue.splice(0)) job.fail(error);
     const running = this.#running;
