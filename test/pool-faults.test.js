@@ -41,10 +41,12 @@ test("a worker terminated mid-call fails that call with an error naming it; the 
 
 test("a worker lost while idle is replaced, and a job published meanwhile still completes", async () => {
   const pool = await createPool({ threads: 1 });
-  const a = f64(2 * INLINE_ELEMENTS).fill(2);
+  const n = 3_000_000; // 48 MB: waited for asleep, so the worker alone runs it
+  assert.is(pollBudgetMs(2 * 8 * n, 1), 0);
+  const a = f64(n).fill(2);
   const [before] = pool[internals].rawWorkers();
   await before.terminate(); // the only worker: the job below waits for its replacement
-  assert.is(await pool.dot(a, a), 8 * INLINE_ELEMENTS);
+  assert.is(await pool.dot(a, a), 4 * n);
   await pool.close();
   free(a);
 });
@@ -52,7 +54,11 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
 test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
   const pool = await createPool({ threads: 1 });
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
-  const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
+  // Every block of this one lies between the arena's end and 4 GiB; at 160 MB it is waited for
+  // asleep, so the worker runs it (a short one the calling thread would run itself).
+  const trapping = dotPlan([{ precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  assert.is(pollBudgetMs(trapping.bytes, 1), 0);
+  const error = await new Promise((resolve) => pool[internals].runAsync(trapping, () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
   assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
   const a = f64(3 * INLINE_ELEMENTS).fill(1);

@@ -9,8 +9,10 @@ import { withPlatform } from "./support/platform.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 
-test("a pool of one worker never polls: the caller would compute alone while the worker sits out", () => {
-  assert.is(pollBudgetMs(F64_PAIR * 1000, 1), 0);
+test("a pool of one worker polls short jobs too, by the same rule: the caller computes them alone", () => {
+  assert.ok(pollBudgetMs(F64_PAIR * 1e5, 1) > 0, "1e5 f64 polls (0.02 ms)");
+  assert.ok(pollBudgetMs(F64_PAIR * 2e6, 1) > 0, "2e6 f64 polls (0.4 ms)");
+  assert.is(pollBudgetMs(F64_PAIR * 3e6, 1), 0, "3e6 f64 sleeps (0.6 ms)");
 });
 
 test("on two threads, jobs expected to end within half a millisecond poll, longer ones sleep", () => {
@@ -74,6 +76,22 @@ test("a polling call computes a share on the calling thread, with the same bits;
   const before = dispatcher.callerTasks;
   assert.is(await pool.dot(long, long), 2_500_000);
   assert.is(dispatcher.callerTasks, before, "the sleeping call ran none");
+  await pool.close();
+  free(a), free(b), free(long);
+});
+
+test("a pool of one worker: a short awaited job runs on the calling thread, with dot's bits; a long one on the worker", async () => {
+  const pool = await createPool({ threads: 1 });
+  const n = 4 * INLINE_ELEMENTS + 1000;
+  const a = f64(n), b = f64(n);
+  for (let i = 0; i < n; i++) (a[i] = Math.cos(i)), (b[i] = 1 / (i + 2));
+  const long = f64(10_000_000).fill(0.5);
+  const dispatcher = pool[internals];
+  for (let call = 0; call < 5; call++) assert.is(await pool.dot(a, b), dot(a, b));
+  assert.ok(dispatcher.callerTasks > 0, "the calling thread ran the short jobs' tasks");
+  const before = dispatcher.callerTasks;
+  assert.is(await pool.dot(long, long), 2_500_000);
+  assert.is(dispatcher.callerTasks, before, "the worker ran the long one");
   await pool.close();
   free(a), free(b), free(long);
 });

@@ -10,6 +10,7 @@ import { SLICE_MS } from "/dist/pool/here.js";
 import { CHUNK } from "/dist/dot/scratch.js";
 import { platform, setPlatform } from "/dist/platform/platform.js";
 import { dotPlan } from "/dist/pool/plan.js";
+import { pollBudgetMs } from "/dist/pool/waiting.js";
 import { NOT_VECTORS } from "../support/bad-values.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U64 } from "../support/reference.js";
 import { bits, fillRandom } from "../support/seeded.js";
@@ -174,7 +175,10 @@ if (isolated) {
 
   test("a kernel that traps in a Web Worker fails its call with ERR_KP_WORKER_LOST; later calls succeed", async () => {
     const pool = await createPool({ threads: 1 });
-    const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
+    // Every block lies between the arena's end and 4 GiB; at 160 MB the job is waited for
+    // asleep, so the worker runs it (a short one the page's thread would run itself).
+    const beyondMemory = { precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
+    assert.is(pollBudgetMs(dotPlan([beyondMemory]).bytes, 1), 0);
     const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST");
     assert.match(error.message, /memory access out of bounds/);
