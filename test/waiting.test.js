@@ -61,39 +61,26 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   free(short), free(long);
 });
 
-test("a polling call computes a share on the calling thread, with the same bits; a sleeping one does not", async () => {
-  const pool = await createPool({ threads: 2 });
-  const n = 4 * INLINE_ELEMENTS + 1000; // polled; a tail block too
-  const a = f64(n), b = f64(n);
-  for (let i = 0; i < n; i++) (a[i] = Math.sin(i)), (b[i] = 1 / (i + 1));
-  const long = f64(10_000_000).fill(0.5); // sleeps at once
-  const dispatcher = pool[internals];
-  // The caller claims its first task right after publishing, before a worker can have seen the
-  // job; but a stall of this VM's host thread could still let the workers take them all, so
-  // several calls.
-  for (let call = 0; call < 20; call++) assert.is(await pool.dot(a, b), dot(a, b));
-  assert.ok(dispatcher.callerTasks > 0, "the calling thread ran tasks of polled jobs");
-  const before = dispatcher.callerTasks;
-  assert.is(await pool.dot(long, long), 2_500_000);
-  assert.is(dispatcher.callerTasks, before, "the sleeping call ran none");
-  await pool.close();
-  free(a), free(b), free(long);
-});
-
-test("a pool of one worker: a short awaited job runs on the calling thread, with dot's bits; a long one on the worker", async () => {
-  const pool = await createPool({ threads: 1 });
-  const n = 4 * INLINE_ELEMENTS + 1000;
-  const a = f64(n), b = f64(n);
-  for (let i = 0; i < n; i++) (a[i] = Math.cos(i)), (b[i] = 1 / (i + 2));
-  const long = f64(10_000_000).fill(0.5);
-  const dispatcher = pool[internals];
-  for (let call = 0; call < 5; call++) assert.is(await pool.dot(a, b), dot(a, b));
-  assert.ok(dispatcher.callerTasks > 0, "the calling thread ran the short jobs' tasks");
-  const before = dispatcher.callerTasks;
-  assert.is(await pool.dot(long, long), 2_500_000);
-  assert.is(dispatcher.callerTasks, before, "the worker ran the long one");
-  await pool.close();
-  free(a), free(b), free(long);
-});
+// On one thread the worker sits out and the caller runs a polled job alone.
+for (const threads of [1, 2]) {
+  test(`on ${threads} thread(s), a polling call computes on the calling thread, with the same bits; a sleeping one does not`, async () => {
+    const pool = await createPool({ threads });
+    const n = 4 * INLINE_ELEMENTS + 1000; // polled; a tail block too
+    const a = f64(n), b = f64(n);
+    for (let i = 0; i < n; i++) (a[i] = Math.sin(i)), (b[i] = 1 / (i + 1));
+    const long = f64(10_000_000).fill(0.5); // sleeps at once
+    const dispatcher = pool[internals];
+    // The caller claims its first task right after publishing, before a worker can have seen the
+    // job; but a stall of this VM's host thread could still let the workers take them all, so
+    // several calls.
+    for (let call = 0; call < 20; call++) assert.is(await pool.dot(a, b), dot(a, b));
+    assert.ok(dispatcher.callerTasks > 0, "the calling thread ran tasks of polled jobs");
+    const before = dispatcher.callerTasks;
+    assert.is(await pool.dot(long, long), 2_500_000);
+    assert.is(dispatcher.callerTasks, before, "the sleeping call ran none");
+    await pool.close();
+    free(a), free(b), free(long);
+  });
+}
 
 test.run();
