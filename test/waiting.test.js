@@ -1,7 +1,7 @@
 // When an async call polls for its job's end and when it sleeps (src/pool/waiting.ts).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createPool, dot, f64, free } from "../dist/index.js";
+import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
@@ -82,5 +82,39 @@ for (const threads of [1, 2]) {
     free(a), free(b), free(long);
   });
 }
+
+test("10 000 short jobs queued behind a long one all settle, and the event loop turns while they run", async () => {
+  // A polled job can end before its first await. Started from there, the next queued job nested
+  // frames job after job (10 000 overflowed the stack and wedged the pool), and the chain held
+  // the event loop throughout. A clock that moves 1 µs a read makes every short job end within
+  // its first slice, so the chain is certain rather than left to this VM's timing. One thread:
+  // on two, a worker's task can still hold a job past its slice.
+  const pool = await createPool({ threads: 1 });
+  const long = f64(4_000_000).fill(1); // waited for asleep: the short ones queue behind it
+  const a = f32(INLINE_ELEMENTS).fill(1); // the shortest job there is
+  const calls = 10_000;
+  let settled = 0;
+  let settledAtTurn = calls;
+  const first = pool.dot(long, long);
+  const real = Object.getOwnPropertyDescriptor(globalThis, "performance");
+  let ms = 0;
+  Object.defineProperty(globalThis, "performance", { configurable: true, value: { now: () => (ms += 0.001) } });
+  try {
+    const short = Array.from({ length: calls }, () =>
+      pool.dot(a, a).then((value) => {
+        if (settled++ === 0) setImmediate(() => (settledAtTurn = settled));
+        return value;
+      }),
+    );
+    const values = await Promise.all([first, ...short]);
+    assert.is(values[0], 4_000_000);
+    assert.ok(values.slice(1).every((v) => v === INLINE_ELEMENTS), "every short job's value");
+    assert.ok(settledAtTurn < calls, `the loop turned only once ${settledAtTurn} of ${calls} had settled`);
+  } finally {
+    Object.defineProperty(globalThis, "performance", real);
+  }
+  await pool.close();
+  free(long), free(a);
+});
 
 test.run();

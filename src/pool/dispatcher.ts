@@ -56,6 +56,8 @@ export class Dispatcher {
   #holding = false;
   #idle: (() => void)[] = [];
   #callerTasks = 0;
+  /** When the calling thread last got its event loop back: a turn, or a call from outside. */
+  #holdingSince = 0;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -81,7 +83,7 @@ export class Dispatcher {
 
   /** Whether an async job is running or queued: a blocking call must not publish over it. */
   get busy(): boolean {
-    return this.#running !== undefined;
+    return this.#running !== undefined || this.#queue.length > 0;
   }
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
@@ -102,15 +104,21 @@ export class Dispatcher {
     return this.#area.partialsView(plan.partials);
   }
 
-  /** Queues a job for the workers alone; `finish` reads the partials before the next job starts. */
+  /**
+   * Queues a job, left to the workers or polled for with a share on the calling thread
+   * (waiting.ts); `finish` reads the partials before the next job starts.
+   */
   runAsync(plan: JobPlan, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
     this.#queue.push({ plan, finish, fail, tasks: 0, abandoned: false });
-    if (this.#running === undefined) this.#startNext();
+    if (this.#running === undefined && this.#queue.length === 1) {
+      this.#holdingSince = performance.now();
+      this.#startNext();
+    }
   }
 
   /** Resolves once no job is running or queued. */
   whenIdle(): Promise<void> {
-    if (this.#running === undefined) return Promise.resolve();
+    if (!this.busy) return Promise.resolve();
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
@@ -215,9 +223,34 @@ export class Dispatcher {
       // The task table did not fit in the arena: nothing was published, so fail this job alone.
       this.#running = undefined;
       job.fail(error as Error);
-      return this.#startNext();
+      return this.#startNextSoon();
     }
     void this.#awaitDone(job, pollMs);
+  }
+
+  /**
+   * Starts the next queued job, never on the stack of the one that ended: a polled job can end
+   * before its first await, and starting the next from there nested frames job after job (10 000
+   * short calls queued on one worker overflowed the stack and wedged the pool). It starts in a
+   * microtask while the calling thread has had its loop back within CALLER_SLICE_MS, else after
+   * a turn, so a queue of short jobs holds the loop no longer than one polled job's slice does.
+   */
+  #startNextSoon(): void {
+    if (this.#queue.length === 0) return this.#startNext();
+    const start = (): void => {
+      // runAsync may have started the next job meanwhile, or destroy() emptied the queue.
+      if (this.#running === undefined && !this.#stopped) this.#startNext();
+    };
+    if (performance.now() - this.#holdingSince < CALLER_SLICE_MS) {
+      queueMicrotask(start);
+      return;
+    }
+    void platform()
+      .nextTurn()
+      .then(() => {
+        this.#holdingSince = performance.now();
+        start();
+      });
   }
 
   /**
@@ -244,6 +277,7 @@ export class Dispatcher {
         const wait = Atomics.waitAsync(ctrl, DONE, done);
         if (wait.async) await wait.value;
       }
+      this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
@@ -256,7 +290,7 @@ export class Dispatcher {
     } catch (error) {
       job.fail(error as Error);
     } finally {
-      this.#startNext();
+      this.#startNextSoon();
     }
   }
 
