@@ -11,7 +11,7 @@
 const SAMPLE_MS = 2;
 /**
  * The rows take turns in batches of samples lasting at least BATCH_MS, so a change in the
- * machine's load during the benchmark hits them all alike. At 1e7 a pool batch holds ~40 calls:
+ * machine's load during the benchmark hits them all alike. At 1e7 a pool batch holds 30–40 calls:
  * it measures the pool's pace rather than its first calls after the other rows' batches, when the
  * workers (and, on a VM, the idle vCPU) have gone to sleep. Batch means at 1e7 in Chromium here,
  * demo runs in alternating pairs: 25 ms batches median ×1.31 over eight runs, 100 ms ×1.40.

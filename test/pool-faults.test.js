@@ -53,14 +53,21 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
 
 test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
   const pool = await createPool({ threads: 1 });
+  const [before] = pool[internals].rawWorkers();
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
-  // Every block of this one lies between the arena's end and 4 GiB; at 160 MB it is waited for
-  // asleep, so the worker runs it (a short one the calling thread would run itself).
-  const trapping = dotPlan([{ precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  // Every block of this one lies above 3.75 GiB, past any memory these tests give the arena
+  // (arena.test.js grows it to 3 GiB); at 160 MB it is waited for asleep, so the worker runs it
+  // (a short one the calling thread would run itself).
+  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
   assert.is(pollBudgetMs(trapping.bytes, 1), 0);
   const error = await new Promise((resolve) => pool[internals].runAsync(trapping, () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
   assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
+  const long = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
+  assert.is(pollBudgetMs(2 * 8 * long.length, 1), 0);
+  assert.is(await pool.dot(long, long), 3_000_000);
+  assert.is.not(pool[internals].rawWorkers()[0], before, "worker 0 was replaced");
+  free(long);
   const a = f64(3 * INLINE_ELEMENTS).fill(1);
   assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
   assert.throws(() => pool[internals].runSync(dotPlan([beyondMemory])), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
@@ -86,9 +93,10 @@ test("a trap while the host polls for a short job fails that call; the pool goes
 test("when both workers trap in one job, no late count reaches the next job: each next call has its own bits", async () => {
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
-  // Every task of this job traps: all its blocks lie between the arena's end and 4 GiB. At
-  // 160 MB it is waited for asleep, so the workers alone run it, and each claims and traps.
-  const trapping = dotPlan([{ precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  // Every task of this job traps: all its blocks lie above 3.75 GiB, past any memory these tests
+  // give the arena. At 160 MB it is waited for asleep, so the workers alone run it, and each
+  // claims and traps.
+  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
   assert.is(pollBudgetMs(trapping.bytes, 2), 0);
   const n = 2 * INLINE_ELEMENTS;
   const a = f64(n), b = f64(n);

@@ -175,17 +175,33 @@ if (isolated) {
 
   test("a kernel that traps in a Web Worker fails its call with ERR_KP_WORKER_LOST; later calls succeed", async () => {
     const pool = await createPool({ threads: 1 });
-    // Every block lies between the arena's end and 4 GiB; at 160 MB the job is waited for
+    const [before] = pool[internals].rawWorkers();
+    // Every block lies above 3.75 GiB, past the page's arena; at 160 MB the job is waited for
     // asleep, so the worker runs it (a short one the page's thread would run itself).
-    const beyondMemory = { precision: "f64", x: 0xc000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
+    const beyondMemory = { precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
     assert.is(pollBudgetMs(dotPlan([beyondMemory]).bytes, 1), 0);
     const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST");
     assert.match(error.message, /memory access out of bounds/);
-    const a = f64(3 * INLINE_ELEMENTS).fill(1);
-    assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
+    const a = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
+    assert.is(pollBudgetMs(2 * 8 * a.length, 1), 0);
+    assert.is(await pool.dot(a, a), 3_000_000);
+    assert.is.not(pool[internals].rawWorkers()[0], before, "worker 0 was replaced");
     await pool.close();
     free(a);
+  });
+
+  test("an awaited short job computes a share on the page's thread between turns, with dot's bits", async () => {
+    for (const threads of [1, 2]) {
+      const pool = await createPool({ threads });
+      const n = 4 * INLINE_ELEMENTS + 1000; // polled; a tail block too
+      const a = f64(n), b = f64(n);
+      fillRandom(a, 7), fillRandom(b, 8);
+      for (let call = 0; call < 20; call++) assert.is(await pool.dot(a, b), dot(a, b));
+      assert.ok(pool[internals].callerTasks > 0, `${threads} thread(s): the page's thread ran tasks`);
+      await pool.close();
+      free(a), free(b);
+    }
   });
 
   test("pool.dotSync works inside a Web Worker, where blocking is allowed", async () => {
