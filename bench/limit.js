@@ -60,8 +60,9 @@ export function limitRunner({ path, threads = availableParallelism() }) {
 
 /**
  * GB/s of the yardstick on one thread pinned to each CPU in turn, at n = 1e7 (from DRAM), or
- * undefined without `taskset`: the 2-core VM's vCPUs streamed at 29 and 43 GB/s, so a one-thread
- * figure depends on where the OS puts the thread.
+ * undefined without `taskset` or a reading: the 2-core VM's vCPUs streamed at 29 and 43 GB/s, so
+ * a one-thread figure depends on where the OS puts the thread. A side figure: it never costs the
+ * yardstick its rows.
  * @param {string} path
  * @param {NodeJS.ProcessEnv} env
  * @returns {number[] | undefined}
@@ -71,7 +72,13 @@ function perCpuBandwidth(path, env) {
   for (let cpu = 0; cpu < cpus().length; cpu++) {
     const child = spawnSync("taskset", ["-c", String(cpu), path, "10000000"], { env: { ...env, OMP_NUM_THREADS: "1" }, encoding: "utf8" });
     if (child.error || child.status !== 0) return undefined;
-    rates.push(JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "{}").GBps);
+    try {
+      const rate = JSON.parse(child.stdout.trim().split("\n").at(-1) ?? "").GBps;
+      if (typeof rate !== "number") return undefined;
+      rates.push(rate);
+    } catch {
+      return undefined;
+    }
   }
   return rates;
 }

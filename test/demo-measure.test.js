@@ -3,19 +3,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { interleavedMedians } from "../demo/measure.js";
+import { withClock } from "./support/clock.js";
 
 const TICK_MS = 0.005;
 
-/** Replaces performance.now with the virtual clock for the duration of `body`. */
-async function onVirtualClock(body) {
+/** Runs `body(clock)` with performance.now reading `clock.ms` to the tick. */
+function onVirtualClock(body) {
   const clock = { ms: 0 };
-  const real = Object.getOwnPropertyDescriptor(globalThis, "performance");
-  Object.defineProperty(globalThis, "performance", { configurable: true, value: { now: () => Math.floor(clock.ms / TICK_MS) * TICK_MS } });
-  try {
-    return await body(clock);
-  } finally {
-    Object.defineProperty(globalThis, "performance", real);
-  }
+  return withClock(() => Math.floor(clock.ms / TICK_MS) * TICK_MS, () => body(clock));
 }
 
 test("a call far shorter than the timer's tick is timed to 1%, even when the first timed call is slow", async () => {

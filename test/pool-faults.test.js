@@ -10,21 +10,14 @@ import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
-
-const until = async (condition, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error("timed out waiting for a condition");
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-};
+import { until } from "./support/until.js";
 
 test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {
   const pool = await createPool({ threads: 1 });
   const a = f64(30_000_000).fill(1);
   const [before] = pool[internals].rawWorkers();
   const call = pool.dot(a, a);
-  await until(() => pool[internals].holdingTasks()[0]);
+  await until(() => pool[internals].holdingTasks()[0], "worker 0 holds a task");
   await before.terminate();
   try {
     await call;

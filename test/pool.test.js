@@ -8,6 +8,7 @@ import { SLICE_MS } from "../dist/pool/here.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
+import { until } from "./support/until.js";
 
 const pools = {};
 for (const threads of [1, 2, 3, 8]) pools[threads] = await createPool({ threads });
@@ -193,11 +194,7 @@ test("1000 calls in flight from many callers all settle with the right result", 
 async function seatWorkerZero(own, a) {
   for (let call = 0; call < 20; call++) assert.is(own.dotSync(a, a), dot(a, a));
   // Worker 0 may be between jobs for a moment (spinning, or asleep on EPOCH) before it sits out.
-  const until = Date.now() + 10_000;
-  while (!own[internals].sittingOut()) {
-    assert.ok(Date.now() < until, "worker 0 never sat out");
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await until(() => own[internals].sittingOut(), "worker 0 sits out");
 }
 
 test("where the caller computes, worker 0 sleeps in its seat, so a job runs on `threads` threads; it computes jobs left to the workers", async () => {
@@ -223,10 +220,7 @@ test("an awaited call whose poll budget runs out gives worker 0 its seat back: w
   });
   await seatWorkerZero(own, wavy(4 * INLINE_ELEMENTS));
   await own[internals].rawWorkers()[1].terminate();
-  for (const end = Date.now() + 10_000; own[internals].rawWorkers()[1] !== undefined; ) {
-    assert.ok(Date.now() < end, "the host never heard that worker 1 was lost");
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await until(() => own[internals].rawWorkers()[1] === undefined, "the host hears that worker 1 was lost");
   // Polled (0.4 ms expected on 2 threads), but 64 MB take longer on the caller alone: it stops
   // computing when its budget runs out, and only worker 0 is left to finish the job.
   const b = wavy(4_000_000);

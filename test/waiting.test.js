@@ -5,7 +5,9 @@ import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
+import { until } from "./support/until.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 
@@ -77,11 +79,11 @@ for (const threads of [1, 2]) {
     assert.ok(dispatcher.callerTasks > 0, "the calling thread ran tasks of polled jobs");
     // Worker 0 may be between jobs for a moment (spinning, or asleep on EPOCH) before it sits out,
     // and a call that a VM stall pushed past its poll budget gives the seat back: so poll again.
-    for (const until = Date.now() + 10_000; !dispatcher.sittingOut(); ) {
-      assert.ok(Date.now() < until, "worker 0 never sat out while the caller polled");
+    await until(async () => {
+      if (dispatcher.sittingOut()) return true;
       assert.is(await pool.dot(a, b), dot(a, b));
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    }
+      return false;
+    }, "worker 0 sits out while the caller polls");
     const before = dispatcher.callerTasks;
     assert.is(await pool.dot(long, long), 2_500_000);
     assert.is(dispatcher.callerTasks, before, "the sleeping call ran none");
@@ -89,6 +91,19 @@ for (const threads of [1, 2]) {
     await pool.close();
     free(a), free(b), free(long);
   });
+}
+
+/**
+ * A call on `long` (all ones, waited for asleep), made again until it is still running when it
+ * returns, so that calls after it queue: a stall of this thread in the job's first spin can let
+ * it end before then. Wrapped, so that returning it from this async function does not await it.
+ */
+async function runningLongCall(pool, long) {
+  for (;;) {
+    const call = pool.dot(long, long);
+    if (pool[internals].busy) return { call };
+    assert.is(await call, long.length);
+  }
 }
 
 test("10 000 short jobs queued behind a long one all settle, and the event loop turns while they run", async () => {
@@ -103,17 +118,9 @@ test("10 000 short jobs queued behind a long one all settle, and the event loop 
   const calls = 10_000;
   let settled = 0;
   let settledAtTurn = calls;
-  let first = pool.dot(long, long);
-  // A stall of this thread in the long job's first spin can let it end before the call returns,
-  // and then nothing would queue behind it: so until it is still running.
-  while (!pool[internals].busy) {
-    assert.is(await first, 4_000_000);
-    first = pool.dot(long, long);
-  }
-  const real = Object.getOwnPropertyDescriptor(globalThis, "performance");
+  const { call: first } = await runningLongCall(pool, long);
   let ms = 0;
-  Object.defineProperty(globalThis, "performance", { configurable: true, value: { now: () => (ms += 0.001) } });
-  try {
+  await withClock(() => (ms += 0.001), async () => {
     const short = Array.from({ length: calls }, () =>
       pool.dot(a, a).then((value) => {
         if (settled++ === 0) setImmediate(() => (settledAtTurn = settled));
@@ -124,10 +131,41 @@ test("10 000 short jobs queued behind a long one all settle, and the event loop 
     assert.is(values[0], 4_000_000);
     assert.ok(values.slice(1).every((v) => v === INLINE_ELEMENTS), "every short job's value");
     assert.ok(settledAtTurn < calls, `the loop turned only once ${settledAtTurn} of ${calls} had settled`);
-  } finally {
-    Object.defineProperty(globalThis, "performance", real);
-  }
+  });
   await pool.close();
+  free(long), free(a);
+});
+
+test("close() while queued jobs wait for their start lets every one of them finish", async () => {
+  // Between a polled job that ended within its slice and the start of the next (a microtask or a
+  // turn later) no job runs, yet some are queued: close() must wait for them, not stop the pool
+  // under them. Called from the first short call's settlement, it lands in such a gap.
+  const pool = await createPool({ threads: 1 });
+  const long = f64(4_000_000).fill(1);
+  const a = f32(INLINE_ELEMENTS).fill(1);
+  const { call: first } = await runningLongCall(pool, long);
+  let ms = 0;
+  await withClock(() => (ms += 0.001), async () => {
+    let closing;
+    const short = Array.from({ length: 100 }, (_, k) =>
+      pool.dot(a, a).then((value) => {
+        if (k === 0) closing = pool.close();
+        return value;
+      }),
+    );
+    let timer;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 5_000)));
+    const values = await Promise.race([Promise.all([first, ...short]), hung]);
+    clearTimeout(timer);
+    if (values === "hung") await pool.destroy(); // else the stranded jobs hold the process open
+    assert.ok(Array.isArray(values), "every queued call settled");
+    assert.ok(values.slice(1).every((v) => v === INLINE_ELEMENTS), "with its value");
+    await closing;
+  });
+  await pool.dot(a, a).then(
+    () => assert.unreachable("a call after close() succeeded"),
+    (error) => assert.is(error.code, "ERR_KP_POOL_CLOSED"),
+  );
   free(long), free(a);
 });
 

@@ -110,6 +110,8 @@ export class Dispatcher {
    */
   runAsync(plan: JobPlan, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
     this.#queue.push({ plan, finish, fail, tasks: 0, abandoned: false });
+    // Otherwise a job is running, or the next one's start is pending (#startNextSoon): this one
+    // follows them.
     if (this.#running === undefined && this.#queue.length === 1) {
       this.#holdingSince = performance.now();
       this.#startNext();
