@@ -19,7 +19,7 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,b
                      pool      pool.dotSync and pool.dot, f64 and f32, arena arrays, at each --threads,
                                plus the copy path at the most threads; numpy 1 and all threads and the
                                C/OpenMP yardstick at the same n
-                     dispatch  added µs over compute at n = 2·INLINE_ELEMENTS, at each --threads
+                     dispatch  added µs over compute at n = 2·INLINE_BYTES / 8 (f64), at each --threads
                      batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
   --n              sizes for single and pool (default ${DEFAULT_SIZES.map(formatN).join(",")}, or

@@ -1,5 +1,5 @@
 // @ts-check
-// Dispatch overhead: at n = 2·INLINE_ELEMENTS (the smallest calls that go to the workers, doubled),
+// Dispatch overhead: at n = 2·INLINE_BYTES / 8 f64 (the smallest calls that go to the workers, doubled),
 // the time pool.dotSync adds over its share of the compute, on each thread count:
 //   added = pool(T).dotSync − dot / T     (dot: kernelpool's serial dot, same arrays, same run)
 // Issue 3's targets: ≤ 3 µs on 2 threads, ≤ 5 µs on 16. pool.dot (async, awaited) is shown too.
@@ -10,10 +10,10 @@ import { formatN, rowName } from "./naming.js";
 import { formatTime } from "./table.js";
 import { timeCases } from "./timing.js";
 
-/** The pool's inline threshold, read from the build (it is not public API). */
+/** The pool's inline threshold in f64 elements, read from the build (it is not public API). */
 async function inlineElements() {
   const module = await import(new URL("../dist/pool/pool.js", import.meta.url).href);
-  return typeof module.INLINE_ELEMENTS === "number" ? module.INLINE_ELEMENTS : null;
+  return typeof module.INLINE_BYTES === "number" ? module.INLINE_BYTES / 8 : null;
 }
 
 /** Issue 3's ceilings for the added time, by thread count. */
@@ -26,7 +26,7 @@ export const DISPATCH_TARGET_US = /** @type {Record<number, number>} */ ({ 2: 3,
 export async function runDispatch(options, report) {
   const inline = await inlineElements();
   const notes = [];
-  if (inline === null) notes.push("dist/pool/pool.js exports no INLINE_ELEMENTS; 32768 assumed.");
+  if (inline === null) notes.push("dist/pool/pool.js exports no INLINE_BYTES; 32768 f64 assumed.");
   const n = 2 * (inline ?? 32768);
   process.stderr.write(`timing dispatch, n=${formatN(n)} …\n`);
   // Longer than the sweep's budget: the figure is a difference of two medians of ~10 µs.
@@ -71,7 +71,7 @@ export async function runDispatch(options, report) {
       us(p.addedAsyncUs),
       p.targetUs === null ? "–" : `≤ ${p.targetUs} µs (sync) ${p.addedSyncUs <= p.targetUs ? "holds" : "misses"}`,
     ]);
-    notes.push(`n = ${n} f64 = 2·INLINE_ELEMENTS; added = pool call − dot(1 thread)/T. Medians over batches of ~${BATCH_MS} ms, ${budget.time} ms per row.`);
+    notes.push(`n = ${n} f64 = 2·INLINE_BYTES / 8; added = pool call − dot(1 thread)/T. Medians over batches of ~${BATCH_MS} ms, ${budget.time} ms per row.`);
     report.table(`Dispatch overhead at n = ${n}`, header, body, notes);
     return { n, inlineElements: inline, serialNs, perThreads };
   } finally {

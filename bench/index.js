@@ -5,7 +5,7 @@
 //    external rows (numpy on 1 and all threads, the C/OpenMP yardstick) at the same n; print
 //    the tables per n;
 //  - seed: the seed's ten dot products of arange(1e8), pool against numpy;
-//  - dispatch: the time a parallel call adds over its compute, at n = 2·INLINE_ELEMENTS;
+//  - dispatch: the time a parallel call adds over its compute, at n = 2·INLINE_BYTES / 8 f64;
 //  - batch: dotBatch and matvec against loops of dot.
 // Writes the run as JSON and a markdown summary (bench/results/latest.md). Flags: cli.js.
 import { existsSync } from "node:fs";

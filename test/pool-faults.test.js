@@ -7,10 +7,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { availableBytes } from "../dist/arena/arena.js";
-import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { until } from "./support/until.js";
+
+/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {
   const pool = await createPool({ threads: 1 });

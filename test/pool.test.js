@@ -5,10 +5,13 @@ import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
-import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
 import { until } from "./support/until.js";
+
+/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const pools = {};
 for (const threads of [1, 2, 3, 8]) pools[threads] = await createPool({ threads });
@@ -21,8 +24,9 @@ function wavy(n, phase = 0) {
   return a;
 }
 
-// Lengths at the inline threshold, at block (4096) and task edges, and past a few chunks.
-const EDGES = [INLINE_ELEMENTS - 1, INLINE_ELEMENTS, INLINE_ELEMENTS + 1, 8 * 4096 + 4095, 9 * 4096, 9 * 4096 + 1, 3 * 65536 + 5, 1_000_003];
+// Lengths at the inline thresholds (f64's, then f32's at twice the length), at block (4096) and
+// task edges, and past a few chunks.
+const EDGES = [INLINE_ELEMENTS - 1, INLINE_ELEMENTS, INLINE_ELEMENTS + 1, 2 * INLINE_ELEMENTS - 1, 2 * INLINE_ELEMENTS, 2 * INLINE_ELEMENTS + 1, 8 * 4096 + 4095, 9 * 4096, 9 * 4096 + 1, 3 * 65536 + 5, 1_000_003];
 
 test("createPool uses availableParallelism() threads by default", async () => {
   const p = await createPool();
@@ -142,6 +146,39 @@ test("arange fills [0, n) in the arena, in parallel above the inline threshold, 
   const a = await pool.arange(300_000);
   assert.is(await pool.dot(a, a), (299_999 * 300_000 * 599_999) / 6, "Σ i², exact below 2^53");
   free(a);
+});
+
+test("calls reading under INLINE_BYTES an operand run inline; at it they go to the pool, so f32 inlines twice f64's length", async () => {
+  const dispatcher = pool[internals];
+  const goesToPool = async (call) => {
+    const before = dispatcher.jobs;
+    await call();
+    return dispatcher.jobs > before;
+  };
+  for (const [type, make, width] of [["f64", f64, 8], ["f32", f32, 4]]) {
+    const edge = INLINE_BYTES / width;
+    for (const n of [edge - 1, edge]) {
+      const where = `${type}, n = ${n}`;
+      const a = make(n).fill(1);
+      assert.is(await goesToPool(() => assert.is(pool.dotSync(a, a), n)), n === edge, `dotSync ${where}`);
+      assert.is(await goesToPool(async () => assert.is(await pool.dot(a, a), n)), n === edge, `dot ${where}`);
+      assert.is(await goesToPool(async () => assert.is((await pool.matvec(a, a.subarray(0, 1))).length, n)), n === edge, `matvec ${where}`);
+      let filled;
+      assert.is(await goesToPool(async () => (filled = await pool.arange(n, type))), n === edge, `arange ${where}`);
+      assert.is(filled[n - 1], n - 1);
+      free(a), free(filled);
+    }
+  }
+  // dotBatch counts the bytes of every pair, whatever their types: here 4·E + 4·(E or E − 1).
+  const half = f64(INLINE_ELEMENTS / 2).fill(1);
+  for (const n of [INLINE_ELEMENTS - 1, INLINE_ELEMENTS]) {
+    const b = f32(n).fill(1);
+    let sums;
+    assert.is(await goesToPool(async () => (sums = await pool.dotBatch([[half, half], [b, b]]))), n === INLINE_ELEMENTS, `dotBatch, f32 pair of ${n}`);
+    assert.equal(Array.from(sums), [half.length, n]);
+    free(b);
+  }
+  free(half);
 });
 
 test("bad input: the errors of dot(), naming the call, and the pool stays usable", async () => {

@@ -3,11 +3,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { INLINE_ELEMENTS, internals } from "../dist/pool/pool.js";
+import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { until } from "./support/until.js";
+
+/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const F64_PAIR = 16; // bytes a dot reads per element
 
@@ -114,7 +117,7 @@ test("10 000 short jobs queued behind a long one all settle, and the event loop 
   // on two, a worker's task can still hold a job past its slice.
   const pool = await createPool({ threads: 1 });
   const long = f64(4_000_000).fill(1); // waited for asleep: the short ones queue behind it
-  const a = f32(INLINE_ELEMENTS).fill(1); // the shortest job there is
+  const a = f32(INLINE_BYTES / 4).fill(1); // the shortest job there is
   const calls = 10_000;
   let settled = 0;
   let settledAtTurn = calls;
@@ -129,7 +132,7 @@ test("10 000 short jobs queued behind a long one all settle, and the event loop 
     );
     const values = await Promise.all([first, ...short]);
     assert.is(values[0], 4_000_000);
-    assert.ok(values.slice(1).every((v) => v === INLINE_ELEMENTS), "every short job's value");
+    assert.ok(values.slice(1).every((v) => v === a.length), "every short job's value");
     assert.ok(settledAtTurn < calls, `the loop turned only once ${settledAtTurn} of ${calls} had settled`);
   });
   await pool.close();
@@ -142,7 +145,7 @@ test("close() while queued jobs wait for their start lets every one of them fini
   // under them. Called from the first short call's settlement, it lands in such a gap.
   const pool = await createPool({ threads: 1 });
   const long = f64(4_000_000).fill(1);
-  const a = f32(INLINE_ELEMENTS).fill(1);
+  const a = f32(INLINE_BYTES / 4).fill(1);
   const { call: first } = await runningLongCall(pool, long);
   let ms = 0;
   await withClock(() => (ms += 0.001), async () => {
@@ -159,7 +162,7 @@ test("close() while queued jobs wait for their start lets every one of them fini
     clearTimeout(timer);
     if (values === "hung") await pool.destroy(); // else the stranded jobs hold the process open
     assert.ok(Array.isArray(values), "every queued call settled");
-    assert.ok(values.slice(1).every((v) => v === INLINE_ELEMENTS), "with its value");
+    assert.ok(values.slice(1).every((v) => v === a.length), "with its value");
     await closing;
   });
   await pool.dot(a, a).then(

@@ -1,6 +1,6 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { checkOperands, checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { BYTES, checkOperands, checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
@@ -35,9 +35,10 @@ export function sumOf(partials: Float64Array): number {
   return sum;
 }
 
-export function elements(products: readonly Operands[]): number {
+/** Bytes the products read from one operand each: what decides whether a call runs inline. */
+export function operandBytes(products: readonly Operands[]): number {
   let total = 0;
-  for (const p of products) total += p.n;
+  for (const p of products) total += p.n * BYTES[p.precision];
   return total;
 }
 

@@ -56,6 +56,7 @@ export class Dispatcher {
   #holding = false;
   #idle: (() => void)[] = [];
   #callerTasks = 0;
+  #jobs = 0;
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
 
@@ -169,6 +170,11 @@ export class Dispatcher {
     return this.#callerTasks;
   }
 
+  /** Jobs published so far, for tests: a call that runs inline publishes none. */
+  get jobs(): number {
+    return this.#jobs;
+  }
+
   /** The platform's worker objects, for tests that kill one from outside. */
   rawWorkers(): unknown[] {
     return this.#workers.map((worker) => worker?.raw);
@@ -193,6 +199,7 @@ export class Dispatcher {
    */
   #publish(plan: JobPlan, callerComputes: boolean): number {
     const tasks = this.#area.write(plan, this.threads);
+    this.#jobs++;
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, TASKS, this.#area.tasks);

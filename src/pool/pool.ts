@@ -5,13 +5,13 @@
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { dot, dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
-import { checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { BYTES, checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { cannotBlock, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, elements, inPlaceGroup, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
+import { arangeType, checkPairs, inPlaceGroup, operandBytes, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
 import type { JobPlan } from "./job.js";
@@ -19,11 +19,19 @@ import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
 
 /**
- * Calls with fewer elements than this run on the calling thread: below it, waking workers costs
- * more than it saves. On the 2-core machine a blocking call on 2 threads breaks even at about
- * 65536 f64 (bench, dispatch suite: 12.1 µs against 11.3 µs on one thread).
+ * Calls that read fewer bytes per operand than this run on the calling thread: below it, waking
+ * workers costs more than it saves. A kernel's time goes with bytes, not elements, so f32 breaks
+ * even at twice f64's length. On the 2-core machine, pool(2).dotSync and pool.dot against dot(),
+ * one process timing all three (three runs, less those another process disturbed):
+ *   f64    40960: 0.96–1.11× and 0.84–0.96×     65536: 1.35–1.37× and 1.20–1.24×
+ *   f32    65536: 0.85–0.88× and 0.67–0.77×     81920: 1.00–1.13× and 0.81–1.00×
+ *         131072: 1.38–1.41× and 1.20–1.28×
+ * So 512 KiB an operand: where both types clearly gain.
  */
-export const INLINE_ELEMENTS = 65536;
+export const INLINE_BYTES = 512 * 1024;
+
+/** Whether a call reading `bytes` per operand runs on the calling thread. */
+const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
@@ -55,7 +63,7 @@ export class Pool implements AsyncDisposable {
 
   /**
    * The dot product of a and b, computed by the workers; the same bits as dot(a, b).
-   * Calls shorter than INLINE_ELEMENTS run at once on the calling thread.
+   * Calls shorter than INLINE_BYTES an operand run at once on the calling thread.
    *
    * @example
    * await pool.dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
@@ -65,7 +73,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen("pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
-      if (operands.n < INLINE_ELEMENTS) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
+      if (runsInline(operandBytes([operands]))) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -91,7 +99,7 @@ export class Pool implements AsyncDisposable {
     // Operands that must be copied run on this thread: copying is the larger part of the work,
     // and dot()'s chunked copy stays in cache (bench: 0.9 ms for 1e6 f64, against 1.5 ms when
     // whole copies were handed to the workers).
-    if (operands.n < INLINE_ELEMENTS || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
+    if (runsInline(operandBytes([operands])) || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
       return dotChecked(operands, "pool.dotSync(a, b)");
     }
     return sumOf(dispatcher.runSync(dotPlan([inPlaceGroup(operands)])));
@@ -110,7 +118,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen(where);
       checked = checkPairs(where, pairs);
-      if (elements(checked) < INLINE_ELEMENTS) return Promise.resolve(dotEach(checked));
+      if (runsInline(operandBytes(checked))) return Promise.resolve(dotEach(checked));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -135,7 +143,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen(where);
       shape = matvecShape(where, matrix, x, out);
-      if (matrix.length < INLINE_ELEMENTS) {
+      if (runsInline(matrix.length * BYTES[shape.precision])) {
         for (let r = 0; r < shape.rows; r++) shape.target[r] = dot(rowOf(matrix, r, x.length), x);
         return Promise.resolve(shape.target as Out);
       }
@@ -143,7 +151,7 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     const { precision, rows, target } = shape;
-    const width = precision === "f64" ? 8 : 4;
+    const width = BYTES[precision];
     return this.#run(
       where,
       (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
@@ -170,12 +178,12 @@ export class Pool implements AsyncDisposable {
       this.#checkOpen(where);
       precision = arangeType(where, type);
       if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw invalidValue(`${where}: n`, `an integer from 0 to ${2 ** 30}`, n);
-      ptr = allocate(n * (precision === "f64" ? 8 : 4), false);
+      ptr = allocate(n * BYTES[precision], false);
     } catch (error) {
       return Promise.reject(error);
     }
     const array = (precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
-    if (n < INLINE_ELEMENTS) {
+    if (runsInline(n * BYTES[precision])) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
       return Promise.resolve(array);

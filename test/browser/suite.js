@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import * as kernelpool from "kernelpool";
 // The same module instance as the one "kernelpool" loads, for the fault test's internals.
-import { INLINE_ELEMENTS, internals } from "/dist/pool/pool.js";
+import { INLINE_BYTES, internals } from "/dist/pool/pool.js";
 import { SLICE_MS } from "/dist/pool/here.js";
 import { CHUNK } from "/dist/dot/scratch.js";
 import { platform, setPlatform } from "/dist/platform/platform.js";
@@ -15,6 +15,9 @@ import { NOT_VECTORS } from "../support/bad-values.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U64 } from "../support/reference.js";
 import { bits, fillRandom } from "../support/seeded.js";
 import { computeCases } from "./cases.js";
+
+/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const { capabilities, createPool, dot, f32, f64, free } = kernelpool;
 const isolated = globalThis.crossOriginIsolated === true;
