@@ -56,7 +56,7 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   // (a short one the calling thread would run itself).
   const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
   assert.is(pollBudgetMs(trapping.bytes, 1), 0);
-  const error = await new Promise((resolve) => pool[internals].runAsync(trapping, () => resolve(undefined), resolve));
+  const error = await new Promise((resolve) => pool[internals].runAsync(trapping, "a test job", () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
   assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
   const long = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
@@ -77,7 +77,7 @@ test("a trap while the host polls for a short job fails that call; the pool goes
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
   const plan = dotPlan([beyondMemory]);
   assert.ok(pollBudgetMs(plan.bytes, 2) > 0, "the job is short enough to be polled for");
-  const error = await new Promise((resolve) => pool[internals].runAsync(plan, () => resolve(undefined), resolve));
+  const error = await new Promise((resolve) => pool[internals].runAsync(plan, "a test job", () => resolve(undefined), resolve));
   // The polling host runs tasks too: the trap is its own (a RuntimeError) or a worker's.
   assert.ok(error instanceof WebAssembly.RuntimeError || error?.code === "ERR_KP_WORKER_LOST", String(error));
   const a = f64(2 * INLINE_ELEMENTS).fill(1);
@@ -98,7 +98,7 @@ test("when both workers trap in one job, no late count reaches the next job: eac
   const a = f64(n), b = f64(n);
   for (let round = 1; round <= 8; round++) {
     for (let i = 0; i < n; i++) (a[i] = round + (i % 7)), (b[i] = 1 / (i + round));
-    const error = await new Promise((resolve) => dispatcher.runAsync(trapping, () => resolve(undefined), resolve));
+    const error = await new Promise((resolve) => dispatcher.runAsync(trapping, "a test job", () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST", `round ${round}`);
     // A count from the second trap landing in this job would end it before its tasks ran:
     // stale partials, the last round's sum. Left to itself the window is nanoseconds wide; with

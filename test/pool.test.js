@@ -2,9 +2,11 @@ import { availableParallelism } from "node:os";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
+import { arenaBuffer } from "../dist/arena/arena.js";
 import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
+import { CONTROL_BYTES } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { withPlatform } from "./support/platform.js";
@@ -290,12 +292,51 @@ test("destroy() rejects what is queued and running; later calls reject", async (
   // shares 2 vCPUs with 2 busy workers, waits its turn for a core during a call's first 2 µs spin.
   // With 4M elements one did, in CI, and the second call resolved before destroy() ran.
   const a = f64(32_000_000).fill(0.5);
-  const pending = [p.dot(a, a), p.dot(a, a), p.dot(a, a)].map((call) => call.then(() => "resolved", (e) => e.code));
+  const pending = [p.dot(a, a), p.dot(a, a), p.dotBatch([[a, a]])].map((call) => call.then(() => "resolved", (e) => e));
   await p.destroy();
   const outcomes = await Promise.all(pending);
-  assert.ok(outcomes.slice(1).every((o) => o === "ERR_KP_POOL_CLOSED"), outcomes.join());
+  assert.ok(outcomes.slice(1).every((o) => o.code === "ERR_KP_POOL_CLOSED"), outcomes.join());
+  assert.ok(outcomes[1].message.includes("pool.dot(a, b) cannot run"), outcomes[1].message);
+  assert.ok(outcomes[2].message.includes("pool.dotBatch(pairs) cannot run"), outcomes[2].message);
+  assert.is.not(outcomes[1], outcomes[2], "each call gets an error of its own");
   await assert_rejects(p.dot(a, a), Error, "the pool was destroyed");
   free(a);
+});
+
+test("destroy() after close() does nothing: it never writes into the memory the pool gave back", async () => {
+  const closed = await createPool({ threads: 2 });
+  const control = closed[internals].controlAddress;
+  await closed.close();
+  // Freed, the block may hold a user's array or another pool's control block by now.
+  const before = new Uint8Array(arenaBuffer(), control, CONTROL_BYTES).slice();
+  await closed.destroy();
+  assert.equal(new Uint8Array(arenaBuffer(), control, CONTROL_BYTES), before, "the freed control block is untouched");
+  await assert_rejects(closed.dot(f64(4), f64(4)), Error, "the pool was closed");
+});
+
+test("destroying a closed pool leaves a newer pool that reuses its memory running", async () => {
+  const closed = await createPool({ threads: 2 });
+  await closed.close();
+  const newer = await createPool({ threads: 2 });
+  const a = f64(8_000_000).fill(0.5); // ~10 ms a call, long enough to be running
+  const calls = [newer.dot(a, a), newer.dot(a, a)];
+  await closed.destroy();
+  let timer;
+  const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+  const outcome = await Promise.race([Promise.all(calls), hung]);
+  clearTimeout(timer);
+  if (outcome === "hung") await newer.destroy(); // else its stranded job holds the process open
+  assert.equal(outcome, [2_000_000, 2_000_000]);
+  await newer.close();
+  free(a);
+});
+
+test("destroy() during close() leaves the pool destroyed, and close() still resolves", async () => {
+  const p = await createPool({ threads: 2 });
+  const closing = p.close();
+  await p.destroy();
+  await closing;
+  await assert_rejects(p.dot(f64(4), f64(4)), Error, "the pool was destroyed");
 });
 
 test("destroy() stops a call whose operands are being copied in, between two chunks", async () => {

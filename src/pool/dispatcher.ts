@@ -32,6 +32,8 @@ const CALLER_SLICE_MS = 0.015;
 
 interface AsyncJob {
   readonly plan: JobPlan;
+  /** The call that made the job, such as "pool.dot(a, b)", to name it in errors. */
+  readonly where: string;
   readonly finish: (partials: Float64Array) => void;
   readonly fail: (error: Error) => void;
   tasks: number;
@@ -76,7 +78,7 @@ export class Dispatcher {
     try {
       await Promise.all(dispatcher.#workers.map((_, index) => dispatcher.#spawn(index)));
     } catch (error) {
-      await dispatcher.destroy(error as Error);
+      await dispatcher.destroy(() => error as Error);
       throw error;
     }
     return dispatcher;
@@ -109,8 +111,8 @@ export class Dispatcher {
    * Queues a job, left to the workers or polled for with a share on the calling thread
    * (waiting.ts); `finish` reads the partials before the next job starts.
    */
-  runAsync(plan: JobPlan, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
-    this.#queue.push({ plan, finish, fail, tasks: 0, abandoned: false });
+  runAsync(plan: JobPlan, where: string, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
+    this.#queue.push({ plan, where, finish, fail, tasks: 0, abandoned: false });
     // Otherwise a job is running, or the next one's start is pending (#startNextSoon): this one
     // follows them.
     if (this.#running === undefined && this.#queue.length === 1) {
@@ -125,8 +127,13 @@ export class Dispatcher {
     return new Promise((resolve) => this.#idle.push(resolve));
   }
 
-  /** Asks every worker to leave its loop and waits for all of them to exit. */
+  /**
+   * Asks every worker to leave its loop and waits for all of them to exit. Does nothing once the
+   * pool's memory is given back (after stop or destroy): that memory may hold a user's arrays or
+   * another pool's control block by then.
+   */
   async stop(): Promise<void> {
+    if (this.#control === 0) return;
     platform().holdProcessOpen(true);
     this.#signalStop();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
@@ -134,15 +141,19 @@ export class Dispatcher {
     this.#freeMemory();
   }
 
-  /** Fails every queued and running job with `error` and terminates the workers at once. */
-  async destroy(error: Error): Promise<void> {
+  /**
+   * Fails every queued and running job with the error `errorFor` makes for its call and
+   * terminates the workers at once. Does nothing once the pool's memory is given back, as stop().
+   */
+  async destroy(errorFor: (where: string) => Error): Promise<void> {
+    if (this.#control === 0) return;
     closeRanges(this.#ctrl, this.threads);
     // Wake sleepers and tell them to leave before terminating them: Chromium (156, probed) keeps
     // a Web Worker terminated inside Atomics.wait on the wait list until a notify reaches it.
     // The first counted notify(EPOCH, count) at this address, perhaps the next pool's whose
     // control block reuses it, would then count it and wake one live worker fewer.
     this.#signalStop();
-    for (const job of this.#queue.splice(0)) job.fail(error);
+    for (const job of this.#queue.splice(0)) job.fail(errorFor(job.where));
     const running = this.#running;
     this.#running = undefined;
     this.#holdProcess(false);
@@ -151,7 +162,7 @@ export class Dispatcher {
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
     // Failed only now: until the workers are gone they may still write into the job's memory
     // (an arange's array), which its caller frees on failure.
-    running?.fail(error);
+    running?.fail(errorFor(running.where));
     platform().holdProcessOpen(false);
     this.#freeMemory();
   }
@@ -168,6 +179,11 @@ export class Dispatcher {
   /** Tasks the calling thread has run, for tests: its share of blocking and polled jobs. */
   get callerTasks(): number {
     return this.#callerTasks;
+  }
+
+  /** The control block's address, for tests; 0 once the pool has given its memory back. */
+  get controlAddress(): number {
+    return this.#control;
   }
 
   /** Jobs published so far, for tests: a call that runs inline publishes none. */

@@ -202,16 +202,17 @@ export class Pool implements AsyncDisposable {
       await Promise.allSettled(this.#here);
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
-      this.#state = "closed";
+      // destroy() may have come while this waited; the pool then stays destroyed.
+      if (this.#state === "closing") this.#state = "closed";
     })();
     return this.#closing;
   }
 
-  /** Stops the workers now: queued and running calls reject. */
+  /** Stops the workers now: queued and running calls reject. On a closed pool it does nothing. */
   async destroy(): Promise<void> {
-    if (this.#state === "destroyed") return;
+    if (this.#state === "destroyed" || this.#state === "closed") return;
     this.#state = "destroyed";
-    await this.#dispatcher?.destroy(poolClosed("this call", "destroyed"));
+    await this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
   }
 
   /** `await using pool = await createPool()` closes the pool at the end of the block. */
@@ -243,7 +244,7 @@ export class Pool implements AsyncDisposable {
   #runJob<T>(where: string, plan: JobPlan, finish: (partials: Float64Array) => T): Promise<T> {
     const dispatcher = this.#dispatcher;
     if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish));
-    return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, (partials) => resolve(finish(partials)), reject));
+    return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, where, (partials) => resolve(finish(partials)), reject));
   }
 
   /** Keeps `call` among the calls close() waits for until it settles. */

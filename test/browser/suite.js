@@ -183,7 +183,7 @@ if (isolated) {
     // asleep, so the worker runs it (a short one the page's thread would run itself).
     const beyondMemory = { precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
     assert.is(pollBudgetMs(dotPlan([beyondMemory]).bytes, 1), 0);
-    const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), () => resolve(undefined), resolve));
+    const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), "a test job", () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST");
     assert.match(error.message, /memory access out of bounds/);
     const a = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
