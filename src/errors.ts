@@ -22,6 +22,7 @@ function withCode<E extends Error>(error: E, code: ErrorCode): Coded<E> {
 /** A short, safe description of a value for an error message. */
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as { length?: number }).length ?? value.byteLength}`;
   switch (typeof value) {

@@ -26,6 +26,13 @@ test("kernelpool dot prints each product, its error against the exact Σi², the
   assert.match(stdout, /speed-up: [\d.]+×/);
 });
 
+test("at n = 1 the exact Σi² is 0, so the error printed is absolute, never NaN", () => {
+  const { status, stdout, stderr } = run("dot", "--n", "1", "--count", "1", "--threads", "1");
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.includes("dot #1 = 0.000000000000000e+0  (same bits as one thread; error 0.0e+0)"), stdout);
+  assert.not.ok(stdout.includes("NaN"), stdout);
+});
+
 test("bad flags exit with status 2 and a message naming the flag and its rule", () => {
   for (const [args, expected] of [
     [["--n", "abc"], "--n must be an integer from 1 to 268435456"],
@@ -43,9 +50,9 @@ test("bad flags exit with status 2 and a message naming the flag and its rule", 
 });
 
 test("no command or --help prints the usage with status 0; an unknown command exits with 2", () => {
-  for (const args of [[], ["--help"]]) {
+  for (const args of [[], ["--help"], ["dot", "--help"], ["dot", "-h"], ["dot", "--n", "5", "--help"]]) {
     const { status, stdout } = run(...args);
-    assert.is(status, 0);
+    assert.is(status, 0, args.join(" "));
     assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
   }
   assert.is(run("fly").status, 2);

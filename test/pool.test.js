@@ -131,6 +131,26 @@ test("matvec computes every row, into out when given, for f64 and f32", async ()
   for (let r = 0; r < rows; r++) assert.is(y[r], Math.fround(dot(m.subarray(r * cols, (r + 1) * cols), x)), `row ${r}`);
 });
 
+test("matvec: out may be x or overlap the matrix, and a bad element leaves out untouched, inline and on the workers alike", async () => {
+  // Square, so that x can be out: 4×4 runs inline, 512×512 (2 MiB) on the workers.
+  for (const size of [4, 512]) {
+    const m = wavy(size * size);
+    const x = wavy(size, 1);
+    const expected = Array.from({ length: size }, (_, r) => dot(m.subarray(r * size, (r + 1) * size), x));
+    const xs = f64(x);
+    assert.equal(Array.from(await pool.matvec(m, xs, xs)), expected, `${size}×${size}: out is x`);
+    const copy = f64(m);
+    const out = copy.subarray(copy.length - size); // the matrix's last row
+    assert.equal(Array.from(await pool.matvec(copy, x, out)), expected, `${size}×${size}: out is the matrix's last row`);
+    const plain = Array.from(m);
+    plain[size * size - 1] = "4";
+    const untouched = new Float64Array(size).fill(-1);
+    await assert_rejects(pool.matvec(plain, x, untouched), TypeError, `pool.matvec(matrix, x, out): matrix[${size * size - 1}] must be a number`);
+    assert.ok(untouched.every((v) => v === -1), `${size}×${size}: out untouched after the error`);
+    free(m), free(x), free(xs), free(copy);
+  }
+});
+
 test("arange fills [0, n) in the arena, in parallel above the inline threshold, f64 and f32", async () => {
   for (const n of [0, 5, INLINE_ELEMENTS - 1, 1_000_003]) {
     const a = await pool.arange(n);
@@ -202,7 +222,8 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   await assert_rejects(pool.matvec(f64(4), f32(2)), TypeError, "x must be a Float64Array");
   await assert_rejects(pool.matvec(f64(4), f64(2), new Float32Array(2)), TypeError, "out must be a Float64Array");
   await assert_rejects(pool.matvec(f64(4), f64(2), new Float64Array(3)), RangeError, "out and the matrix's rows must have equal lengths");
-  for (const bad of [-1, 1.5, NaN, "5", 2 ** 31]) await assert_rejects(pool.arange(bad), RangeError, "pool.arange(n, type): n must be an integer", String(bad));
+  for (const bad of [-1, 1.5, NaN, 2 ** 31]) await assert_rejects(pool.arange(bad), RangeError, "pool.arange(n, type): n must be an integer", String(bad));
+  await assert_rejects(pool.arange("5"), TypeError, 'pool.arange(n, type): n must be a number; got the string "5".');
   await assert_rejects(pool.arange(3, "i32"), RangeError, 'type must be "f64", "f32" or undefined');
   const a = wavy(100_000);
   assert.is(await pool.dot(a, a), dot(a, a));

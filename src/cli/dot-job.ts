@@ -57,7 +57,9 @@ function report(n: number, single: Timing, parallel: Timing): void {
   const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
   parallel.results.forEach((value, i) => {
     const same = value === single.results[i] ? "same bits as one thread" : "DIFFERS from one thread";
-    console.log(`  dot #${i + 1} = ${value.toExponential(15)}  (${same}; relative error ${(Math.abs(value - exact) / exact).toExponential(1)})`);
+    // n = 1 makes the exact sum 0, where a relative error is 0/0: the error is then absolute.
+    const error = exact === 0 ? `error ${Math.abs(value).toExponential(1)}` : `relative error ${(Math.abs(value - exact) / exact).toExponential(1)}`;
+    console.log(`  dot #${i + 1} = ${value.toExponential(15)}  (${same}; ${error})`);
   });
   for (const [name, t] of [["one thread", single], ["pool", parallel]] as const) {
     const per = t.wallMs / t.results.length;

@@ -68,7 +68,3 @@ export function matvecShape(where: string, matrix: unknown, x: unknown, out: unk
   if (out.length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, out.length, rows);
   return { precision, rows, target: out };
 }
-
-export function rowOf<M extends Vector>(matrix: M, r: number, n: number): Vector {
-  return Array.isArray(matrix) ? matrix.slice(r * n, (r + 1) * n) : (matrix as Float64Array).subarray(r * n, (r + 1) * n);
-}

@@ -3,15 +3,16 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
-import { dot, dotChecked, dotChunk } from "../dot/dot.js";
+import { BLOCK } from "../dot/block.js";
+import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
 import { BYTES, checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { cannotBlock, invalidValue, poolClosed } from "../errors.js";
+import { cannotBlock, invalidType, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, inPlaceGroup, operandBytes, matvecShape, productGroup, rowOf, sumOf } from "./arguments.js";
+import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
 import type { JobPlan } from "./job.js";
@@ -131,7 +132,8 @@ export class Pool implements AsyncDisposable {
 
   /**
    * y = matrix · x for a row-major matrix of x.length columns, written to `out` (or to a new
-   * array) of the matrix's type. Each y[i] has the same bits as dot(row i, x).
+   * array) of the matrix's type. Each y[i] has the bits of dot(row i, x), rounded to f32 for an
+   * f32 matrix. `out` may overlap the matrix or x: it is written only once every row is summed.
    *
    * @example
    * await pool.matvec(f64([1, 2, 3, 4]), f64([1, 1])); // returns Float64Array [3, 7]
@@ -139,14 +141,11 @@ export class Pool implements AsyncDisposable {
   matvec<M extends Vector>(matrix: M, x: Vector, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
     type Out = M extends Float32Array ? Float32Array : Float64Array;
     const where = "pool.matvec(matrix, x, out)";
-    let shape: { precision: Precision; rows: number; target: Float64Array | Float32Array };
+    let shape: MatvecShape;
     try {
       this.#checkOpen(where);
       shape = matvecShape(where, matrix, x, out);
-      if (runsInline(matrix.length * BYTES[shape.precision])) {
-        for (let r = 0; r < shape.rows; r++) shape.target[r] = dot(rowOf(matrix, r, x.length), x);
-        return Promise.resolve(shape.target as Out);
-      }
+      if (runsInline(matrix.length * BYTES[shape.precision])) return Promise.resolve(matvecHere(where, matrix, x, shape) as Out);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -177,6 +176,7 @@ export class Pool implements AsyncDisposable {
     try {
       this.#checkOpen(where);
       precision = arangeType(where, type);
+      if (typeof n !== "number") throw invalidType(`${where}: n`, "a number", n);
       if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw invalidValue(`${where}: n`, `an integer from 0 to ${2 ** 30}`, n);
       ptr = allocate(n * BYTES[precision], false);
     } catch (error) {
@@ -286,6 +286,29 @@ function dotEach(products: readonly Operands[]): Float64Array {
   const results = new Float64Array(products.length);
   for (let i = 0; i < products.length; i++) results[i] = dotChecked(products[i]!, `pool.dotBatch(pairs): pairs[${i}]`);
   return results;
+}
+
+/**
+ * matvec on the calling thread, each row summed as dot() sums it. The sums go to a scratch array
+ * first and into `out` only at the end, since `out` may overlap the matrix or x (the job path
+ * also writes only once every task is done), and a bad element leaves `out` untouched. Operands
+ * outside the arena are staged as the job path stages them, so errors name matrix[i] or x[i].
+ */
+function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows, target }: MatvecShape): Float64Array | Float32Array {
+  const staging = new Staging();
+  try {
+    const m = staging.pointer(where, "matrix", matrix, precision);
+    const v = staging.pointer(where, "x", x, precision);
+    const { dotBlockedF64, dotBlockedF32 } = kernels().kernels;
+    const blocked = precision === "f64" ? dotBlockedF64 : dotBlockedF32;
+    const rowBytes = x.length * BYTES[precision];
+    const sums = new Float64Array(rows);
+    for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, x.length, BLOCK, 0);
+    target.set(sums);
+    return target;
+  } finally {
+    staging.release();
+  }
 }
 
 /**
