@@ -58,7 +58,7 @@ export function outOfMemory(requested: number, available: number, limit: number)
 
 export function notArena(where: string, value: unknown): Coded<RangeError> {
   return withCode(
-    new RangeError(`kernelpool: ${where} must be an array returned by f64() or f32() and not yet freed; got ${describe(value)}.`),
+    new RangeError(`kernelpool: ${where} must be an array returned by f64(), f32() or pool.arange(), itself (not a subarray) and not yet freed; got ${describe(value)}.`),
     "ERR_KP_NOT_ARENA",
   );
 }

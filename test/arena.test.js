@@ -72,6 +72,26 @@ test("free rejects anything but a live arena array, and the arena stays usable",
   free(b);
 });
 
+test("free takes only the array itself, once: a view of its block or a stale array never frees a block in use", () => {
+  const isNotArena = (e) => e instanceof RangeError && e.code === "ERR_KP_NOT_ARENA";
+  const a = f64(1000).fill(7);
+  // Both start where a's block starts, so the allocator alone would take them for a.
+  assert.throws(() => free(a.subarray(0, 1)), isNotArena, "a subarray at the block's start");
+  assert.throws(() => free(new Float64Array(a.buffer, a.byteOffset, a.length)), isNotArena, "another view of the whole block");
+  const b = f64(1000);
+  assert.ok(b.byteOffset !== a.byteOffset && a.every((v) => v === 7), "a's block was not freed: b got other bytes");
+  free(a);
+  // First fit: allocations of a's size reach a's old block once any free space below it is used.
+  const fillers = [];
+  while (fillers.length < 1000 && fillers.at(-1)?.byteOffset !== a.byteOffset) fillers.push(f64(1000).fill(3));
+  const c = fillers.at(-1);
+  assert.is(c.byteOffset, a.byteOffset, "c has a's old block");
+  assert.throws(() => free(a), isNotArena, "a freed again, its block now c's");
+  const d = f64(1000);
+  assert.ok(d.byteOffset !== c.byteOffset && c.every((v) => v === 3), "c's block was not freed under it");
+  [b, d, ...fillers].forEach(free);
+});
+
 test("arrays made before the memory grows stay valid after it", () => {
   const before = arenaMemory().buffer.byteLength;
   const a = f64([1, 2, 3]);

@@ -1,6 +1,6 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
-import { allocate, arenaBuffer, inArena, release } from "./arena.js";
+import { allocate, arenaBuffer, release } from "./arena.js";
 
 type ElementArray = Float64Array | Float32Array;
 interface ElementArrayConstructor {
@@ -12,31 +12,45 @@ interface ElementArrayConstructor {
 const MAX_LENGTH = 2 ** 30;
 
 /**
- * A Float64Array in the arena: zero-filled with length n, or a copy of `values`.
- * Kernels read it in place; give it back with `free` when done.
+ * The arrays handed out and not yet freed. free() takes only these very objects: a subarray or
+ * another view of a block would free the whole block under its owner, and a stale array freed
+ * again would free the block's next owner.
+ */
+const handedOut = new WeakSet<ElementArray>();
+
+/** Makes an arena array the library created (pool.arange's) one that free() takes. */
+export function handOut<T extends ElementArray>(array: T): T {
+  handedOut.add(array);
+  return array;
+}
+
+/**
+ * A Float64Array in the arena: zero-filled with length n, or a copy of `values` (an array, a
+ * typed array or any iterable of numbers). Kernels read it in place; give it back with `free`.
  *
  * @example
  * const x = f64([1, 2, 3]);
  * dot(x, x); // returns 14
  */
-export function f64(nOrValues: number | ArrayLike<number> | Iterable<number>): Float64Array {
+export function f64(nOrValues: number | Iterable<number>): Float64Array {
   return arenaArray(Float64Array, "f64", nOrValues);
 }
 
 /**
- * A Float32Array in the arena: zero-filled with length n, or a copy of `values`.
+ * A Float32Array in the arena: zero-filled with length n, or a copy of `values`, as f64().
  *
  * @example
  * const x = f32(4).fill(0.5);
  * dot(x, x); // returns 1
  */
-export function f32(nOrValues: number | ArrayLike<number> | Iterable<number>): Float32Array {
+export function f32(nOrValues: number | Iterable<number>): Float32Array {
   return arenaArray(Float32Array, "f32", nOrValues);
 }
 
 /**
- * Gives an array made by f64() or f32() back to the arena, whose space is then reused.
- * The array must not be used afterwards: its bytes will belong to the next allocation.
+ * Gives an array made by f64(), f32() or pool.arange() back to the arena, whose space is then
+ * reused. The array must not be used afterwards: its bytes will belong to the next allocation.
+ * Only the array itself is taken, once: not a subarray of it, nor another view of its bytes.
  *
  * @example
  * free(f64(1000)); // returns undefined
@@ -45,19 +59,20 @@ export function free(array: Float64Array | Float32Array): void {
   if (!(array instanceof Float64Array || array instanceof Float32Array)) {
     throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64() or f32()", array);
   }
-  if (!inArena(array) || !release(array.byteOffset)) throw notArena("free(array): array", array);
+  if (!handedOut.has(array) || !release(array.byteOffset)) throw notArena("free(array): array", array);
+  handedOut.delete(array);
 }
 
 function arenaArray<T extends ElementArray>(
   Type: ElementArrayConstructor,
   name: string,
-  nOrValues: number | ArrayLike<number> | Iterable<number>,
+  nOrValues: number | Iterable<number>,
 ): T {
   if (typeof nOrValues === "number") {
     if (!Number.isInteger(nOrValues) || nOrValues < 0 || nOrValues > MAX_LENGTH) {
       throw invalidValue(`${name}(n): n`, `an integer from 0 to ${MAX_LENGTH}`, nOrValues);
     }
-    return view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues) as T;
+    return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
   }
   const values = toArrayLike(nOrValues, name);
   const array = view(Type, allocate(values.length * Type.BYTES_PER_ELEMENT, false), values.length);
@@ -67,7 +82,7 @@ function arenaArray<T extends ElementArray>(
     release(array.byteOffset);
     throw error;
   }
-  return array as T;
+  return handOut(array) as T;
 }
 
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {

@@ -3,6 +3,7 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
+import { handOut } from "../arena/arrays.js";
 import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
@@ -182,7 +183,7 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    const array = (precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
+    const array = handOut(precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
     if (runsInline(n * BYTES[precision])) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
