@@ -9,16 +9,29 @@ export interface Capabilities {
   readonly relaxedSimd: boolean;
   /** A shared WebAssembly.Memory can be created. */
   readonly sharedMemory: boolean;
-  /** The kernel build in use: "relaxed" where relaxed SIMD validates, else "baseline". */
-  readonly variant: Variant;
+  /**
+   * The kernel build in use: "relaxed" where relaxed SIMD validates, else "baseline"; undefined
+   * where no build can run (no SIMD, or KERNELPOOL_KERNELS=relaxed on an engine without it).
+   */
+  readonly variant: Variant | undefined;
 }
 
 /**
- * What this engine offers and which kernel build kernelpool runs on it.
+ * What this engine offers and which kernel build kernelpool runs on it. A feature test: it
+ * never throws for a missing feature, so `capabilities().simd` can be false where dot() throws.
  *
  * @example
  * capabilities().simd; // returns true
  */
 export function capabilities(): Capabilities {
-  return { ...features(), variant: chooseVariant() };
+  return { ...features(), variant: runnableVariant() };
+}
+
+function runnableVariant(): Variant | undefined {
+  try {
+    return chooseVariant();
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ERR_KP_UNSUPPORTED") return undefined;
+    throw error; // a KERNELPOOL_KERNELS value that names no build is the caller's mistake
+  }
 }

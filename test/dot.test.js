@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
@@ -118,6 +119,20 @@ test("capabilities name the build that runs: relaxed where relaxed SIMD validate
   assert.is(c.simd, true);
   const forced = process.env.KERNELPOOL_KERNELS;
   assert.is(c.variant, forced || (c.relaxedSimd ? "relaxed" : "baseline"));
+});
+
+test("on an engine without SIMD, capabilities() reports it (variant undefined) and dot() throws ERR_KP_UNSUPPORTED", () => {
+  // Such an engine is simulated: every WebAssembly.validate says no, before kernelpool loads.
+  const script = `
+    WebAssembly.validate = () => false;
+    const { capabilities, dot } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const c = capabilities();
+    let code;
+    try { dot([1], [2]); } catch (error) { code = error.code; }
+    console.log(JSON.stringify({ simd: c.simd, relaxedSimd: c.relaxedSimd, variant: c.variant ?? null, code }));`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, KERNELPOOL_KERNELS: "" } });
+  assert.is(status, 0, stderr);
+  assert.equal(JSON.parse(stdout), { simd: false, relaxedSimd: false, variant: null, code: "ERR_KP_UNSUPPORTED" });
 });
 
 test.run();
