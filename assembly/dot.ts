@@ -1,6 +1,6 @@
 // Dot products over raw pointers into the shared memory. The host validates every argument;
 // kernels never allocate and hold no static data, because every worker instantiates this
-// module on the same memory and an instantiation would re-apply data segments (DESIGN.md).
+// module on the same memory and an instantiation would re-apply data segments.
 //
 // Four independent accumulators hide the add latency; loads may be at any alignment, since
 // `v128.load` does not trap on unaligned addresses. The sum is reduced in a fixed order, so a

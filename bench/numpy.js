@@ -15,8 +15,8 @@ const PYTHON = process.env.PYTHON ?? "python3";
 
 /**
  * The child's environment. This machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE for old
- * OpenBLAS builds and they slow a current numpy (DESIGN.md, "Measuring against numpy here"), so
- * they are removed here, for the child only; the parent's env and the tests keep them.
+ * OpenBLAS builds and they slow a current numpy, so they are removed here, for the child only;
+ * the parent's env and the tests keep them.
  * One thread: OPENBLAS_NUM_THREADS=1, which OpenBLAS reads before GOTO_ and OMP_NUM_THREADS.
  * All threads: none of the three, so OpenBLAS uses every core (it threads ddot only above ~10k
  * elements; sdot stays single-threaded).

@@ -1,6 +1,6 @@
 // A static file server for the repository, on 127.0.0.1, for the browser tests and the demo.
 // With `isolated`, every response carries the two headers that make a page cross-origin
-// isolated (DESIGN.md, "Browser"): without them, SharedArrayBuffer cannot reach workers.
+// isolated (README, "In the browser"): without them, SharedArrayBuffer cannot reach workers.
 //
 //   node scripts/serve.js [--no-isolation] [--port N]   serves the demo and prints its URL
 import { createReadStream } from "node:fs";

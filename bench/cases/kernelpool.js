@@ -1,7 +1,7 @@
 // @ts-check
 // kernelpool's serial dot: operands in the arena (read in place) and plain typed arrays (the
-// copy path, which stages them into the arena a chunk at a time; DESIGN.md says the copy costs
-// about as much as the dot, so both are shown).
+// copy path, which stages them into the arena a chunk at a time; the copy costs about as much as
+// the dot, both being memory-bound, so both are shown).
 import { dot } from "kernelpool";
 
 /** @type {import('../types.js').CaseFactory} */

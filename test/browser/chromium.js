@@ -1,5 +1,5 @@
 // Launches Debian's headless Chromium through playwright-core, with a fresh profile each time.
-// `npx playwright install` cannot download here, so the system binary is the browser (DESIGN.md).
+// `npx playwright install` cannot download here, so the system binary is the browser.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
