@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import fc from "fast-check";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { arenaBuffer } from "../dist/arena/arena.js";
 import { CHUNK } from "../dist/dot/scratch.js";
@@ -9,6 +10,7 @@ import { SLICE_MS } from "../dist/pool/here.js";
 import { CONTROL_BYTES } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
+import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
 import { until } from "./support/until.js";
 
@@ -70,6 +72,31 @@ test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edg
     assert.is(pool.dotSync(x, y), dot(x, y), `f32 sync n=${n}`);
     free(a), free(b), free(x), free(y);
   }
+});
+
+test("property: any length, subarray offsets, type and thread count give dot()'s bits on every entry point", async () => {
+  const sizes = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: INLINE_ELEMENTS - 4100, max: 4 * INLINE_ELEMENTS }));
+  await fc.assert(
+    fc.asyncProperty(sizes, fc.nat(9), fc.nat(9), fc.boolean(), fc.constantFrom(1, 2, 3, 8), fc.nat(), async (n, offsetA, offsetB, single, threads, seed) => {
+      const make = single ? f32 : f64;
+      const bufferA = fillRandom(make(n + offsetA), seed);
+      const bufferB = fillRandom(make(n + offsetB), seed + 1);
+      // Subarrays at any element offset: read in place, at addresses of any alignment.
+      const a = bufferA.subarray(offsetA);
+      const b = bufferB.subarray(offsetB);
+      const p = pools[threads];
+      try {
+        const expected = dot(a, b);
+        assert.is(await p.dot(a, b), expected, "pool.dot");
+        assert.is(p.dotSync(a, b), expected, "pool.dotSync");
+        assert.equal(Array.from(await p.dotBatch([[a, b], [b, a]])), [expected, expected], "pool.dotBatch");
+        if (n > 0) assert.is((await p.matvec(a, b.subarray(0, 1)))[n - 1], single ? Math.fround(a[n - 1] * b[0]) : a[n - 1] * b[0], "pool.matvec");
+      } finally {
+        free(bufferA), free(bufferB);
+      }
+    }),
+    { numRuns: 60, seed: 20261126 },
+  );
 });
 
 test("arrays outside the arena and plain arrays are copied in and give the same bits", async () => {
