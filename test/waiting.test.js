@@ -172,4 +172,22 @@ test("close() while queued jobs wait for their start lets every one of them fini
   free(long), free(a);
 });
 
+test("where Atomics.waitAsync is missing (Firefox before 145), a call too long to poll still settles, polling once a turn", async () => {
+  const pool = await createPool({ threads: 2 });
+  const a = f64(8_000_000).fill(1); // 128 MB read: expected past 0.5 ms, so the call waits at once
+  const saved = Atomics.waitAsync;
+  Atomics.waitAsync = undefined;
+  let timer;
+  try {
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+    assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000);
+    assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000, "and the pool goes on");
+  } finally {
+    clearTimeout(timer);
+    Atomics.waitAsync = saved;
+  }
+  await pool.destroy();
+  free(a);
+});
+
 test.run();

@@ -299,8 +299,7 @@ export class Dispatcher {
         // Past the poll budget (a busy machine or loop, or a job from DRAM): worker 0 may take
         // what is left; with no other worker alive, the job would otherwise never end.
         this.#leaveSeat();
-        const wait = Atomics.waitAsync(ctrl, DONE, done);
-        if (wait.async) await wait.value;
+        await waitForChange(ctrl, DONE, done);
       }
       this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
@@ -410,6 +409,17 @@ export class Dispatcher {
     release(this.#control);
     this.#control = 0;
   }
+}
+
+/**
+ * Resolves once ctrl[index] may differ from `value`: asleep in Atomics.waitAsync, or, where an
+ * engine lacks it (Firefox before 145), after a turn of the event loop, so the caller polls once
+ * a turn. That keeps the calling thread busy until the job ends, but never blocks it.
+ */
+async function waitForChange(ctrl: Int32Array, index: number, value: number): Promise<void> {
+  if (typeof Atomics.waitAsync !== "function") return platform().nextTurn();
+  const wait = Atomics.waitAsync(ctrl, index, value);
+  if (wait.async) await wait.value;
 }
 
 /** Polls DONE until it reaches `tasks` or `ms` have passed; the clock is read every 64 polls. */
