@@ -38,7 +38,9 @@ export function features(): Features {
 function canShareMemory(): boolean {
   try {
     const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-    return typeof SharedArrayBuffer !== "undefined" && memory.buffer instanceof SharedArrayBuffer;
+    // Not `instanceof SharedArrayBuffer`: Chromium hides that global on a page that is not
+    // cross-origin isolated, where a shared memory still works on the page's own thread.
+    return Object.prototype.toString.call(memory.buffer) === "[object SharedArrayBuffer]";
   } catch {
     return false;
   }
