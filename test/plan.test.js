@@ -79,4 +79,12 @@ test("arange is cut into slices of whole cache lines that cover it exactly once"
   assert.is(tasksOf(iotaPlan(0, 1000, "f32"), 8).length, 1, "short fills are one task");
 });
 
+test("arange slices stay at most 262144 elements however long the fill and few the threads", () => {
+  // A pool without workers fills a slice a step between turns: long slices held a page's thread.
+  const n = 16_000_000;
+  const tasks = tasksOf(iotaPlan(0, n, "f32"), 1);
+  assert.ok(tasks.every((t) => t.n <= 262144), `longest slice ${Math.max(...tasks.map((t) => t.n))}`);
+  assert.is(tasks.reduce((sum, t) => sum + t.n, 0), n);
+});
+
 test.run();

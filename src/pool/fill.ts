@@ -8,6 +8,12 @@ import type { JobPlan } from "./job.js";
 const SLICES_PER_THREAD = 4;
 /** The shortest slice worth a task: 64K elements, tens of microseconds of stores. */
 const MIN_SLICE = 65536;
+/**
+ * The longest: 256K elements, as a dot task's 64 blocks (plan.ts), ~0.1 ms of stores. Uncapped,
+ * slices grew with n: a pool without workers, filling a slice a step, held a page's thread for
+ * 200 ms at a time at 1.6e7, and a descheduled worker held up a quarter of its share.
+ */
+const MAX_SLICE = 262144;
 
 /** Fills `n` elements at `ptr` with 0, 1, 2, … in the given precision. */
 export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan {
@@ -18,7 +24,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
     emit(threads, sink) {
-      const slice = Math.max(MIN_SLICE, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16);
+      const slice = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));
       let tasks = 0;
       for (let first = 0; first < n; first += slice, tasks++) {
         sink(kernel, ptr + first * width, 0, Math.min(slice, n - first), first, 0, 0, 0);
