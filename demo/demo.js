@@ -37,7 +37,8 @@ async function run() {
   drawChart(document.querySelector("#chart"), []);
   try {
     const sizes = parseSizes(form.n.value);
-    const runs = Math.max(3, Math.floor(Number(form.runs.value)) || 15);
+    // As the form's min and max, which a value from the URL bypasses: runs=1e9 froze the tab.
+    const runs = Math.min(1000, Math.max(3, Math.floor(Number(form.runs.value)) || 15));
     const pool = await createPool({ threads: Math.floor(Number(form.threads.value)) || undefined });
     state.threads = pool.threads;
     state.singleThreadReason = pool.singleThreadReason;

@@ -43,4 +43,14 @@ test("the figure is the median sample: one call stretched tenfold does not move 
   assert.ok(Math.abs(ms.pool / 2.5 - 1) < 0.005, `pool: ${ms.pool} ms`); // a tick is 0.2%
 });
 
+test("the page gets a task turn between batches, though every call settles at once", async () => {
+  let firedAt;
+  const { ms } = await onVirtualClock((clock) => {
+    setTimeout(() => (firedAt = clock.ms));
+    return interleavedMedians({ inline: () => ((clock.ms += 2.5), 1) }, "inline", 3);
+  });
+  assert.ok(firedAt !== undefined && firedAt < 3 * 100, `a timer set before the run fired at ${firedAt} ms of its ~300`);
+  assert.ok(Math.abs(ms.inline / 2.5 - 1) < 0.005, `inline: ${ms.inline} ms`);
+});
+
 test.run();
