@@ -3,7 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
-import { arenaBuffer } from "../dist/arena/arena.js";
+import { arenaBuffer, availableBytes } from "../dist/arena/arena.js";
 import { CHUNK } from "../dist/dot/scratch.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
@@ -108,6 +108,25 @@ test("arrays outside the arena and plain arrays are copied in and give the same 
   assert.is(await pool.dot(Array.from(a), new Float64Array(b).subarray(0)), expected);
   assert.is(pool.dotSync(new Float64Array(a), Array.from(b)), expected);
   free(a), free(b);
+});
+
+test("dotBatch and matvec copy operands from outside the arena a chunk a turn, then publish the job", async () => {
+  const dispatcher = pool[internals];
+  const n = 300_000; // 5 chunks an operand
+  const plain = new Float64Array(n).fill(0.5);
+  for (const [label, call] of [["dotBatch", () => pool.dotBatch([[plain, plain], [plain, plain]])], ["matvec", () => pool.matvec(plain, plain)]]) {
+    const before = dispatcher.jobs;
+    let jobsAtFirstTurn;
+    const result = call();
+    setImmediate(() => (jobsAtFirstTurn = dispatcher.jobs));
+    assert.is((await result)[0], n / 4, label);
+    assert.is(jobsAtFirstTurn, before, `${label}: the event loop turned while it copied`);
+    assert.is(dispatcher.jobs, before + 1, `${label}: one job once copied`);
+  }
+  const free0 = availableBytes();
+  const bad = Array.from(plain).fill("x", 200_000, 200_001);
+  await assert_rejects(pool.dotBatch([[plain, plain], [plain, bad]]), TypeError, "pool.dotBatch(pairs): pairs[1]: b[200000] must be a number");
+  assert.is(availableBytes(), free0, "the staged copies were given back");
 });
 
 test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry point", async () => {

@@ -265,7 +265,11 @@ export class Pool implements AsyncDisposable {
     if (this.#state !== "open") throw poolClosed(call, this.#state === "destroyed" ? "destroyed" : "closed");
   }
 
-  /** Stages operands, runs the job (#runJob), and gives back the staged copies however it ends. */
+  /**
+   * Stages operands, runs the job (#runJob), and gives back the staged copies however it ends.
+   * Operands from outside the arena are copied first, on this thread between turns, and the
+   * call counts among those close() waits for until it settles.
+   */
   #run<T>(where: string, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
     const staging = new Staging();
     let groups: Group[];
@@ -275,7 +279,9 @@ export class Pool implements AsyncDisposable {
       staging.release();
       return Promise.reject(error);
     }
-    return this.#runJob(where, dotPlan(groups), (partials) => finish(partials, groups)).finally(() => staging.release());
+    const job = () => this.#runJob(where, dotPlan(groups), (partials) => finish(partials, groups));
+    if (!staging.pending) return job().finally(() => staging.release());
+    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()));
   }
 }
 
@@ -300,6 +306,7 @@ function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows,
   try {
     const m = staging.pointer(where, "matrix", matrix, precision);
     const v = staging.pointer(where, "x", x, precision);
+    staging.copyNow();
     const { dotBlockedF64, dotBlockedF32 } = kernels().kernels;
     const blocked = precision === "f64" ? dotBlockedF64 : dotBlockedF32;
     const rowBytes = x.length * BYTES[precision];
