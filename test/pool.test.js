@@ -263,6 +263,10 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   await assert_rejects(pool.dotBatch("pairs"), TypeError, "pool.dotBatch(pairs): pairs must be an array");
   await assert_rejects(pool.dotBatch([[f64(1), f64(1)], [f64(1)]]), TypeError, "pairs[1] must be a pair");
   await assert_rejects(pool.dotBatch([[f64(1), f64(2)]]), RangeError, "pairs[0]: a and b must have equal lengths");
+  // Pairs are checked under the call's name and named only when one fails: the names must hold.
+  const ok = [f64(3), f64(3)];
+  await assert_rejects(pool.dotBatch([ok, ok, ok, [f32(3), f64(3)]]), TypeError, "pool.dotBatch(pairs): pairs[3]: b must be a Float32Array");
+  await assert_rejects(pool.dotBatch([ok, ok, [[1, "x", 3], [1, 2, 3]]]), TypeError, "pool.dotBatch(pairs): pairs[2]: a[1] must be a number");
   await assert_rejects(pool.matvec(f64(7), f64(2)), RangeError, "matrix must be a whole number of rows");
   await assert_rejects(pool.matvec(f64(4), f64(0)), RangeError, "x must be non-empty");
   await assert_rejects(pool.matvec(f64(4), f32(2)), TypeError, "x must be a Float64Array");

@@ -10,10 +10,13 @@ export function inPlaceGroup(p: Operands): Group {
   return { precision: p.precision, x: p.x, y: p.y, n: p.n, count: 1, strideX: 0, strideY: 0 };
 }
 
-/** One product as a dot group, its operands that live outside the arena staged into it. */
-export function productGroup(where: string, p: Operands, staging: Staging): Group {
-  const x = p.x >= 0 ? p.x : staging.pointer(where, "a", p.a, p.precision);
-  const y = p.y >= 0 ? p.y : staging.pointer(where, "b", p.b, p.precision);
+/** The name of dotBatch's i-th pair in errors, such as "pool.dotBatch(pairs): pairs[3]". */
+export const pairName = (where: string, i: number): string => `${where}: pairs[${i}]`;
+
+/** dotBatch's i-th product as a dot group, its operands that live outside the arena staged into it. */
+export function productGroup(where: string, i: number, p: Operands, staging: Staging): Group {
+  const x = p.x >= 0 ? p.x : staging.pointer(pairName(where, i), "a", p.a, p.precision);
+  const y = p.y >= 0 ? p.y : staging.pointer(pairName(where, i), "b", p.b, p.precision);
   return { ...inPlaceGroup(p), x, y };
 }
 
@@ -23,8 +26,15 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
   const checked = new Array<Operands>(pairs.length);
   for (let i = 0; i < pairs.length; i++) {
     const pair: unknown = pairs[i];
-    if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(`${where}: pairs[${i}]`, "a pair [a, b] of vectors", pair);
-    checked[i] = checkOperands(`${where}: pairs[${i}]`, pair[0], pair[1]);
+    if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
+    // Named as the call, not as the pair: building "…: pairs[i]" for every pair cost ~20 ns each,
+    // 12% of a dotBatch of 64 pairs of 1e3. A failure checks again to throw the error named.
+    try {
+      checked[i] = checkOperands(where, pair[0], pair[1]);
+    } catch (error) {
+      checkOperands(pairName(where, i), pair[0], pair[1]);
+      throw error;
+    }
   }
   return checked;
 }

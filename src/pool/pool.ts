@@ -13,7 +13,7 @@ import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, pairName, productGroup, sumOf, type MatvecShape } from "./arguments.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
 import type { JobPlan } from "./job.js";
@@ -125,7 +125,7 @@ export class Pool implements AsyncDisposable {
       return Promise.reject(error);
     }
     const results = new Float64Array(checked.length);
-    return this.#run(where, (staging) => checked.map((p, i) => productGroup(`${where}: pairs[${i}]`, p, staging)), (partials, groups) => {
+    return this.#run(where, (staging) => checked.map((p, i) => productGroup(where, i, p, staging)), (partials, groups) => {
       reduce(groups, partials, results);
       return results;
     });
@@ -291,7 +291,15 @@ export class Pool implements AsyncDisposable {
  */
 function dotEach(products: readonly Operands[]): Float64Array {
   const results = new Float64Array(products.length);
-  for (let i = 0; i < products.length; i++) results[i] = dotChecked(products[i]!, `pool.dotBatch(pairs): pairs[${i}]`);
+  for (let i = 0; i < products.length; i++) {
+    // As in checkPairs, the pair's name is built only for an error (a bad element in a copy).
+    try {
+      results[i] = dotChecked(products[i]!, "pool.dotBatch(pairs)");
+    } catch (error) {
+      dotChecked(products[i]!, pairName("pool.dotBatch(pairs)", i));
+      throw error;
+    }
+  }
   return results;
 }
 
