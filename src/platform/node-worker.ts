@@ -5,9 +5,19 @@ import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
 import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
 
+/**
+ * No Node options for the workers: by default a worker inherits the parent's, and with
+ * --input-type (`node --input-type=module -e …`, or code piped to stdin) one started from a file
+ * refuses to start, so no pool could be made there. A list of the parent's options less that one
+ * is no answer: Node then rejects the per-process ones (--expose-gc) in it. The worker's code
+ * needs none; V8 flags such as --experimental-wasm-relaxed-simd are the process's, so they hold
+ * in every worker anyway.
+ */
+const WORKER_EXEC_ARGV: string[] = [];
+
 export const startWorker: StartWorker = (init: WorkerInit) =>
   new Promise<WorkerHandle>((resolve, reject) => {
-    const worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init });
+    const worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init, execArgv: WORKER_EXEC_ARGV });
     let lost: ((cause: unknown) => void) | undefined;
     let lastError: unknown;
     let terminating = false;
