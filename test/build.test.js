@@ -25,6 +25,13 @@ for (const variant of ["baseline", "relaxed"]) {
 }
 
 test("the relaxed build multiplies with relaxed_madd; the baseline build never does", () => {
+  // In the shipped .wasm bytes (opcodes 0xfd 0x87 0x02 and 0xfd 0x85 0x02), not only in the .wat
+  // text that asc writes beside them, which a stale build could leave behind.
+  const has = (variant, opcode) => readFileSync(VARIANTS[variant]).includes(Buffer.from(opcode));
+  const F64X2_RELAXED_MADD = [0xfd, 0x87, 0x02];
+  const F32X4_RELAXED_MADD = [0xfd, 0x85, 0x02];
+  assert.ok(has("relaxed", F64X2_RELAXED_MADD) && has("relaxed", F32X4_RELAXED_MADD), "relaxed.wasm has both");
+  assert.not.ok(has("baseline", F64X2_RELAXED_MADD) || has("baseline", F32X4_RELAXED_MADD), "baseline.wasm has neither");
   const relaxed = wat("relaxed");
   assert.ok(relaxed.includes("f64x2.relaxed_madd") && relaxed.includes("f32x4.relaxed_madd"));
   assert.not.ok(relaxed.includes("f64x2.mul"));

@@ -173,15 +173,21 @@ test("close() while queued jobs wait for their start lets every one of them fini
 });
 
 test("where Atomics.waitAsync is missing (Firefox before 145), a call too long to poll still settles, polling once a turn", async () => {
-  const pool = await createPool({ threads: 2 });
+  // One worker: with two, the two woken workers and this thread make three on the 2-core VM, and
+  // a worker preempting this thread right after the publish could finish the job before its wait.
+  const pool = await createPool({ threads: 1 });
   const a = f64(8_000_000).fill(1); // 128 MB read: expected past 0.5 ms, so the call waits at once
   const saved = Atomics.waitAsync;
   Atomics.waitAsync = undefined;
   let timer;
+  let turns = 0;
   try {
-    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-    assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000);
-    assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000, "and the pool goes on");
+    await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
+      const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+      assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000);
+      assert.ok(turns > 0, "it waited a turn at a time, never blocking");
+      assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000, "and the pool goes on");
+    });
   } finally {
     clearTimeout(timer);
     Atomics.waitAsync = saved;

@@ -36,9 +36,10 @@ try {
   const isolated = await serve({ isolated: true });
   const plain = await serve({ isolated: false });
   servers.push(isolated, plain);
-  for (const [label, server] of [["cross-origin isolated", isolated], ["not isolated", plain]]) {
+  for (const [label, server, expected] of [["cross-origin isolated", isolated, 1], ["not isolated", plain, 0]]) {
     console.log(`\n# suite.html, ${label}`);
-    const run = await runSuite(browser.context, `${server.url}test/browser/suite.html`, nodeResults);
+    // The page checks that it got the isolation this server's headers promise (?isolated=).
+    const run = await runSuite(browser.context, `${server.url}test/browser/suite.html?isolated=${expected}`, nodeResults);
     // uvu's own totals would be read as this pass's: print the tests, then count them here.
     console.log(run.output.replace(/\s*Total:[\s\S]*$/, "").trimEnd());
     total += run.total;
