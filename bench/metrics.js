@@ -42,14 +42,15 @@ export function derive(measurements) {
 }
 
 /**
- * The numpy row a row is compared with: same precision, and the same thread count where one
- * exists (a 2-thread pool against numpy on all threads); otherwise numpy on one thread.
+ * The row the serial table's "vs numpy" compares with: numpy on one thread at the same precision,
+ * or none ("–"). Never numpy on all threads, not even when only that ran (--numpy-threads all):
+ * the column would change meaning silently, and numpy's own all-threads row would show 1.00×.
+ * The pool rows have their own ratios against numpy on all threads (poolRatios).
  * @param {Measurement} row
  * @param {Measurement[]} rows
  */
 function numpyBaseline(row, rows) {
-  const numpy = rows.filter((m) => m.impl === "numpy" && m.precision === row.precision);
-  return numpy.find((m) => m.threads === row.threads) ?? numpy.find((m) => m.threads === 1) ?? numpy[0];
+  return rows.find((m) => m.impl === "numpy" && m.precision === row.precision && m.threads === 1);
 }
 
 /**

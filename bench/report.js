@@ -103,8 +103,12 @@ export class Report {
         ];
       });
       const title = `Summary, ${precision}: median time per call (arena arrays)`;
-      console.log(`\n${title}\n${textTable(header, body)}`);
-      this.#sections.splice(this.#summaries, 0, [`## ${title}`, "", markdownTable(header, body)].join("\n"));
+      // ../shared/limit's dot_limit.c parallelises only `if (n > 50000)`: below that it runs one
+      // thread and pays OpenMP's entry (~1.4 µs), so the C columns there are no native limit.
+      const serialC = limit && sizes.some((n) => n <= 50000 && at(n, (r) => r.impl === "c-openmp"));
+      const footnote = serialC ? "  C/OpenMP at n ≤ 50 000 runs on one thread (its `if (n > 50000)` clause) and pays OpenMP's entry cost: its ratios there compare with a serial loop." : "";
+      console.log(`\n${title}\n${textTable(header, body)}${footnote && `\n${footnote}`}`);
+      this.#sections.splice(this.#summaries, 0, [`## ${title}`, "", markdownTable(header, body), ...(footnote ? ["", footnote.trim()] : [])].join("\n"));
       this.#summaries++;
     }
   }
@@ -130,10 +134,17 @@ export class Report {
      * @param {number} floor
      */
     const ratios = (target, subset, ratio, floor) => {
+      if (!rows.some((r) => r.impl === "pool")) return; // the pool suite did not run
       const pairs = subset.map((r) => /** @type {[Row, number | null]} */ ([r, ratio(r)])).filter(([, v]) => v !== null);
-      if (pairs.length === 0) return;
+      // Listed, never dropped, when this run cannot judge it: no such n, or no baseline row.
+      if (pairs.length === 0) {
+        items.push({ target, measured: subset.length === 0 ? "not measured: no such n in this run" : "not measured: no baseline row (skipped or failed)", holds: null });
+        return;
+      }
       const holds = pairs.every(([, v]) => (v ?? 0) >= floor);
-      items.push({ target, measured: pairs.map(([r, v]) => `${formatN(r.n)}: ${formatRatio(v)}`).join(", "), holds });
+      // Two decimals, or three where two would round across the floor (0.9496 is not "0.95×").
+      const shown = (/** @type {number} */ v) => ((Number(v.toFixed(2)) >= floor) === (v >= floor) ? formatRatio(v) : `${v.toFixed(3)}×`);
+      items.push({ target, measured: pairs.map(([r, v]) => `${formatN(r.n)}: ${shown(v ?? 0)}`).join(", "), holds });
     };
     const fromN = cores <= 2 ? 0 : 1e5;
     for (const variant of ["sync", "async"]) {

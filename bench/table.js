@@ -8,10 +8,12 @@
  * @param {number} ns
  */
 export function formatTime(ns) {
-  if (ns < 1e3) return `${ns.toPrecision(3)} ns`;
-  if (ns < 1e6) return `${(ns / 1e3).toPrecision(3)} µs`;
-  if (ns < 1e9) return `${(ns / 1e6).toPrecision(3)} ms`;
-  return `${(ns / 1e9).toPrecision(3)} s`;
+  // The unit is chosen after rounding to 3 digits: 999.7 ns is "1.00 µs", not "1.00e+3 ns".
+  const rounded = Number(ns.toPrecision(3));
+  if (rounded < 1e3) return `${rounded.toPrecision(3)} ns`;
+  if (rounded < 1e6) return `${(rounded / 1e3).toPrecision(3)} µs`;
+  if (rounded < 1e9) return `${(rounded / 1e6).toPrecision(3)} ms`;
+  return `${(rounded / 1e9).toPrecision(3)} s`;
 }
 
 /** @param {number | null} ratio */
@@ -28,7 +30,7 @@ export const COLUMNS = [
   { title: "median", cell: (r) => formatTime(r.medianNs) },
   { title: "GFLOP/s", cell: (r) => formatRate(r.gflops) },
   { title: "GB/s", cell: (r) => formatRate(r.gbps) },
-  { title: "vs numpy", cell: (r) => formatRatio(r.vsNumpy) },
+  { title: "vs numpy 1 thr", cell: (r) => formatRatio(r.vsNumpy) },
   { title: "vs JS loop", cell: (r) => formatRatio(r.vsJsLoop) },
 ];
 

@@ -31,6 +31,7 @@ export function poolCases(pool, { data, arena }, { copy = false } = {}) {
     cases.push(
       { ...common, label: poolLabel(t, "dotSync f64 copy"), precision: "f64", variant: "sync copy", run: () => pool.dotSync(p64, q64) },
       { ...common, label: poolLabel(t, "dot f64 copy"), precision: "f64", variant: "async copy", async: true, run: () => pool.dot(p64, q64) },
+      { ...common, label: poolLabel(t, "dotSync f32 copy"), precision: "f32", variant: "sync copy", run: () => pool.dotSync(p32, q32) },
       { ...common, label: poolLabel(t, "dot f32 copy"), precision: "f32", variant: "async copy", async: true, run: () => pool.dot(p32, q32) },
     );
   }
