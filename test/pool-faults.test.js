@@ -6,10 +6,12 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
+import { nodePlatform } from "../dist/platform/node.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { withPlatform } from "./support/platform.js";
 import { until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
@@ -151,6 +153,33 @@ test("idle workers do not keep the process alive", () => {
   assert.is(child.signal, null, "the process ended by itself");
   assert.is(child.status, 0, child.stderr);
   assert.is(child.stdout.trim(), "100000 100000");
+});
+
+test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the ones that started end", async () => {
+  // Worker 1 gets no module, so its instantiation throws in the thread: the real failure path
+  // (the thread exits before it says ready), not a stub.
+  const started = [];
+  const secondBroken = async (init) => {
+    const handle = await nodePlatform.startWorker(init.index === 1 ? { ...init, module: null } : init);
+    started.push(handle);
+    return handle;
+  };
+  let error;
+  await withPlatform({ startWorker: secondBroken }, async () => {
+    error = await createPool({ threads: 2 }).then(() => undefined, (e) => e);
+  });
+  assert.is(error?.code, "ERR_KP_WORKER_START");
+  assert.match(error.message, /worker 1 failed to start/);
+  // By the time createPool rejects, worker 0 has started and been ended: a worker left starting
+  // would write into the control block after the failed pool gave it back.
+  assert.is(started.length, 1, "worker 0 started before createPool rejected");
+  let ended = false;
+  void started[0].exited.then(() => (ended = true));
+  await Promise.resolve();
+  assert.ok(ended, "and was ended");
+  const pool = await createPool({ threads: 2 }); // and a pool can still be made
+  assert.is(await pool.dot(f64(INLINE_ELEMENTS).fill(1), f64(INLINE_ELEMENTS).fill(1)), INLINE_ELEMENTS);
+  await pool.close();
 });
 
 test("a million small calls and 100 000 jobs leak neither heap nor arena memory", async () => {

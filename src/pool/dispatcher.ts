@@ -59,6 +59,7 @@ export class Dispatcher {
   #idle: (() => void)[] = [];
   #callerTasks = 0;
   #jobs = 0;
+  readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
 
@@ -75,11 +76,17 @@ export class Dispatcher {
   /** A dispatcher whose `threads` workers are all running; rejects if any fails to start. */
   static async start(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker): Promise<Dispatcher> {
     const dispatcher = new Dispatcher(threads, kernels, module, startWorker);
+    // The workers are unref'd from their start. A failed start waits for the ones still starting
+    // (#starting) before it gives the memory back, and with nothing else pending a process then
+    // ended in that wait (uvu exited early, twice in two runs, before this hold).
+    platform().holdProcessOpen(true);
     try {
       await Promise.all(dispatcher.#workers.map((_, index) => dispatcher.#spawn(index)));
     } catch (error) {
       await dispatcher.destroy(() => error as Error);
       throw error;
+    } finally {
+      platform().holdProcessOpen(false);
     }
     return dispatcher;
   }
@@ -137,6 +144,7 @@ export class Dispatcher {
     platform().holdProcessOpen(true);
     this.#signalStop();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
+    await Promise.allSettled(this.#starting);
     platform().holdProcessOpen(false);
     this.#freeMemory();
   }
@@ -160,6 +168,7 @@ export class Dispatcher {
     this.#notifyIdle();
     platform().holdProcessOpen(true);
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    await Promise.allSettled(this.#starting);
     // Failed only now: until the workers are gone they may still write into the job's memory
     // (an arange's array), which its caller frees on failure.
     running?.fail(errorFor(running.where));
@@ -381,7 +390,20 @@ export class Dispatcher {
     }
   }
 
-  async #spawn(index: number): Promise<void> {
+  /**
+   * Starts worker `index`; counted in #starting until it is seated (or ended, if the pool
+   * stopped meanwhile), so that stop() and destroy() give the memory back only after it: a worker
+   * still starting reads and writes the control block as soon as it runs.
+   */
+  #spawn(index: number): Promise<void> {
+    const spawn = this.#startAndSeat(index);
+    this.#starting.add(spawn);
+    const settled = (): void => void this.#starting.delete(spawn);
+    spawn.then(settled, settled);
+    return spawn;
+  }
+
+  async #startAndSeat(index: number): Promise<void> {
     Atomics.store(this.#ctrl, stateWord(index), 0);
     const worker = await this.#startWorker({ module: this.#module, memory: arenaMemory(), control: this.#control, index, ranges: this.threads });
     if (this.#stopped) {
