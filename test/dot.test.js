@@ -124,6 +124,27 @@ test("capabilities name the build that runs: relaxed where the relaxed build val
   assert.is(c.variant, forced || (canRun("relaxed") ? "relaxed" : "baseline"));
 });
 
+test("KERNELPOOL_KERNELS: a value that names no build is a RangeError; relaxed where it cannot run is ERR_KP_UNSUPPORTED", () => {
+  const script = `
+    const { capabilities, dot } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const { readFileSync } = await import("node:fs");
+    const relaxedRuns = WebAssembly.validate(readFileSync(new URL("../build/kernels-relaxed.wasm", ${JSON.stringify(import.meta.url)})));
+    const outcome = (f) => { try { return f(); } catch (error) { return error.constructor.name + " " + error.code; } };
+    console.log(JSON.stringify({ relaxedRuns, variant: outcome(() => capabilities().variant), dot: outcome(() => dot([1], [2])) }));`;
+  // No flags: relaxed SIMD then runs only where the engine ships it (Node >= 22).
+  const run = (value) => {
+    const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, KERNELPOOL_KERNELS: value } });
+    assert.is(status, 0, stderr);
+    return JSON.parse(stdout);
+  };
+  const bogus = run("fast");
+  assert.equal([bogus.variant, bogus.dot], ["RangeError ERR_KP_INVALID_ARG_VALUE", "RangeError ERR_KP_INVALID_ARG_VALUE"]);
+  const relaxed = run("relaxed");
+  if (relaxed.relaxedRuns) assert.equal([relaxed.variant, relaxed.dot], ["relaxed", 2]);
+  else assert.equal([relaxed.variant, relaxed.dot], [undefined, "Error ERR_KP_UNSUPPORTED"]);
+  assert.equal(run("baseline").variant, "baseline");
+});
+
 test("on an engine without SIMD, capabilities() reports it (variant undefined) and dot() throws ERR_KP_UNSUPPORTED", () => {
   // Such an engine is simulated: every WebAssembly.validate says no, before kernelpool loads.
   const script = `
