@@ -182,6 +182,25 @@ test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, an
   await pool.close();
 });
 
+test("an unexpected error while an awaited call waits fails that call, not the pool", async () => {
+  // Nothing in the wait is known to throw; a platform whose turns fail stands in for whatever
+  // might. Before, the error escaped unhandled, the call never settled and the pool was wedged.
+  const pool = await createPool({ threads: 2 });
+  const a = f64(4 * INLINE_ELEMENTS).fill(1); // polled: the wait takes turns
+  const failing = () => Promise.reject(new Error("no turn today"));
+  await withPlatform({ nextTurn: failing }, async () => {
+    let timer;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+    const outcome = await Promise.race([pool.dot(a, a).then(() => "resolved", (e) => e.message), hung]);
+    clearTimeout(timer);
+    assert.is(outcome, "no turn today");
+  });
+  assert.is(await pool.dot(a, a), a.length, "the pool goes on");
+  assert.is(pool.dotSync(a, a), a.length);
+  await pool.close();
+  free(a);
+});
+
 test("a million small calls and 100 000 jobs leak neither heap nor arena memory", async () => {
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];

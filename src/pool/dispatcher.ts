@@ -259,7 +259,8 @@ export class Dispatcher {
       job.fail(error as Error);
       return this.#startNextSoon();
     }
-    void this.#awaitDone(job, pollMs);
+    // Nothing in #awaitDone is known to throw; should something, the call fails, not the pool.
+    this.#awaitDone(job, pollMs).catch((error: unknown) => this.#failWhenQuiet(job, error as Error));
   }
 
   /**
@@ -358,22 +359,30 @@ export class Dispatcher {
     const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
     const trapped = Atomics.load(ctrl, FAILED) === index + 1;
-    if (job !== undefined && !job.abandoned && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
-      // The job stays #running until no straggler can touch DONE or the task table again.
-      job.abandoned = true;
-      closeRanges(ctrl, this.threads);
-      const error = workerLost(index, cause);
-      void this.#quiesce().then(() => {
-        if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
-        // Failed only now: stragglers may write into the job's memory (an arange's array)
-        // until then, and its caller frees that on failure.
-        job.fail(error);
-        this.#running = undefined;
-        this.#startNext();
-      });
+    if (job !== undefined && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
+      this.#failWhenQuiet(job, workerLost(index, cause));
     }
     this.#spawn(index).catch(() => {
       // The replacement failed to start: the pool goes on with one worker fewer.
+    });
+  }
+
+  /**
+   * Fails the running job once no worker can touch it any more, then starts the next. The job
+   * stays #running until no straggler can touch DONE or the task table again, and is failed only
+   * then: stragglers may write into its memory (an arange's array), which its caller frees on
+   * failure.
+   */
+  #failWhenQuiet(job: AsyncJob, error: Error): void {
+    if (this.#running !== job || job.abandoned) return;
+    job.abandoned = true;
+    closeRanges(this.#ctrl, this.threads);
+    this.#leaveSeat(); // worker 0 may sit out; with the ranges closed it only goes back to sleep
+    void this.#quiesce().then(() => {
+      if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
+      job.fail(error);
+      this.#running = undefined;
+      this.#startNext();
     });
   }
 
