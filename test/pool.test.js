@@ -130,6 +130,35 @@ test("dotBatch and matvec copy operands from outside the arena a chunk a turn, t
   assert.is(availableBytes(), free0, "the staged copies were given back");
 });
 
+test("destroy() while a call copies its operands in rejects it, and no job reaches the destroyed pool", async () => {
+  // A copy of one step has no turn in which to notice destroy(): before, its job was published on
+  // the destroyed pool, and the call never settled (or, once the memory was reused, resolved 0).
+  const p = await createPool({ threads: 2 });
+  const a = f64(INLINE_ELEMENTS).fill(1);
+  const outside = new Float64Array(INLINE_ELEMENTS).fill(2);
+  for (const call of [() => p.dotBatch([[a, outside]]), () => p.matvec(a, Array.from({ length: 16 }, () => 1))]) {
+    const pending = call().then(() => "resolved", (e) => e.code);
+    await p.destroy();
+    let timer;
+    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+    assert.is(await Promise.race([pending, hung]), "ERR_KP_POOL_CLOSED");
+    clearTimeout(timer);
+  }
+  assert.is(p[internals].jobs, 0, "nothing was published");
+  free(a);
+});
+
+test("short operands copied in are packed into steps: 1700 pairs of 40 elements take a few turns, not 1700", async () => {
+  const pairs = Array.from({ length: 1700 }, () => [new Float64Array(40).fill(0.5), new Float64Array(40).fill(2)]);
+  let turns = 0;
+  await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
+    const sums = await pool.dotBatch(pairs);
+    assert.ok(sums.every((v) => v === 40));
+  });
+  // 136 000 elements copied: 3 steps, 2 turns; the job after them may poll a few more.
+  assert.ok(turns < 50, `${turns} turns`);
+});
+
 test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry point", async () => {
   const n = 1_234_567;
   const a = wavy(n);

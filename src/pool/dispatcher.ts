@@ -3,7 +3,7 @@
 // before the next job may overwrite them. No message is posted per job: only Atomics on shared
 // words.
 import { allocate, arenaMemory, release } from "../arena/arena.js";
-import { workerLost } from "../errors.js";
+import { poolClosed, workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
@@ -119,6 +119,9 @@ export class Dispatcher {
    * (waiting.ts); `finish` reads the partials before the next job starts.
    */
   runAsync(plan: JobPlan, where: string, finish: (partials: Float64Array) => void, fail: (error: Error) => void): void {
+    // Only destroy() can stop the workers under a call still on its way here (one that copied its
+    // operands over several turns): close() waits for such calls first.
+    if (this.#stopped) return fail(poolClosed(where, "destroyed"));
     this.#queue.push({ plan, where, finish, fail, tasks: 0, abandoned: false });
     // Otherwise a job is running, or the next one's start is pending (#startNextSoon): this one
     // follows them.
@@ -280,12 +283,12 @@ export class Dispatcher {
       queueMicrotask(start);
       return;
     }
-    void platform()
-      .nextTurn()
-      .then(() => {
-        this.#holdingSince = performance.now();
-        start();
-      });
+    const afterTurn = (): void => {
+      this.#holdingSince = performance.now();
+      start();
+    };
+    // A turn that fails (no known platform's does) still starts the next job: the queue must move.
+    platform().nextTurn().then(afterTurn, afterTurn);
   }
 
   /**

@@ -53,14 +53,32 @@ export class Staging {
     for (const step of this.#steps()) step();
   }
 
+  /**
+   * The copies cut into steps of at most CHUNK elements: long operands over several steps, short
+   * ones packed together into one (a step per short operand made 1700 pairs of 40 f64 take
+   * 1700 turns in Node, 34 ms against 5 ms inline).
+   */
   #steps(): (() => void)[] {
     const steps: (() => void)[] = [];
+    let step: (() => void)[] = [];
+    let room = CHUNK;
+    const endStep = (): void => {
+      const pieces = step;
+      if (pieces.length > 0) steps.push(() => pieces.forEach((piece) => piece()));
+      step = [];
+      room = CHUNK;
+    };
     for (const { where, name, vector, precision, ptr } of this.#copies.splice(0)) {
-      for (let start = 0; start < vector.length; start += CHUNK) {
-        const count = Math.min(CHUNK, vector.length - start);
-        steps.push(() => copyChunk(where, name, vector, precision, start, count, ptr + start * BYTES[precision]));
+      for (let start = 0; start < vector.length; ) {
+        const count = Math.min(room, vector.length - start);
+        const first = start;
+        step.push(() => copyChunk(where, name, vector, precision, first, count, ptr + first * BYTES[precision]));
+        start += count;
+        room -= count;
+        if (room === 0) endStep();
       }
     }
+    endStep();
     return steps;
   }
 
