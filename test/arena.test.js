@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { dot, f32, f64, free } from "../dist/index.js";
@@ -90,6 +91,21 @@ test("free takes only the array itself, once: a view of its block or a stale arr
   const d = f64(1000);
   assert.ok(d.byteOffset !== c.byteOffset && c.every((v) => v === 3), "c's block was not freed under it");
   [b, d, ...fillers].forEach(free);
+});
+
+test("where the engine refuses a shared memory, the first arena call throws ERR_KP_UNSUPPORTED saying why", () => {
+  // A browser might refuse one on a page that is not cross-origin isolated; simulated here.
+  const script = `
+    const Memory = WebAssembly.Memory;
+    WebAssembly.Memory = function (descriptor) {
+      if (descriptor.shared) throw new TypeError("shared memory is disabled here");
+      return new Memory(descriptor);
+    };
+    const { f64 } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    try { f64(1); console.log("no error"); } catch (error) { console.log(error.code + " " + error.message); }`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.startsWith("ERR_KP_UNSUPPORTED kernelpool: this engine would not create a shared WebAssembly.Memory (shared memory is disabled here)"), stdout);
 });
 
 test("arrays made before the memory grows stay valid after it", () => {

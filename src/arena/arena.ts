@@ -6,7 +6,7 @@
 // length and alias the same bytes, and `memory.buffer` returns a new, longer object. So views
 // made before a grow stay valid, and every buffer the memory has handed out is remembered to
 // tell whether a view lives in the arena.
-import { outOfMemory } from "../errors.js";
+import { outOfMemory, unsupported } from "../errors.js";
 import { FreeListAllocator } from "./allocator.js";
 
 export const PAGE_BYTES = 65536;
@@ -29,7 +29,7 @@ let state: ArenaState | undefined;
 
 function arena(): ArenaState {
   if (state === undefined) {
-    const memory = new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+    const memory = sharedMemory();
     state = {
       memory,
       buffers: new Set([memory.buffer]),
@@ -38,6 +38,20 @@ function arena(): ArenaState {
     };
   }
   return state;
+}
+
+/**
+ * A new shared memory, or a clear error where the engine refuses one. Every kernel build imports
+ * a shared memory, so there is no unshared fallback. Chromium makes one even on a page that is
+ * not cross-origin isolated; other browsers are untested here and might refuse.
+ */
+function sharedMemory(): WebAssembly.Memory {
+  try {
+    return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw unsupported(`this engine would not create a shared WebAssembly.Memory (${why}), and the arena is one. In a browser, serve the page cross-origin isolated (README, "In the browser").`);
+  }
 }
 
 /** The arena's memory, to import into kernel instances here and in workers. */
