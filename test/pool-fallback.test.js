@@ -24,6 +24,19 @@ test("without workers, createPool gives a one-thread pool that says why, and thr
     await pool.close();
   }));
 
+test("without workers, destroy() right after a call that copies its operands rejects it before any task", () =>
+  // Costly turns, as in a browser: the short job then runs all its tasks without one. Its tasks
+  // start a microtask after the one-step copy, by when destroy() has come, so the first step must
+  // already ask whether the pool was stopped.
+  withPlatform({ workersUnavailable: () => REASON, cheapTurns: false }, async () => {
+    const pool = await createPool();
+    const a = f64(65536).fill(1); // 512 KiB: a job, not inline; its copied partner one chunk
+    const call = pool.dotBatch([[a, new Float64Array(65536).fill(2)]]).then(() => "resolved", (e) => e.code);
+    await pool.destroy();
+    assert.is(await call, "ERR_KP_POOL_CLOSED");
+    free(a);
+  }));
+
 test("a pool with workers has no singleThreadReason", async () => {
   const pool = await createPool({ threads: 2 });
   assert.is(pool.singleThreadReason, undefined);

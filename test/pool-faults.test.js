@@ -185,8 +185,11 @@ test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, an
 test("an unexpected error while an awaited call waits fails that call, not the pool", async () => {
   // Nothing in the wait is known to throw; a platform whose turns fail stands in for whatever
   // might. Before, the error escaped unhandled, the call never settled and the pool was wedged.
-  const pool = await createPool({ threads: 2 });
-  const a = f64(4 * INLINE_ELEMENTS).fill(1); // polled: the wait takes turns
+  // One worker, which sits out while the caller polls: the caller computes the whole 32 MB job in
+  // slices, so it must take a turn. On two, a stall of the caller in its first slice let the
+  // other worker end the job first (1 run in ~8).
+  const pool = await createPool({ threads: 1 });
+  const a = f64(2_000_000).fill(1); // polled: expected 0.4 ms on one thread
   const failing = () => Promise.reject(new Error("no turn today"));
   await withPlatform({ nextTurn: failing }, async () => {
     let timer;

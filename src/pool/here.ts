@@ -17,7 +17,8 @@ export const SLICE_MS = 1;
 /**
  * Runs step(0) … step(steps − 1) on this thread with turns of the event loop between steps: after
  * every step where turns are cheap (Node), else once SLICE_MS has passed since the last turn.
- * `stopped` is asked after each turn: an error it returns ends the work.
+ * `stopped` is asked before every step, the first included (work that follows a copy starts a
+ * microtask after it, when destroy() may already have come): an error it returns ends the work.
  */
 export async function inSteps(steps: number, step: (i: number) => void, stopped: () => Error | undefined): Promise<void> {
   const { cheapTurns } = platform();
@@ -26,9 +27,9 @@ export async function inSteps(steps: number, step: (i: number) => void, stopped:
     if (i > 0 && (cheapTurns || performance.now() - since >= SLICE_MS)) {
       await platform().nextTurn();
       since = performance.now();
-      const error = stopped();
-      if (error !== undefined) throw error;
     }
+    const error = stopped();
+    if (error !== undefined) throw error;
     step(i);
   }
 }

@@ -281,15 +281,9 @@ export class Pool implements AsyncDisposable {
     }
     const job = () => this.#runJob(where, dotPlan(groups), (partials) => finish(partials, groups));
     if (!staging.pending) return job().finally(() => staging.release());
-    const stopped = () => this.#stopped(where);
-    // Asked again once the copy is done: destroy() may have come after its last turn, or in a copy
-    // of one step, which has no turn at all.
-    const afterCopy = () => {
-      const error = stopped();
-      if (error !== undefined) throw error;
-      return job();
-    };
-    return this.#onThisThread(staging.copy(stopped).then(afterCopy).finally(() => staging.release()));
+    // The job starts a microtask after the copy, when destroy() may have come: then the dispatcher
+    // refuses it (runAsync), or a pool without workers stops before its first task (inSteps).
+    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()));
   }
 }
 
