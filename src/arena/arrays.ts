@@ -57,7 +57,7 @@ export function f32(nOrValues: number | Iterable<number>): Float32Array {
  */
 export function free(array: Float64Array | Float32Array): void {
   if (!(array instanceof Float64Array || array instanceof Float32Array)) {
-    throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64() or f32()", array);
+    throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64(), f32() or pool.arange()", array);
   }
   if (!handedOut.has(array) || !release(array.byteOffset)) throw notArena("free(array): array", array);
   handedOut.delete(array);
