@@ -4,15 +4,14 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { claimOneTask, claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
-import { CONTROL_BYTES, DONE, NTASKS, TASK_BYTES, TASKS } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, DONE, NTASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
 
 function publish(ctrl, tasks, ranges) {
   Atomics.store(ctrl, NTASKS, tasks);
-  Atomics.store(ctrl, TASKS, TABLE);
   Atomics.store(ctrl, DONE, 0);
-  openRanges(ctrl, tasks, ranges);
+  openRanges(ctrl, tasks, TABLE, ranges);
 }
 
 function controlBlock(tasks, ranges) {
@@ -114,6 +113,15 @@ test("claimOneTask takes one task, home range first, and adds it to DONE before 
   assert.equal(seen, [2, 3, 4, 0, 1]);
   assert.equal(doneAfter, [1, 2, 3, 4, 5]);
   assert.not.ok(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")));
+});
+
+test("a claim reads only its range's line: the line a spinning worker polls holds all it needs", () => {
+  const ranges = 4;
+  const ctrl = controlBlock(8, ranges); // ranges [0,2) [2,4) [4,6) [6,8)
+  // Every word outside the range lines cleared, as if their lines had not reached this thread.
+  const lines = new Set(Array.from({ length: ranges }, (_, r) => Math.floor(rangeWord(r) / 32)));
+  for (let word = 0; word < ctrl.length; word++) if (!lines.has(Math.floor(word / 32))) ctrl[word] = 0;
+  assert.equal(roundRobin(ctrl, ranges), [[0, 1], [2, 3], [4, 5], [6, 7]]);
 });
 
 test("closing the ranges stops every claim, and the next job opens them again", () => {

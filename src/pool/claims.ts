@@ -5,7 +5,7 @@
 // the cores' caches stay in the cache of the core that reads them (numpy's static split gets
 // this too). Taking from the other ranges keeps a thread that starts late or stalls from
 // holding up the job.
-import { DONE, NTASKS, rangeWord, TASK_BYTES, TASKS } from "./layout.js";
+import { DONE, NTASKS, RANGE_END, RANGE_TABLE, rangeWord, TASK_BYTES } from "./layout.js";
 
 /** A range count that no claim can take below zero from: the job is closed. */
 const CLOSED = -(2 ** 30);
@@ -16,10 +16,19 @@ function rangeStart(r: number, tasks: number, ranges: number): number {
 }
 
 /**
- * Makes a job's tasks claimable, after its task table, NTASKS and TASKS are written. Ranges
+ * Makes a job's tasks claimable, after its task table (at `table`) and NTASKS are written. Ranges
  * left empty are not written: a range ends every job at zero or below (or CLOSED).
+ *
+ * Two passes: each range's END and TABLE as plain writes, then the counts. The count's atomic
+ * store publishes the plain writes before it (on any memory model), and on x86 the plain writes
+ * of every range line wait in the store buffer together, so on many cores the lines cross at
+ * once instead of one after another, as a locked store each would make them.
  */
-export function openRanges(ctrl: Int32Array, tasks: number, ranges: number): void {
+export function openRanges(ctrl: Int32Array, tasks: number, table: number, ranges: number): void {
+  for (let r = 0; r < ranges; r++) {
+    ctrl[rangeWord(r) + RANGE_END] = rangeStart(r + 1, tasks, ranges);
+    ctrl[rangeWord(r) + RANGE_TABLE] = table;
+  }
   for (let r = 0; r < ranges; r++) {
     const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
     if (count > 0) Atomics.store(ctrl, rangeWord(r), count);
@@ -42,14 +51,14 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
   let ok = true;
   let ran = 0;
   let task: number;
-  while (ok && (task = claim(ctrl, home, ranges)) >= 0) {
+  while (ok && (task = claim(ctrl, home)) >= 0) {
     ran++;
     ok = run(task);
   }
   report(ctrl, ran);
   for (let k = 1; ok && k < ranges; k++) {
     const r = (home + k) % ranges;
-    while (ok && (task = claim(ctrl, r, ranges)) >= 0) {
+    while (ok && (task = claim(ctrl, r)) >= 0) {
       ok = run(task);
       report(ctrl, 1);
     }
@@ -64,7 +73,7 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
  */
 export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): boolean {
   for (let k = 0; k < ranges; k++) {
-    const task = claim(ctrl, (home + k) % ranges, ranges);
+    const task = claim(ctrl, (home + k) % ranges);
     if (task >= 0) {
       run(task);
       report(ctrl, 1);
@@ -75,15 +84,15 @@ export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run
 }
 
 /** Claims one task of range r: its address, or −1 when the range has none left. */
-function claim(ctrl: Int32Array, r: number, ranges: number): number {
+function claim(ctrl: Int32Array, r: number): number {
   const word = rangeWord(r);
   // Load before claiming: a range that ran dry is only read, and its line stays with its owner.
   if (Atomics.load(ctrl, word) <= 0) return -1;
   const left = Atomics.sub(ctrl, word, 1);
   if (left <= 0) return -1;
-  // NTASKS and TASKS are read after the claim, so they are the claimed job's.
-  const end = rangeStart(r + 1, Atomics.load(ctrl, NTASKS), ranges);
-  return (Atomics.load(ctrl, TASKS) >>> 0) + (end - left) * TASK_BYTES;
+  // END and TABLE are read after the claim, so they are the claimed job's.
+  const end = Atomics.load(ctrl, word + RANGE_END);
+  return (Atomics.load(ctrl, word + RANGE_TABLE) >>> 0) + (end - left) * TASK_BYTES;
 }
 
 /**
@@ -92,6 +101,5 @@ function claim(ctrl: Int32Array, r: number, ranges: number): number {
  */
 function report(ctrl: Int32Array, finished: number): void {
   if (finished === 0) return;
-  const tasks = Atomics.load(ctrl, NTASKS);
-  if (Atomics.add(ctrl, DONE, finished) + finished === tasks) Atomics.notify(ctrl, DONE);
+  if (Atomics.add(ctrl, DONE, finished) + finished === Atomics.load(ctrl, NTASKS)) Atomics.notify(ctrl, DONE);
 }

@@ -9,7 +9,7 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
 import { claimOneTask, claimTasks, closeRanges, openRanges } from "./claims.js";
-import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP, TASKS } from "./layout.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -229,12 +229,11 @@ export class Dispatcher {
     const tasks = this.#area.write(plan, this.threads);
     this.#jobs++;
     const ctrl = this.#ctrl;
-    Atomics.store(ctrl, NTASKS, tasks);
-    Atomics.store(ctrl, TASKS, this.#area.tasks);
     Atomics.store(ctrl, FAILED, 0);
+    Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, DONE, 0);
     if (callerComputes) Atomics.store(ctrl, CALLER, 1);
-    openRanges(ctrl, tasks, this.threads);
+    openRanges(ctrl, tasks, this.#area.tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
     // Counted over every worker: worker 0 may still sleep on EPOCH, and then sits out on waking.
     Atomics.notify(ctrl, EPOCH, Math.min(tasks, this.threads));

@@ -4,19 +4,27 @@
 // several µs a call in cache-line transfers.
 //
 //   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
+//   word  1           STOP     1: workers leave their loop and exit; beside EPOCH, so the line a
+//                              woken worker fetches holds it too
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
-//   word 64           NTASKS   tasks in the current job          ┐ written before the ranges,
-//   word 65           TASKS    address of the job's task table   ┘ read only after a claim
-//   word 66           STOP     1: workers leave their loop and exit
-//   word 67           FAILED   1 + index of a worker whose task threw; the job then fails
-//   word 68           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
+//   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
+//                              to add to it anyway
+//   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
+//   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
+//     + 2  END     index one past range r's last task     ┐ written before RANGE, read only
+//     + 3  TABLE   address of the job's task table        ┘ after a claim
 //
-// Publishing a job: write the task table, NTASKS and TASKS, store DONE = 0, then each range's
-// count. Storing a range's count is the moment its tasks become claimable; bumping EPOCH only
-// wakes and alerts the workers.
+// Each line a job's start or end needs crosses between cores, and on the 2-core VM one crossing
+// costs ~0.4 µs (a ping-pong of one word between two threads: 850 ns a round trip). So a worker
+// finds what a claim needs in its own range line, which it polls while it spins: the job reaches
+// it in one crossing, where EPOCH, then NTASKS and TASKS, then RANGE took three.
+//
+// Publishing a job: write the task table, NTASKS, DONE = 0, then each range's END and TABLE,
+// then each range's count. Storing a range's count is the moment its tasks become claimable;
+// bumping EPOCH wakes the sleeping workers and alerts those that take from other ranges.
 //
 // A job runs on the pool's `threads` threads. Where the caller computes (pool.dotSync, an
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER
@@ -25,12 +33,11 @@
 const LINE_WORDS = 32;
 
 export const EPOCH = 0;
+export const STOP = 1;
 export const DONE = LINE_WORDS;
-export const NTASKS = 2 * LINE_WORDS;
-export const TASKS = NTASKS + 1;
-export const STOP = NTASKS + 2;
-export const FAILED = NTASKS + 3;
-export const CALLER = NTASKS + 4;
+export const NTASKS = DONE + 1;
+export const FAILED = 2 * LINE_WORDS;
+export const CALLER = FAILED + 1;
 
 const LINES = 3 * LINE_WORDS;
 
@@ -41,8 +48,12 @@ export function rangeWord(r: number): number {
 
 /** Word of worker w's state. */
 export function stateWord(w: number): number {
-  return LINES + w * LINE_WORDS + 1;
+  return rangeWord(w) + 1;
 }
+
+/** Offsets in a range line of the words a claim reads after it succeeds. */
+export const RANGE_END = 2;
+export const RANGE_TABLE = 3;
 
 /** The most workers a pool may have: one line each. */
 export const MAX_WORKERS = 256;

@@ -2,7 +2,7 @@
 // go back to sleep. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimTasks } from "./claims.js";
-import { CALLER, CONTROL_BYTES, EPOCH, FAILED, STOP, stateWord, type WorkerInit } from "./layout.js";
+import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
  * How long a worker polls EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
@@ -34,9 +34,6 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
       return false;
     }
   };
-  // Read before `ready`: the host may publish (or stop) as soon as it hears from us, and a
-  // later read would take that epoch as already seen and sleep through it.
-  let seen = Atomics.load(ctrl, EPOCH);
   ready();
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
@@ -48,17 +45,25 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     // arrives; the host then replaces it.
     Atomics.store(ctrl, state, 0);
     if (!ok) throw trap;
-    waitForEpoch(ctrl, seen);
-    if (index === 0) sitOutWhileCallerComputes(ctrl);
-    seen = Atomics.load(ctrl, EPOCH);
+    // Read after the tasks, where the read costs the job nothing. A job published before it is
+    // not slept through: its count shows in this worker's range (waitForJob), or, where that
+    // range is empty, the job's other threads take its tasks. A stop published before it is
+    // seen here, one published after it bumps EPOCH.
+    const seen = Atomics.load(ctrl, EPOCH);
     if (Atomics.load(ctrl, STOP) !== 0) return;
+    waitForJob(ctrl, seen, rangeWord(index));
+    if (index === 0) sitOutWhileCallerComputes(ctrl);
   }
 }
 
-/** Returns once EPOCH differs from `seen`: polls for SPIN_MS, then sleeps. */
-function waitForEpoch(ctrl: Int32Array, seen: number): void {
+/**
+ * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for
+ * SPIN_MS, then sleeps on EPOCH. Polling the range, the line its claims read, lets a job reach
+ * a spinning worker in one line crossing (layout.ts).
+ */
+function waitForJob(ctrl: Int32Array, seen: number, range: number): void {
   const until = performance.now() + SPIN_MS;
-  for (let poll = 1; Atomics.load(ctrl, EPOCH) === seen; poll++) {
+  for (let poll = 1; Atomics.load(ctrl, range) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
