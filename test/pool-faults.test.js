@@ -3,6 +3,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Worker } from "node:worker_threads";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
@@ -153,6 +154,55 @@ test("idle workers do not keep the process alive", () => {
   assert.is(child.signal, null, "the process ended by itself");
   assert.is(child.status, 0, child.stderr);
   assert.is(child.stdout.trim(), "100000 100000");
+});
+
+/** Starts workers that stall `stallMs` after each claim pass (support/stalling-worker.js); refuses those `refuse` picks. */
+function stallingWorkers(stallMs, refuse) {
+  return (init) => {
+    if (refuse(init)) return Promise.reject(new Error(`worker ${init.index} is not started again`));
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(new URL("./support/stalling-worker.js", import.meta.url), { workerData: { ...init, stallMs }, execArgv: [] });
+      worker.unref();
+      let lost;
+      const exited = new Promise((done) => worker.once("exit", done));
+      worker.once("message", () => resolve({ onLost: (listener) => (lost = listener), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
+      worker.once("exit", (code) => {
+        reject(new Error(`exit ${code}`));
+        lost?.(new Error(`exit ${code}`));
+      });
+    });
+  };
+}
+
+test("a job still ends when a range's owner was lost and not replaced: the other workers look through every range", async () => {
+  // Worker 2 is lost for good. arange(131072) then makes 2 tasks, in ranges 1 and 2; the caller
+  // takes range 1's in its first slice and, busy past its poll budget, leaves the rest to the
+  // workers. A worker that read EPOCH only after all its claims (a build of 2026-11-26) could
+  // take this job's epoch as seen and sleep with range 2's task unclaimed: the call never settled.
+  const starts = [0, 0, 0];
+  const startWorker = stallingWorkers(20, (init) => ++starts[init.index] > 1 && init.index === 2);
+  await withPlatform({ startWorker }, async () => {
+    const pool = await createPool({ threads: 3 });
+    const dispatcher = pool[internals];
+    await dispatcher.rawWorkers()[2].terminate();
+    await until(() => dispatcher.rawWorkers()[2] === undefined && starts[2] === 2, "worker 2 is lost and refused");
+    const big = f64(8_000_000).fill(1); // long enough to be left to the workers, the caller asleep
+    assert.is(pollBudgetMs(2 * big.byteLength, 3), 0);
+    for (let round = 0; round < 3; round++) {
+      assert.is(await pool.dot(big, big), 8_000_000);
+      const filling = pool.arange(131072);
+      for (const end = performance.now() + 3; performance.now() < end; ); // past the poll budget
+      let timer;
+      const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+      const filled = await Promise.race([filling, hung]);
+      clearTimeout(timer);
+      assert.ok(filled !== "hung", `round ${round}: arange never settled`);
+      assert.equal([filled[0], filled[65536], filled[131071]], [0, 65536, 131071]);
+      free(filled);
+    }
+    free(big);
+    await pool.destroy();
+  });
 });
 
 test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the ones that started end", async () => {

@@ -16,13 +16,14 @@ function rangeStart(r: number, tasks: number, ranges: number): number {
 }
 
 /**
- * Makes a job's tasks claimable, after its task table (at `table`) and NTASKS are written. Ranges
- * left empty are not written: a range ends every job at zero or below (or CLOSED).
+ * Makes a job's tasks claimable, after its task table (at `table`) and NTASKS are written. An
+ * empty range's count is not written: a range ends every job at zero or below (or CLOSED).
  *
- * Two passes: each range's END and TABLE as plain writes, then the counts. The count's atomic
- * store publishes the plain writes before it (on any memory model), and on x86 the plain writes
- * of every range line wait in the store buffer together, so on many cores the lines cross at
- * once instead of one after another, as a locked store each would make them.
+ * Two passes: each range's END and TABLE as plain writes, then the counts. A count's atomic
+ * store publishes the plain writes before it (on any memory model). On x86 the plain writes of
+ * every line can wait in the store buffer together, so on many cores their lines may cross at
+ * once rather than one locked store at a time; the counts are still stored one by one. Not
+ * measured: this was written without a many-core machine.
  */
 export function openRanges(ctrl: Int32Array, tasks: number, table: number, ranges: number): void {
   for (let r = 0; r < ranges; r++) {
@@ -43,11 +44,19 @@ export function closeRanges(ctrl: Int32Array, ranges: number): void {
 /**
  * Claims tasks, range `home` first, then each other range in turn, and passes each task's address
  * to `run` until no range has any left or `run` returns false (having marked the failure first).
- * Returns false if `run` did. Finished tasks are added to DONE in one go when the home range runs
- * dry, then one by one: the last home task to finish ends the job at once, not after its thread
- * has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16 cores).
+ * Returns false if `run` did.
  */
 export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+  return claimHome(ctrl, home, run) && claimOthers(ctrl, home, ranges, run);
+}
+
+/**
+ * The first half of claimTasks: range `home` until it runs dry. Its finished tasks are added to
+ * DONE in one go then, so the last home task to finish ends the job at once, not after its
+ * thread has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16
+ * cores).
+ */
+export function claimHome(ctrl: Int32Array, home: number, run: (task: number) => boolean): boolean {
   let ok = true;
   let ran = 0;
   let task: number;
@@ -56,6 +65,13 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
     ok = run(task);
   }
   report(ctrl, ran);
+  return ok;
+}
+
+/** The second half of claimTasks: every other range in turn, each task added to DONE as it ends. */
+export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+  let ok = true;
+  let task: number;
   for (let k = 1; ok && k < ranges; k++) {
     const r = (home + k) % ranges;
     while (ok && (task = claim(ctrl, r)) >= 0) {
@@ -98,6 +114,8 @@ function claim(ctrl: Int32Array, r: number): number {
 /**
  * Adds finished tasks to DONE and wakes a host asleep on DONE if they were the last. They all
  * belong to the running job: it cannot end, and no other can start, before they are added.
+ * NTASKS is read after the add, on the line the add just took; it may by then be the next job's,
+ * but only where the host saw the job end without sleeping, so at worst a notify wakes no one.
  */
 function report(ctrl: Int32Array, finished: number): void {
   if (finished === 0) return;

@@ -4,8 +4,7 @@
 // several µs a call in cache-line transfers.
 //
 //   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
-//   word  1           STOP     1: workers leave their loop and exit; beside EPOCH, so the line a
-//                              woken worker fetches holds it too
+//   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
 //                              to add to it anyway
@@ -24,7 +23,8 @@
 //
 // Publishing a job: write the task table, NTASKS, DONE = 0, then each range's END and TABLE,
 // then each range's count. Storing a range's count is the moment its tasks become claimable;
-// bumping EPOCH wakes the sleeping workers and alerts those that take from other ranges.
+// bumping EPOCH alerts the polling workers, which then look through every range, and wakes as
+// many sleeping ones as the job has tasks (at most all).
 //
 // A job runs on the pool's `threads` threads. Where the caller computes (pool.dotSync, an
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER

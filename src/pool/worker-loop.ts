@@ -1,11 +1,11 @@
 // What every worker runs, on any platform: sleep on EPOCH, claim tasks until none are left,
 // go back to sleep. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
-import { claimTasks } from "./claims.js";
+import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
- * How long a worker polls EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
+ * How long a worker polls its range and EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
  * costs 10–70 µs on the 2-core VM, and an awaited call leaves a gap of about 15 µs before the
  * next one, so the poll outlasts that gap. It is bounded because a polling worker takes its core
  * from other work on a busy machine: in an early prototype whose workers spun longer, other
@@ -38,18 +38,21 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    const ok = claimTasks(ctrl, index, ranges, run);
+    let ok = claimHome(ctrl, index, run);
+    // Read between the two halves, after the home tasks are counted, where the read costs the job
+    // nothing. A job published before it has its other ranges looked through below, and its
+    // tasks in this worker's range show in waitForJob's poll; one published after it moves EPOCH
+    // past `seen`. Read any later, a job could slip in unseen, and a range whose owner was lost
+    // would then wait for good.
+    const seen = Atomics.load(ctrl, EPOCH);
+    ok &&= claimOthers(ctrl, index, ranges, run);
     // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
     // nothing more to DONE", and a count landing after it would go to the next job. Cleared
     // before a trap is rethrown, so the host knows this worker holds no task when its exit
     // arrives; the host then replaces it.
     Atomics.store(ctrl, state, 0);
     if (!ok) throw trap;
-    // Read after the tasks, where the read costs the job nothing. A job published before it is
-    // not slept through: its count shows in this worker's range (waitForJob), or, where that
-    // range is empty, the job's other threads take its tasks. A stop published before it is
-    // seen here, one published after it bumps EPOCH.
-    const seen = Atomics.load(ctrl, EPOCH);
+    // A stop published before `seen` was read shows here; one published after it moves EPOCH.
     if (Atomics.load(ctrl, STOP) !== 0) return;
     waitForJob(ctrl, seen, rangeWord(index));
     if (index === 0) sitOutWhileCallerComputes(ctrl);

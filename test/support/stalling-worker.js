@@ -1,0 +1,25 @@
+// A pool worker that stalls at the first EPOCH read after each write of its STATE word, where a
+// thread descheduled between its claims and its wait would stall on a busy machine. It runs the
+// package's own serve(); only Atomics.load and Atomics.store are wrapped, in this thread alone.
+import { parentPort, workerData } from "node:worker_threads";
+import { serve } from "../../dist/pool/worker-loop.js";
+import { CONTROL_BYTES, EPOCH, stateWord } from "../../dist/pool/layout.js";
+
+const { stallMs, ...init } = workerData;
+const controlWords = CONTROL_BYTES / 4;
+const state = stateWord(init.index);
+const { load, store } = Atomics;
+const nap = new Int32Array(new SharedArrayBuffer(4));
+let armed = false;
+Atomics.store = (array, index, value) => {
+  if (array.length === controlWords && index === state) armed = true;
+  return store(array, index, value);
+};
+Atomics.load = (array, index) => {
+  if (armed && array.length === controlWords && index === EPOCH) {
+    armed = false;
+    Atomics.wait(nap, 0, 0, stallMs);
+  }
+  return load(array, index);
+};
+serve(init, () => parentPort.postMessage("ready"));
