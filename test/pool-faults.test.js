@@ -12,6 +12,7 @@ import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { until } from "./support/until.js";
 
@@ -156,7 +157,10 @@ test("idle workers do not keep the process alive", () => {
   assert.is(child.stdout.trim(), "100000 100000");
 });
 
-/** Starts workers that stall `stallMs` after each claim pass (support/stalling-worker.js); refuses those `refuse` picks. */
+/**
+ * Starts workers that stall `stallMs` at the first EPOCH read after each write of their STATE word
+ * (support/stalling-worker.js), and refuses to start those `refuse` picks.
+ */
 function stallingWorkers(stallMs, refuse) {
   return (init) => {
     if (refuse(init)) return Promise.reject(new Error(`worker ${init.index} is not started again`));
@@ -175,33 +179,44 @@ function stallingWorkers(stallMs, refuse) {
 }
 
 test("a job still ends when a range's owner was lost and not replaced: the other workers look through every range", async () => {
-  // Worker 2 is lost for good. arange(131072) then makes 2 tasks, in ranges 1 and 2; the caller
-  // takes range 1's in its first slice and, busy past its poll budget, leaves the rest to the
-  // workers. A worker that read EPOCH only after all its claims (a build of 2026-11-26) could
-  // take this job's epoch as seen and sleep with range 2's task unclaimed: the call never settled.
+  // Worker 2 is lost for good. arange(131072) then makes 2 tasks, in ranges 1 and 2 (range 0, the
+  // caller's, is empty). The caller takes range 1's task in its first slice; a clock that jumps a
+  // second at every read ends that slice after one task and its poll budget at once, so the
+  // caller leaves the rest to the workers and sleeps. The workers stall at their EPOCH read, so
+  // the job is published while they are between their claims and their wait. At 486a7b1 a
+  // worker read EPOCH only after all its claims, took this job's epoch as seen and slept with
+  // range 2's task unclaimed: the call never settled.
   const starts = [0, 0, 0];
   const startWorker = stallingWorkers(20, (init) => ++starts[init.index] > 1 && init.index === 2);
   await withPlatform({ startWorker }, async () => {
     const pool = await createPool({ threads: 3 });
     const dispatcher = pool[internals];
-    await dispatcher.rawWorkers()[2].terminate();
-    await until(() => dispatcher.rawWorkers()[2] === undefined && starts[2] === 2, "worker 2 is lost and refused");
     const big = f64(8_000_000).fill(1); // long enough to be left to the workers, the caller asleep
-    assert.is(pollBudgetMs(2 * big.byteLength, 3), 0);
-    for (let round = 0; round < 3; round++) {
-      assert.is(await pool.dot(big, big), 8_000_000);
-      const filling = pool.arange(131072);
-      for (const end = performance.now() + 3; performance.now() < end; ); // past the poll budget
-      let timer;
-      const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-      const filled = await Promise.race([filling, hung]);
-      clearTimeout(timer);
-      assert.ok(filled !== "hung", `round ${round}: arange never settled`);
-      assert.equal([filled[0], filled[65536], filled[131071]], [0, 65536, 131071]);
-      free(filled);
+    try {
+      await dispatcher.rawWorkers()[2].terminate();
+      await until(() => dispatcher.rawWorkers()[2] === undefined && starts[2] === 2, "worker 2 is lost and refused");
+      assert.is(pollBudgetMs(2 * big.byteLength, 3), 0);
+      for (let round = 0; round < 3; round++) {
+        assert.is(await pool.dot(big, big), 8_000_000);
+        const callerTasks = dispatcher.callerTasks;
+        const real = performance.now.bind(performance);
+        let reads = 0;
+        let filling;
+        await withClock(() => real() + 1000 * reads++, () => void (filling = pool.arange(131072)));
+        assert.is(dispatcher.callerTasks - callerTasks, 1, `round ${round}: the caller took one task, then left the job`);
+        let timer;
+        const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
+        const filled = await Promise.race([filling, hung]);
+        clearTimeout(timer);
+        assert.ok(filled !== "hung", `round ${round}: arange never settled`);
+        assert.equal([filled[0], filled[65536], filled[131071]], [0, 65536, 131071]);
+        free(filled);
+      }
+    } finally {
+      // Also after a failure: a job left hanging would hold the process open.
+      await pool.destroy();
+      free(big);
     }
-    free(big);
-    await pool.destroy();
   });
 });
 
