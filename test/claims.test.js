@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { claimOneTask, claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
-import { CONTROL_BYTES, DONE, NTASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
 
@@ -119,8 +119,8 @@ test("a claim reads only its range's line: the line a spinning worker polls hold
   const ranges = 4;
   const ctrl = controlBlock(8, ranges); // ranges [0,2) [2,4) [4,6) [6,8)
   // Every word outside the range lines cleared, as if their lines had not reached this thread.
-  const lines = new Set(Array.from({ length: ranges }, (_, r) => Math.floor(rangeWord(r) / 32)));
-  for (let word = 0; word < ctrl.length; word++) if (!lines.has(Math.floor(word / 32))) ctrl[word] = 0;
+  const lines = new Set(Array.from({ length: ranges }, (_, r) => Math.floor(rangeWord(r) / LINE_WORDS)));
+  for (let word = 0; word < ctrl.length; word++) if (!lines.has(Math.floor(word / LINE_WORDS))) ctrl[word] = 0;
   assert.equal(roundRobin(ctrl, ranges), [[0, 1], [2, 3], [4, 5], [6, 7]]);
 });
 

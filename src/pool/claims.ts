@@ -115,7 +115,8 @@ function claim(ctrl: Int32Array, r: number): number {
  * Adds finished tasks to DONE and wakes a host asleep on DONE if they were the last. They all
  * belong to the running job: it cannot end, and no other can start, before they are added.
  * NTASKS is read after the add, on the line the add just took; it may by then be the next job's,
- * but only where the host saw the job end without sleeping, so at worst a notify wakes no one.
+ * but only where the host saw the job end without sleeping, so at worst a notify wakes no one,
+ * or wakes a host asleep on the next job, which finds it not done and sleeps again.
  */
 function report(ctrl: Int32Array, finished: number): void {
   if (finished === 0) return;

@@ -1,7 +1,9 @@
 // The pool's control block: Int32 words in the arena that the host and every worker read and
-// write with Atomics. Words that different threads write each get a line of their own, 128
-// bytes (Apple silicon's cache line; two of x86's): on 16 cores, one shared claim counter cost
-// several µs a call in cache-line transfers.
+// write with Atomics, in lines of 128 bytes (Apple silicon's cache line; two of x86's). The words
+// written while a job runs are kept apart: each thread's range line (its claim counter and state)
+// and DONE's line; on 16 cores, one shared claim counter cost several µs a call in cache-line
+// transfers. The host's per-job words share the line of the word they go with (NTASKS with DONE,
+// a range's END and TABLE with its count), which the thread that reads them fetches anyway.
 //
 //   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
@@ -30,7 +32,7 @@
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER
 // instead of spinning: a third thread on 2 cores made dotSync 15–25% slower at 1e6 and 1e7.
 
-const LINE_WORDS = 32;
+export const LINE_WORDS = 32;
 
 export const EPOCH = 0;
 export const STOP = 1;
@@ -46,14 +48,15 @@ export function rangeWord(r: number): number {
   return LINES + r * LINE_WORDS;
 }
 
-/** Word of worker w's state. */
-export function stateWord(w: number): number {
-  return rangeWord(w) + 1;
-}
-
-/** Offsets in a range line of the words a claim reads after it succeeds. */
+/** Offsets in a range line: worker r's state, and the words a claim reads after it succeeds. */
+export const RANGE_STATE = 1;
 export const RANGE_END = 2;
 export const RANGE_TABLE = 3;
+
+/** Word of worker w's state. */
+export function stateWord(w: number): number {
+  return rangeWord(w) + RANGE_STATE;
+}
 
 /** The most workers a pool may have: one line each. */
 export const MAX_WORKERS = 256;

@@ -1,5 +1,5 @@
-// What every worker runs, on any platform: sleep on EPOCH, claim tasks until none are left,
-// go back to sleep. Only pointers travel; the data never leaves the shared memory.
+// What every worker runs, on any platform: claim tasks until none are left, then poll its own
+// range and EPOCH for a while, then sleep on EPOCH until the next job. Only pointers travel; the data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
@@ -39,8 +39,8 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
     let ok = claimHome(ctrl, index, run);
-    // Read between the two halves, after the home tasks are counted, where the read costs the job
-    // nothing. A job published before it has its other ranges looked through below, and its
+    // Read between the two halves, after the home tasks are counted, where the read delays the
+    // job only if this worker goes on to take tasks from other ranges. A job published before it has its other ranges looked through below, and its
     // tasks in this worker's range show in waitForJob's poll; one published after it moves EPOCH
     // past `seen`. Read any later, a job could slip in unseen, and a range whose owner was lost
     // would then wait for good.
@@ -64,9 +64,9 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
  * SPIN_MS, then sleeps on EPOCH. Polling the range, the line its claims read, lets a job reach
  * a spinning worker in one line crossing (layout.ts).
  */
-function waitForJob(ctrl: Int32Array, seen: number, range: number): void {
+function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
   const until = performance.now() + SPIN_MS;
-  for (let poll = 1; Atomics.load(ctrl, range) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
+  for (let poll = 1; Atomics.load(ctrl, countWord) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
