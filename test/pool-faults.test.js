@@ -14,7 +14,7 @@ import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
-import { until } from "./support/until.js";
+import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -131,10 +131,7 @@ test("a job whose task table does not fit in the arena fails alone; the calls qu
   const first = pool.dot(a, a).then(() => "resolved", (e) => e.code);
   const second = pool.dot(a, a).then(() => "resolved", (e) => e.code);
   // Bounded: a pool wedged on the failed publish would leave the second call queued forever.
-  let timer;
-  const wedged = new Promise((resolve) => (timer = setTimeout(() => resolve(["wedged"]), 10_000)));
-  assert.equal(await Promise.race([Promise.all([first, second]), wedged]), ["ERR_KP_OUT_OF_MEMORY", "ERR_KP_OUT_OF_MEMORY"]);
-  clearTimeout(timer);
+  assert.equal(await orHung(Promise.all([first, second])), ["ERR_KP_OUT_OF_MEMORY", "ERR_KP_OUT_OF_MEMORY"]);
   fillers.forEach(free);
   // Not wedged: the next call is published and completes.
   assert.is(await pool.dot(a, a), INLINE_ELEMENTS + 1);
@@ -204,10 +201,7 @@ test("a job still ends when a range's owner was lost and not replaced: the other
         let filling;
         await withClock(() => real() + 1000 * reads++, () => void (filling = pool.arange(131072)));
         assert.is(dispatcher.callerTasks - callerTasks, 1, `round ${round}: the caller took one task, then left the job`);
-        let timer;
-        const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-        const filled = await Promise.race([filling, hung]);
-        clearTimeout(timer);
+        const filled = await orHung(filling);
         assert.ok(filled !== "hung", `round ${round}: arange never settled`);
         assert.equal([filled[0], filled[65536], filled[131071]], [0, 65536, 131071]);
         free(filled);
@@ -257,11 +251,7 @@ test("an unexpected error while an awaited call waits fails that call, not the p
   const a = f64(2_000_000).fill(1); // polled: expected 0.4 ms on one thread
   const failing = () => Promise.reject(new Error("no turn today"));
   await withPlatform({ nextTurn: failing }, async () => {
-    let timer;
-    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-    const outcome = await Promise.race([pool.dot(a, a).then(() => "resolved", (e) => e.message), hung]);
-    clearTimeout(timer);
-    assert.is(outcome, "no turn today");
+    assert.is(await orHung(pool.dot(a, a).then(() => "resolved", (e) => e.message)), "no turn today");
   });
   assert.is(await pool.dot(a, a), a.length, "the pool goes on");
   assert.is(pool.dotSync(a, a), a.length);

@@ -13,7 +13,7 @@ import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS } from "./support/bad-values.js";
 import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
-import { until } from "./support/until.js";
+import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -139,10 +139,7 @@ test("destroy() while a call copies its operands in rejects it, and no job reach
   for (const call of [() => p.dotBatch([[a, outside]]), () => p.matvec(a, Array.from({ length: 16 }, () => 1))]) {
     const pending = call().then(() => "resolved", (e) => e.code);
     await p.destroy();
-    let timer;
-    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-    assert.is(await Promise.race([pending, hung]), "ERR_KP_POOL_CLOSED");
-    clearTimeout(timer);
+    assert.is(await orHung(pending), "ERR_KP_POOL_CLOSED");
   }
   assert.is(p[internals].jobs, 0, "nothing was published");
   free(a);
@@ -364,10 +361,7 @@ test("an awaited call whose poll budget runs out gives worker 0 its seat back: w
   // Polled (0.4 ms expected on 2 threads), but 64 MB take longer on the caller alone: it stops
   // computing when its budget runs out, and only worker 0 is left to finish the job.
   const b = wavy(4_000_000);
-  let timer;
-  const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-  assert.is(await Promise.race([own.dot(b, b), hung]), dot(b, b));
-  clearTimeout(timer);
+  assert.is(await orHung(own.dot(b, b)), dot(b, b));
   await own.destroy();
   free(b);
 });
@@ -471,10 +465,7 @@ test("destroying a closed pool leaves a newer pool that reuses its memory runnin
   const a = f64(8_000_000).fill(0.5); // ~10 ms a call, long enough to be running
   const calls = [newer.dot(a, a), newer.dot(a, a)];
   await closed.destroy();
-  let timer;
-  const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-  const outcome = await Promise.race([Promise.all(calls), hung]);
-  clearTimeout(timer);
+  const outcome = await orHung(Promise.all(calls));
   if (outcome === "hung") await newer.destroy(); // else its stranded job holds the process open
   assert.equal(outcome, [2_000_000, 2_000_000]);
   await newer.close();

@@ -7,7 +7,7 @@ import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
-import { until } from "./support/until.js";
+import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -156,10 +156,7 @@ test("close() while queued jobs wait for their start lets every one of them fini
         return value;
       }),
     );
-    let timer;
-    const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 5_000)));
-    const values = await Promise.race([Promise.all([first, ...short]), hung]);
-    clearTimeout(timer);
+    const values = await orHung(Promise.all([first, ...short]), 5_000);
     if (values === "hung") await pool.destroy(); // else the stranded jobs hold the process open
     assert.ok(Array.isArray(values), "every queued call settled");
     assert.ok(values.slice(1).every((v) => v === a.length), "with its value");
@@ -179,17 +176,14 @@ test("where Atomics.waitAsync is missing (Firefox before 145), a call too long t
   const a = f64(8_000_000).fill(1); // 128 MB read: expected past 0.5 ms, so the call waits at once
   const saved = Atomics.waitAsync;
   Atomics.waitAsync = undefined;
-  let timer;
   let turns = 0;
   try {
     await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
-      const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 10_000)));
-      assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000);
+      assert.is(await orHung(pool.dot(a, a)), 8_000_000);
       assert.ok(turns > 0, "it waited a turn at a time, never blocking");
-      assert.is(await Promise.race([pool.dot(a, a), hung]), 8_000_000, "and the pool goes on");
+      assert.is(await orHung(pool.dot(a, a)), 8_000_000, "and the pool goes on");
     });
   } finally {
-    clearTimeout(timer);
     Atomics.waitAsync = saved;
   }
   await pool.destroy();

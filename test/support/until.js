@@ -10,3 +10,14 @@ export async function until(condition, what, ms = 10_000) {
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
 }
+
+/** What `promise` settles to, or "hung" if it has not within `ms`. The timer never outlives it. */
+export async function orHung(promise, ms = 10_000) {
+  let timer;
+  const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), ms)));
+  try {
+    return await Promise.race([promise, hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
