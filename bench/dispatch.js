@@ -31,6 +31,7 @@ async function inlineElements() {
  */
 async function largestShare(n, threads) {
   const { dotPlan } = await import(new URL("../dist/pool/plan.js", import.meta.url).href);
+  const { rangeStart } = await import(new URL("../dist/pool/claims.js", import.meta.url).href);
   /** @type {number[]} */
   const lengths = [];
   const group = { precision: "f64", x: 0, y: 0, n, count: 1, strideX: 0, strideY: 0 };
@@ -38,7 +39,7 @@ async function largestShare(n, threads) {
   let largest = 0;
   for (let r = 0; r < threads; r++) {
     let sum = 0;
-    for (let t = Math.floor((r * tasks) / threads); t < Math.floor(((r + 1) * tasks) / threads); t++) sum += lengths[t] ?? 0;
+    for (let t = rangeStart(r, tasks, threads); t < rangeStart(r + 1, tasks, threads); t++) sum += lengths[t] ?? 0;
     largest = Math.max(largest, sum);
   }
   return largest;

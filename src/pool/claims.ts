@@ -11,7 +11,7 @@ import { DONE, NTASKS, RANGE_END, RANGE_TABLE, rangeWord, TASK_BYTES } from "./l
 const CLOSED = -(2 ** 30);
 
 /** Index of the first task of range r, for `tasks` tasks cut into `ranges` ranges. */
-function rangeStart(r: number, tasks: number, ranges: number): number {
+export function rangeStart(r: number, tasks: number, ranges: number): number {
   return Math.floor((r * tasks) / ranges);
 }
 

@@ -1,15 +1,16 @@
 // What every worker runs, on any platform: claim tasks until none are left, then poll its own
-// range and EPOCH for a while, then sleep on EPOCH until the next job. Only pointers travel; the data never leaves the shared memory.
+// range and EPOCH for a while, then sleep on EPOCH until the next job. Only pointers travel; the
+// data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
- * How long a worker polls its range and EPOCH after a job before it sleeps, in ms. Waking a sleeping thread
- * costs 10–70 µs on the 2-core VM, and an awaited call leaves a gap of about 15 µs before the
- * next one, so the poll outlasts that gap. It is bounded because a polling worker takes its core
- * from other work on a busy machine: in an early prototype whose workers spun longer, other
- * processes busy on the 2-core VM slowed a 1e5 call to 444 µs.
+ * How long a worker polls its range and EPOCH after a job before it sleeps, in ms. Waking a
+ * sleeping thread costs 10–70 µs on the 2-core VM, and an awaited call leaves a gap of about
+ * 15 µs before the next one, so the poll outlasts that gap. It is bounded because a polling
+ * worker takes its core from other work on a busy machine: in an early prototype whose workers
+ * spun longer, other processes busy on the 2-core VM slowed a 1e5 call to 444 µs.
  */
 const SPIN_MS = 0.05;
 
@@ -21,6 +22,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   const kernels = instantiate(module, memory);
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
+  const count = rangeWord(index);
   let trap: unknown;
   const run = (task: number): boolean => {
     try {
@@ -40,10 +42,10 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     Atomics.store(ctrl, state, 1);
     let ok = claimHome(ctrl, index, run);
     // Read between the two halves, after the home tasks are counted, where the read delays the
-    // job only if this worker goes on to take tasks from other ranges. A job published before it has its other ranges looked through below, and its
-    // tasks in this worker's range show in waitForJob's poll; one published after it moves EPOCH
-    // past `seen`. Read any later, a job could slip in unseen, and a range whose owner was lost
-    // would then wait for good.
+    // job only if this worker goes on to take tasks from other ranges. A job published before it
+    // has its other ranges looked through below, and its tasks in this worker's range show in
+    // waitForJob's poll; one published after it moves EPOCH past `seen`. Read any later, a job
+    // could slip in unseen, and a range whose owner was lost would then wait for good.
     const seen = Atomics.load(ctrl, EPOCH);
     ok &&= claimOthers(ctrl, index, ranges, run);
     // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
@@ -54,7 +56,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     if (!ok) throw trap;
     // A stop published before `seen` was read shows here; one published after it moves EPOCH.
     if (Atomics.load(ctrl, STOP) !== 0) return;
-    waitForJob(ctrl, seen, rangeWord(index));
+    waitForJob(ctrl, seen, count);
     if (index === 0) sitOutWhileCallerComputes(ctrl);
   }
 }
