@@ -124,6 +124,34 @@ test("a claim reads only its range's line: the line a spinning worker polls hold
   assert.equal(roundRobin(ctrl, ranges), [[0, 1], [2, 3], [4, 5], [6, 7]]);
 });
 
+const open = (ctrl, ranges) => Array.from({ length: ranges }, (_, r) => r).filter((r) => Atomics.load(ctrl, rangeWord(r)) > 0);
+
+test("the caller opens its group and each leader; the first claim on a leader's range opens the rest of its group", () => {
+  const ctrl = controlBlock(32, 16); // groups of 4: leaders 4, 8 and 12; range r holds tasks 2r and 2r + 1
+  assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 12]);
+  assert.ok(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)));
+  assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 9, 10, 11, 12]);
+  assert.ok(claimOneTask(ctrl, 8, 16, () => {}));
+  assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 9, 10, 11, 12], "only the first claim opens; range 8 ran dry");
+  assert.equal(roundRobin(ctrl, 16).flat().sort((a, b) => a - b), sequence(0, 32).filter((t) => t !== 16 && t !== 17));
+});
+
+test("a group whose leader's range is empty is opened by the caller", () => {
+  const ctrl = controlBlock(3, 16); // ranges 5, 10 and 15 hold one task each; leaders 4, 8 and 12 none
+  assert.equal(open(ctrl, 16), [5, 10, 15]);
+});
+
+test("a thread that opens a group on its way through the others looks through every range again", () => {
+  // Thread 6 (in leader 4's group) finds its own range closed, passes 7 (not open yet), then opens
+  // groups 8 and 12 and, near the end of its pass, 4's: ranges 5 and 7 open. Range 7 lies behind it.
+  const ctrl = controlBlock(32, 16);
+  const seen = [];
+  assert.ok(claimTasks(ctrl, 6, 16, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
+  const ownRange = [12, 13];
+  assert.equal(seen.sort((a, b) => a - b), sequence(0, 32).filter((t) => !ownRange.includes(t)));
+  assert.equal(open(ctrl, 16), [6], "its own range was opened after its claims on it; its owner's poll finds it");
+});
+
 test("closing the ranges stops every claim, and the next job opens them again", () => {
   const ctrl = controlBlock(12, 4);
   assert.is(claimOne(ctrl, 1, 4), 3);

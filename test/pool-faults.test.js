@@ -214,6 +214,19 @@ test("a job still ends when a range's owner was lost and not replaced: the other
   });
 });
 
+test("a blocking call ends when a group opens after the caller's pass and its opener's kernel traps", async () => {
+  // The scenario is in support/blocking-trap.js, in a thread of its own: a blocking call that
+  // never returned would hang the thread it runs on. Without the caller's second look through
+  // the ranges while it waits (dispatcher.ts, runSync), range 3's tasks were never claimed.
+  const host = new Worker(new URL("./support/blocking-trap.js", import.meta.url), { execArgv: [] });
+  try {
+    const thrown = await orHung(new Promise((resolve, reject) => host.once("message", resolve).once("error", reject)));
+    assert.equal(thrown, Array(6).fill("RuntimeError"), "each call ends, with the caller's own trap");
+  } finally {
+    await host.terminate();
+  }
+});
+
 test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the ones that started end", async () => {
   // Worker 1 gets no module, so its instantiation throws in the thread: the real failure path
   // (the thread exits before it says ready), not a stub.

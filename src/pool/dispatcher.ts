@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { claimOneTask, claimTasks, closeRanges, openRanges } from "./claims.js";
+import { claimOneTask, claimOthers, claimTasks, closeRanges, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -23,6 +23,8 @@ const SYNC_SPIN_MS = 0.2;
  * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
  */
 const ASYNC_SPIN_MS = 0.002;
+/** How often a blocking call asleep on DONE looks through the ranges again, in ms (runSync). */
+const RESCAN_MS = 1;
 /**
  * How long a polling caller computes before it gives its event loop a turn, in ms: about the step
  * a copied pool.dot takes between turns (a chunk of 16 blocks, here.ts). It runs tasks until this
@@ -101,13 +103,19 @@ export class Dispatcher {
     const tasks = this.#publish(plan, true);
     const ctrl = this.#ctrl;
     let trap: unknown;
-    // The calling thread takes worker 0's seat and range (layout.ts).
-    claimTasks(ctrl, 0, this.threads, (task) => {
+    const runHere = (task: number): boolean => {
       trap ??= this.#runOnCaller(task);
       return true;
-    });
+    };
+    // The calling thread takes worker 0's seat and range (layout.ts).
+    claimTasks(ctrl, 0, this.threads, runHere);
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
-    for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) Atomics.wait(ctrl, DONE, done);
+    // Asleep, it looks through the ranges again now and then. A group can open after its pass,
+    // and a worker that opens one drains it, unless a kernel traps there first; with that
+    // group's owners asleep on EPOCH, only this thread would take its tasks.
+    for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) {
+      if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere);
+    }
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));

@@ -16,17 +16,21 @@
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
 //     + 2  END     index one past range r's last task     ┐ written before RANGE, read only
-//     + 3  TABLE   address of the job's task table        ┘ after a claim
+//     + 3  TABLE   address of the job's task table        │ after a claim
+//     + 4  TASKS   the job's task count, on a group        │
+//                  leader's line (claims.ts)               ┘
 //
 // Each line a job's start or end needs crosses between cores, and on the 2-core VM one crossing
 // costs ~0.4 µs (a ping-pong of one word between two threads: 850 ns a round trip). So a worker
 // finds what a claim needs in its own range line, which it polls while it spins: the job reaches
 // it in one crossing, where EPOCH, then NTASKS and TASKS, then RANGE took three.
 //
-// Publishing a job: write the task table, NTASKS, DONE = 0, then each range's END and TABLE,
-// then each range's count. Storing a range's count is the moment its tasks become claimable;
-// bumping EPOCH alerts the polling workers, which then look through every range, and wakes as
-// many sleeping ones as the job has tasks (at most all).
+// Publishing a job: write the task table, NTASKS, DONE = 0, then open the ranges: a range's END
+// and TABLE, then its count. Storing a range's count is the moment its tasks become claimable.
+// The caller opens its own group of ranges and each other group's leader; the first claim on a
+// leader's range opens the rest of its group (claims.ts). Bumping EPOCH alerts the polling
+// workers, which then look through every range, and wakes as many sleeping ones as the job has
+// tasks (at most all).
 //
 // A job runs on the pool's `threads` threads. Where the caller computes (pool.dotSync, an
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER
@@ -52,6 +56,7 @@ export function rangeWord(r: number): number {
 export const RANGE_STATE = 1;
 export const RANGE_END = 2;
 export const RANGE_TABLE = 3;
+export const RANGE_TASKS = 4;
 
 /** Word of worker w's state. */
 export function stateWord(w: number): number {

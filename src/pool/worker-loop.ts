@@ -40,7 +40,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    let ok = claimHome(ctrl, index, run);
+    let ok = claimHome(ctrl, index, ranges, run);
     // Read between the two halves, after the home tasks are counted, where the read delays the
     // job only if this worker goes on to take tasks from other ranges. A job published before it
     // has its other ranges looked through below, and its tasks in this worker's range show in

@@ -1,11 +1,12 @@
-// A pool worker that stalls at the first EPOCH read after each write of its STATE word, where a
-// thread descheduled between its claims and its wait would stall on a busy machine. It runs the
-// package's own serve(); only Atomics.load and Atomics.store are wrapped, in this thread alone.
+// A pool worker that stalls where a thread descheduled on a busy machine would: by default at the
+// first EPOCH read after each write of its STATE word (between its claims and its wait), or, given
+// `stallWord`, at every read of that control word. It runs the package's own serve(); only
+// Atomics.load and Atomics.store are wrapped, in this thread alone.
 import { parentPort, workerData } from "node:worker_threads";
 import { serve } from "../../dist/pool/worker-loop.js";
 import { CONTROL_BYTES, EPOCH, stateWord } from "../../dist/pool/layout.js";
 
-const { stallMs, ...init } = workerData;
+const { stallMs, stallWord, ...init } = workerData;
 const controlWords = CONTROL_BYTES / 4;
 const state = stateWord(init.index);
 const { load, store } = Atomics;
@@ -16,7 +17,7 @@ Atomics.store = (array, index, value) => {
   return store(array, index, value);
 };
 Atomics.load = (array, index) => {
-  if (armed && array.length === controlWords && index === EPOCH) {
+  if (array.length === controlWords && (stallWord === undefined ? armed && index === EPOCH : index === stallWord)) {
     armed = false;
     Atomics.wait(nap, 0, 0, stallMs);
   }
