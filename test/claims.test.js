@@ -3,8 +3,8 @@
 // the test chooses every interleaving.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { claimOneTask, claimTasks, closeRanges, openRanges } from "../dist/pool/claims.js";
-import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
+import { claimOneTask, claimTasks, clearRanges, closeRanges, openRanges } from "../dist/pool/claims.js";
+import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
 
@@ -152,13 +152,32 @@ test("a thread that opens a group on its way through the others looks through ev
   assert.equal(open(ctrl, 16), [6], "its own range was opened after its claims on it; its owner's poll finds it");
 });
 
-test("closing the ranges stops every claim, and the next job opens them again", () => {
+test("closing the ranges stops every claim; cleared, the next job opens them again", () => {
   const ctrl = controlBlock(12, 4);
   assert.is(claimOne(ctrl, 1, 4), 3);
   closeRanges(ctrl, 4);
   for (let home = 0; home < 4; home++) assert.is(claimOne(ctrl, home, 4), undefined);
+  clearRanges(ctrl, 4);
   publish(ctrl, 12, 4);
   assert.equal(roundRobin(ctrl, 4).flat().sort((a, b) => a - b), sequence(0, 12));
+});
+
+test("a group whose opener claimed before its job was closed stays closed", () => {
+  // The close lands between the claim of leader 4's first task and the opening of ranges 5–7,
+  // as when the host fails the job while the opener is descheduled there.
+  const ctrl = controlBlock(32, 16);
+  const { load } = Atomics;
+  Atomics.load = (array, index) => {
+    if (array === ctrl && index === rangeWord(4) + RANGE_TASKS) closeRanges(ctrl, 16);
+    return load(array, index);
+  };
+  try {
+    assert.ok(claimOneTask(ctrl, 4, 16, () => {}));
+  } finally {
+    Atomics.load = load;
+  }
+  assert.equal(open(ctrl, 16), [], "no range reopened after the close");
+  for (let home = 0; home < 16; home++) assert.is(claimOne(ctrl, home, 16), undefined);
 });
 
 test.run();

@@ -10,10 +10,12 @@ import { createPool, dot, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
+import { CONTROL_BYTES, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
+import { stallingWorkers } from "./support/stalling-workers.js";
 import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
@@ -154,27 +156,6 @@ test("idle workers do not keep the process alive", () => {
   assert.is(child.stdout.trim(), "100000 100000");
 });
 
-/**
- * Starts workers that stall `stallMs` at the first EPOCH read after each write of their STATE word
- * (support/stalling-worker.js), and refuses to start those `refuse` picks.
- */
-function stallingWorkers(stallMs, refuse) {
-  return (init) => {
-    if (refuse(init)) return Promise.reject(new Error(`worker ${init.index} is not started again`));
-    return new Promise((resolve, reject) => {
-      const worker = new Worker(new URL("./support/stalling-worker.js", import.meta.url), { workerData: { ...init, stallMs }, execArgv: [] });
-      worker.unref();
-      let lost;
-      const exited = new Promise((done) => worker.once("exit", done));
-      worker.once("message", () => resolve({ onLost: (listener) => (lost = listener), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
-      worker.once("exit", (code) => {
-        reject(new Error(`exit ${code}`));
-        lost?.(new Error(`exit ${code}`));
-      });
-    });
-  };
-}
-
 test("a job still ends when a range's owner was lost and not replaced: the other workers look through every range", async () => {
   // Worker 2 is lost for good. arange(131072) then makes 2 tasks, in ranges 1 and 2 (range 0, the
   // caller's, is empty). The caller takes range 1's task in its first slice; a clock that jumps a
@@ -184,7 +165,7 @@ test("a job still ends when a range's owner was lost and not replaced: the other
   // worker read EPOCH only after all its claims, took this job's epoch as seen and slept with
   // range 2's task unclaimed: the call never settled.
   const starts = [0, 0, 0];
-  const startWorker = stallingWorkers(20, (init) => ++starts[init.index] > 1 && init.index === 2);
+  const startWorker = stallingWorkers(() => ({ stallMs: 20 }), (init) => ++starts[init.index] > 1 && init.index === 2);
   await withPlatform({ startWorker }, async () => {
     const pool = await createPool({ threads: 3 });
     const dispatcher = pool[internals];
@@ -225,6 +206,57 @@ test("a blocking call ends when a group opens after the caller's pass and its op
   } finally {
     await host.terminate();
   }
+});
+
+test("an awaited call whose caller opens a group late and then stops computing still ends", async () => {
+  // 3 tasks on 4 threads: range 1 holds task 0 (a product of one element), range 2 (leader of
+  // {2, 3}) task 1, range 3 task 2. Worker 2 stalls 5 ms when it finds its range open, workers 1
+  // and 3 stall 5 ms between their home range and the others, worker 0 10 ms, so it sleeps last
+  // and a job's wake-up (3 workers for 3 tasks) leaves it asleep on EPOCH. The polling caller so
+  // claims task 1 first, and naps 20 ms before it opens range 3, as a descheduled thread would:
+  // by then every worker has looked through the ranges and slept, and the caller's poll budget
+  // is spent. Without the EPOCH bump when it stops computing (#lookAgain), range 3's task waited
+  // for good: the caller gave worker 0 its seat back, but worker 0 slept on EPOCH.
+  const stalls = [{ stallMs: 10 }, { stallMs: 5 }, { stallMs: 5, stallWord: rangeWord(2), whenPositive: true }, { stallMs: 5 }];
+  await withPlatform({ startWorker: stallingWorkers((index) => stalls[index]) }, async () => {
+    const pool = await createPool({ threads: 4 });
+    const dispatcher = pool[internals];
+    const a = f64(4096).fill(1);
+    const product = (n, count = 1) => ({ precision: "f64", x: a.byteOffset, y: a.byteOffset, n, count, strideX: 0, strideY: 0 });
+    const run = (plan) => new Promise((resolve, reject) => dispatcher.runAsync(plan, "a test job", (partials) => resolve([...partials]), reject));
+    const leaderTasks = rangeWord(2) + RANGE_TASKS;
+    const nap = new Int32Array(new SharedArrayBuffer(4));
+    const { load } = Atomics;
+    let armed = false;
+    let napped = 0;
+    Atomics.load = (array, index) => {
+      if (armed && index === leaderTasks && array.length === CONTROL_BYTES / 4) {
+        armed = false;
+        napped++;
+        Atomics.wait(nap, 0, 0, 20);
+      }
+      return load(array, index);
+    };
+    try {
+      // A job too long to poll, so every worker runs and sleeps in the order the stalls set.
+      const long = dotPlan([product(4096, 2500)]);
+      assert.is(pollBudgetMs(long.bytes, 4), 0);
+      await run(long);
+      // Its bytes raised so the caller polls for ~1 ms: it reaches task 1 whatever its turns take.
+      const short = () => ({ ...dotPlan([product(1), product(4096), product(4096)]), bytes: 144e6 });
+      assert.ok(pollBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
+      for (let round = 0; round < 3; round++) {
+        await new Promise((resolve) => setTimeout(resolve, 30)); // every worker asleep, worker 0 last
+        armed = true;
+        assert.equal(await orHung(run(short()), 3000), [1, 4096, 4096], `round ${round}`);
+      }
+    } finally {
+      Atomics.load = load;
+      await pool.destroy();
+      free(a);
+    }
+    assert.is(napped, 3, "the caller opened the group in every round");
+  });
 });
 
 test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the ones that started end", async () => {

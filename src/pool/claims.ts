@@ -9,6 +9,8 @@ import { DONE, NTASKS, RANGE_END, RANGE_TABLE, RANGE_TASKS, rangeWord, TASK_BYTE
 
 /** A range count that no claim can take below zero from: the job is closed. */
 const CLOSED = -(2 ** 30);
+/** Counts at or below this are CLOSED: claims that loaded a count before the close subtract on. */
+const CLOSED_BELOW = CLOSED / 2;
 
 /** Index of the first task of range r, for `tasks` tasks cut into `ranges` ranges. */
 export function rangeStart(r: number, tasks: number, ranges: number): number {
@@ -44,8 +46,9 @@ export function openRanges(ctrl: Int32Array, tasks: number, table: number, range
 
 /**
  * Writes range r's END and TABLE, then stores its count; returns false, writing nothing, for an
- * empty range (a range ends every job at zero or below, or CLOSED). The count's atomic store
- * publishes the writes before it, and the task table's.
+ * empty range. The count's atomic store publishes the writes before it, and the task table's.
+ * For the publishing thread, before the job's first claim: every range then holds zero or below
+ * (a range ends every job so, and the dispatcher clears CLOSED once a failed job is quiet).
  */
 function openRange(ctrl: Int32Array, r: number, tasks: number, table: number, ranges: number): boolean {
   const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
@@ -57,16 +60,40 @@ function openRange(ctrl: Int32Array, r: number, tasks: number, table: number, ra
   return true;
 }
 
+/**
+ * Opens range r as openRange does, but never over CLOSED: for a thread that claimed a task, when
+ * the job may have failed since (closeRanges). A count stored after the close would let a
+ * straggler claim once the host took the job for quiet. So the count is swapped in for the value
+ * the range held, never for CLOSED: a close landing before the swap makes it fail, and one landing
+ * after overwrites it, while any thread that claimed meanwhile had set its STATE before the close
+ * ended, and the host waits for it. The first swap guesses 0, what a range almost always holds
+ * between jobs, so that it costs one locked operation, as openRange's store does.
+ */
+function openLate(ctrl: Int32Array, r: number, tasks: number, table: number, ranges: number): void {
+  const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
+  if (count <= 0) return;
+  const word = rangeWord(r);
+  // Written before the swap that publishes them; a closed range's are never read.
+  ctrl[word + RANGE_END] = rangeStart(r + 1, tasks, ranges);
+  ctrl[word + RANGE_TABLE] = table;
+  for (let expected = 0; ; ) {
+    const held = Atomics.compareExchange(ctrl, word, expected, count);
+    if (held === expected || held <= CLOSED_BELOW) return;
+    expected = held;
+  }
+}
+
 /** Opens the ranges that follow `leader` in its group. */
 function openGroup(ctrl: Int32Array, leader: number, tasks: number, table: number, ranges: number): void {
   const end = Math.min(leader + groupSize(ranges), ranges);
-  for (let r = leader + 1; r < end; r++) openRange(ctrl, r, tasks, table, ranges);
+  for (let r = leader + 1; r < end; r++) openLate(ctrl, r, tasks, table, ranges);
 }
 
 /**
  * Opens the rest of a group if `task`, just claimed from range r, is the first task of a leader's
- * range; returns whether it did. The claimer holds that task, so the job is still running and
- * the leader's line (read after the claim, like END and TABLE) is the job's.
+ * range; returns whether it did. The claimer holds that task, so no later job can have started,
+ * and the leader's line (read after the claim, like END and TABLE) is this job's. The job may
+ * have failed since the claim: openLate then leaves the closed ranges closed.
  */
 function openGroupIfFirst(ctrl: Int32Array, r: number, ranges: number, task: number): boolean {
   if (r === 0 || r % groupSize(ranges) !== 0) return false;
@@ -84,6 +111,15 @@ export function closeRanges(ctrl: Int32Array, ranges: number): void {
 }
 
 /**
+ * Sets every range's count back to zero, once no thread may still claim from or open a failed
+ * job's ranges: a group's later opens refuse a CLOSED range, so one left from an old job would
+ * never open again.
+ */
+export function clearRanges(ctrl: Int32Array, ranges: number): void {
+  for (let r = 0; r < ranges; r++) Atomics.store(ctrl, rangeWord(r), 0);
+}
+
+/**
  * Claims tasks, range `home` first, then each other range in turn, and passes each task's address
  * to `run` until no range has any left or `run` returns false (having marked the failure first).
  * Returns false if `run` did.
@@ -96,7 +132,8 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
  * The first half of claimTasks: range `home` until it runs dry. Its finished tasks are added to
  * DONE in one go then, so the last home task to finish ends the job at once, not after its
  * thread has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16
- * cores). A group this opens is looked through by claimOthers, which every claimer runs next.
+ * cores). A group this opens is looked through by claimOthers, which every claimer runs next
+ * unless `run` failed (the job then fails, and the dispatcher closes its ranges).
  */
 export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
@@ -137,8 +174,9 @@ export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run:
 /**
  * Claims one task, range `home` first, then each other range in turn, runs it and adds it to
  * DONE at once: for a thread that gives its event loop turns between tasks and so must never
- * hold a claimed task across one. Returns false when no range has any left. Its caller calls it
- * until then, so a group it opens is looked through again.
+ * hold a claimed task across one. Returns false when no range has any left. A group it opens is
+ * looked through by its later calls, or, once its caller stops computing, by the workers: the
+ * dispatcher then bumps EPOCH, and every worker looks through every range.
  */
 export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): boolean {
   for (let k = 0; k < ranges; k++) {

@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { claimOneTask, claimOthers, claimTasks, closeRanges, openRanges } from "./claims.js";
+import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -249,6 +249,17 @@ export class Dispatcher {
     return tasks;
   }
 
+  /**
+   * Has every worker look through every range once more, as on a new job: bumps EPOCH and wakes
+   * all. For a caller that stops computing: a group it opened may have owners that went to sleep
+   * before it opened (claims.ts), and worker 0 may be asleep on EPOCH rather than on CALLER. A
+   * worker about to sleep finds EPOCH moved, so none misses it.
+   */
+  #lookAgain(): void {
+    Atomics.add(this.#ctrl, EPOCH, 1);
+    Atomics.notify(this.#ctrl, EPOCH);
+  }
+
   /** Gives worker 0 its seat back (layout.ts), waking it if it sat out. */
   #leaveSeat(): void {
     if (Atomics.exchange(this.#ctrl, CALLER, 0) === 1) Atomics.notify(this.#ctrl, CALLER);
@@ -308,7 +319,8 @@ export class Dispatcher {
   async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
     const pollUntil = performance.now() + pollMs;
-    if (pollMs > 0) this.#computeSlice(job);
+    let computing = pollMs > 0;
+    if (computing) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
@@ -316,9 +328,13 @@ export class Dispatcher {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
       } else {
-        // Past the poll budget (a busy machine or loop, or a job from DRAM): worker 0 may take
-        // what is left; with no other worker alive, the job would otherwise never end.
+        // Past the poll budget (a busy machine or loop, or a job from DRAM): the workers take
+        // what is left, worker 0 its range too; with no other worker alive, the job would
+        // otherwise never end. A caller that computed may have opened a group whose owners
+        // sleep, so every worker looks through every range once more.
         this.#leaveSeat();
+        if (computing) this.#lookAgain();
+        computing = false;
         await waitForChange(ctrl, DONE, done);
       }
       this.#holdingSince = performance.now();
@@ -390,6 +406,7 @@ export class Dispatcher {
     this.#leaveSeat(); // worker 0 may sit out; with the ranges closed it only goes back to sleep
     void this.#quiesce().then(() => {
       if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
+      clearRanges(this.#ctrl, this.threads);
       job.fail(error);
       this.#running = undefined;
       this.#startNext();

@@ -30,7 +30,9 @@
 // The caller opens its own group of ranges and each other group's leader; the first claim on a
 // leader's range opens the rest of its group (claims.ts). Bumping EPOCH alerts the polling
 // workers, which then look through every range, and wakes as many sleeping ones as the job has
-// tasks (at most all).
+// tasks (at most all). A range opened later may find its owner asleep again; the thread that
+// opened it, or, where a polling caller opened it and stopped, a second EPOCH bump
+// (dispatcher.ts) sees that its tasks are taken.
 //
 // A job runs on the pool's `threads` threads. Where the caller computes (pool.dotSync, an
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER

@@ -1,27 +1,19 @@
 // Runs in a thread of its own, so that a blocking call that never returns hangs only this thread
 // (pool-faults.test.js): a pool.dotSync-style job on 4 threads whose group opens late and whose
 // opener then traps. Posts the name of what each call threw.
-import { parentPort, Worker } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { createPool, f64 } from "../../dist/index.js";
 import { RANGE_TASKS, rangeWord } from "../../dist/pool/layout.js";
 import { dotPlan } from "../../dist/pool/plan.js";
 import { internals } from "../../dist/pool/pool.js";
 import { setPlatform } from "../../dist/platform/platform.js";
 import { nodePlatform } from "../../dist/platform/node.js";
+import { stallingWorkers } from "./stalling-workers.js";
 
 // Worker 2, range 2's owner and its group's leader (groups of 2 on 4 threads), stalls 20 ms when
 // its first claim reads the word that opening range 3 needs.
-const startWorker = (init) =>
-  new Promise((resolve, reject) => {
-    const stall = init.index === 2 ? { stallMs: 20, stallWord: rangeWord(2) + RANGE_TASKS } : { stallMs: 0, stallWord: -1 };
-    const worker = new Worker(new URL("./stalling-worker.js", import.meta.url), { workerData: { ...init, ...stall }, execArgv: [] });
-    worker.unref();
-    worker.on("error", () => {}); // a trap ends the worker: the point of this scenario
-    const exited = new Promise((done) => worker.once("exit", done));
-    worker.once("message", () => resolve({ onLost: () => {}, exited, terminate: async () => void (await worker.terminate()), raw: worker }));
-    worker.once("exit", (code) => reject(new Error(`exit ${code}`)));
-  });
-setPlatform({ ...nodePlatform, startWorker });
+const stallOf = (index) => (index === 2 ? { stallMs: 20, stallWord: rangeWord(2) + RANGE_TASKS } : { stallMs: 0, stallWord: -1 });
+setPlatform({ ...nodePlatform, startWorker: stallingWorkers(stallOf) });
 
 const pool = await createPool({ threads: 4 });
 // 16 tasks of 64 blocks, 4 a range: ranges 0 and 1 valid, range 2 (tasks 8–11) lies past the

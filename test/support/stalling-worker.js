@@ -1,12 +1,13 @@
 // A pool worker that stalls where a thread descheduled on a busy machine would: by default at the
 // first EPOCH read after each write of its STATE word (between its claims and its wait), or, given
-// `stallWord`, at every read of that control word. It runs the package's own serve(); only
+// `stallWord`, at every read of that control word (with `whenPositive`, only a read that finds it
+// above zero: its own range just opened, say). It runs the package's own serve(); only
 // Atomics.load and Atomics.store are wrapped, in this thread alone.
 import { parentPort, workerData } from "node:worker_threads";
 import { serve } from "../../dist/pool/worker-loop.js";
 import { CONTROL_BYTES, EPOCH, stateWord } from "../../dist/pool/layout.js";
 
-const { stallMs, stallWord, ...init } = workerData;
+const { stallMs, stallWord, whenPositive = false, ...init } = workerData;
 const controlWords = CONTROL_BYTES / 4;
 const state = stateWord(init.index);
 const { load, store } = Atomics;
@@ -17,10 +18,12 @@ Atomics.store = (array, index, value) => {
   return store(array, index, value);
 };
 Atomics.load = (array, index) => {
-  if (array.length === controlWords && (stallWord === undefined ? armed && index === EPOCH : index === stallWord)) {
+  const value = load(array, index);
+  if (array.length === controlWords && (stallWord === undefined ? armed && index === EPOCH : index === stallWord && (!whenPositive || value > 0))) {
     armed = false;
     Atomics.wait(nap, 0, 0, stallMs);
+    return load(array, index);
   }
-  return load(array, index);
+  return value;
 };
 serve(init, () => parentPort.postMessage("ready"));
