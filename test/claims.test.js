@@ -3,7 +3,7 @@
 // the test chooses every interleaving.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { claimOneTask, claimTasks, clearRanges, closeRanges, openRanges } from "../dist/pool/claims.js";
+import { claimOneTask, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, RAN_ONE } from "../dist/pool/claims.js";
 import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
@@ -112,7 +112,7 @@ test("claimOneTask takes one task, home range first, and adds it to DONE before 
   while (claimOneTask(ctrl, 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES))) doneAfter.push(Atomics.load(ctrl, DONE));
   assert.equal(seen, [2, 3, 4, 0, 1]);
   assert.equal(doneAfter, [1, 2, 3, 4, 5]);
-  assert.not.ok(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")));
+  assert.is(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")), NONE_LEFT);
 });
 
 test("a claim reads only its range's line: the line a spinning worker polls holds all it needs", () => {
@@ -129,9 +129,9 @@ const open = (ctrl, ranges) => Array.from({ length: ranges }, (_, r) => r).filte
 test("the caller opens its group and each leader; the first claim on a leader's range opens the rest of its group", () => {
   const ctrl = controlBlock(32, 16); // groups of 4: leaders 4, 8 and 12; range r holds tasks 2r and 2r + 1
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 12]);
-  assert.ok(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)));
+  assert.is(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)), OPENED_GROUP);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 9, 10, 11, 12]);
-  assert.ok(claimOneTask(ctrl, 8, 16, () => {}));
+  assert.is(claimOneTask(ctrl, 8, 16, () => {}), RAN_ONE);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 9, 10, 11, 12], "only the first claim opens; range 8 ran dry");
   assert.equal(roundRobin(ctrl, 16).flat().sort((a, b) => a - b), sequence(0, 32).filter((t) => t !== 16 && t !== 17));
 });

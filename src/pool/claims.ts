@@ -47,8 +47,9 @@ export function openRanges(ctrl: Int32Array, tasks: number, table: number, range
 /**
  * Writes range r's END and TABLE, then stores its count; returns false, writing nothing, for an
  * empty range. The count's atomic store publishes the writes before it, and the task table's.
- * For the publishing thread, before the job's first claim: every range then holds zero or below
- * (a range ends every job so, and the dispatcher clears CLOSED once a failed job is quiet).
+ * For the publishing thread, on the ranges no other thread opens (its group's, the leaders'):
+ * each holds zero or below (a range ends every job so, and the dispatcher clears CLOSED once a
+ * failed job is quiet), and no close can come before the job is published.
  */
 function openRange(ctrl: Int32Array, r: number, tasks: number, table: number, ranges: number): boolean {
   const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
@@ -61,8 +62,9 @@ function openRange(ctrl: Int32Array, r: number, tasks: number, table: number, ra
 }
 
 /**
- * Opens range r as openRange does, but never over CLOSED: for a thread that claimed a task, when
- * the job may have failed since (closeRanges). A count stored after the close would let a
+ * Opens range r as openRange does, but never over CLOSED: for a group's followers, opened by the
+ * thread that claimed the leader's first task, when the job may have failed since (closeRanges),
+ * or by the publisher where the leader's range is empty. A count stored after the close would let a
  * straggler claim once the host took the job for quiet. So the count is swapped in for the value
  * the range held, never for CLOSED: a close landing before the swap makes it fail, and one landing
  * after overwrites it, while any thread that claimed meanwhile had set its STATE before the close
@@ -133,7 +135,8 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
  * DONE in one go then, so the last home task to finish ends the job at once, not after its
  * thread has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16
  * cores). A group this opens is looked through by claimOthers, which every claimer runs next
- * unless `run` failed (the job then fails, and the dispatcher closes its ranges).
+ * unless `run` failed: an async job then fails and the dispatcher closes its ranges, and a
+ * blocking caller looks through them again while it waits (dispatcher.ts, runSync).
  */
 export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
@@ -171,25 +174,30 @@ export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run:
   return ok;
 }
 
+/** What claimOneTask did: found no task left, ran one, or ran one whose claim opened a group. */
+export const NONE_LEFT = 0;
+export const RAN_ONE = 1;
+export const OPENED_GROUP = 2;
+
 /**
  * Claims one task, range `home` first, then each other range in turn, runs it and adds it to
  * DONE at once: for a thread that gives its event loop turns between tasks and so must never
- * hold a claimed task across one. Returns false when no range has any left. A group it opens is
- * looked through by its later calls, or, once its caller stops computing, by the workers: the
- * dispatcher then bumps EPOCH, and every worker looks through every range.
+ * hold a claimed task across one. Returns NONE_LEFT when no range has any left. A group it
+ * opens (OPENED_GROUP) is looked through by its later calls, or, if its caller stops before
+ * then, by the workers, which the caller must then have look again (dispatcher.ts).
  */
-export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): boolean {
+export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): number {
   for (let k = 0; k < ranges; k++) {
     const r = (home + k) % ranges;
     const task = claim(ctrl, r);
     if (task >= 0) {
-      openGroupIfFirst(ctrl, r, ranges, task);
+      const opened = openGroupIfFirst(ctrl, r, ranges, task);
       run(task);
       report(ctrl, 1);
-      return true;
+      return opened ? OPENED_GROUP : RAN_ONE;
     }
   }
-  return false;
+  return NONE_LEFT;
 }
 
 /** Claims one task of range r: its address, or −1 when the range has none left. */

@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, openRanges } from "./claims.js";
+import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
@@ -43,6 +43,8 @@ interface AsyncJob {
   abandoned: boolean;
   /** What a task run on the calling thread threw; the job fails with it once its tasks are done. */
   trap?: unknown;
+  /** Set when the calling thread's claim opened a group, which its later slices look through. */
+  openedGroup?: boolean;
 }
 
 export class Dispatcher {
@@ -251,9 +253,10 @@ export class Dispatcher {
 
   /**
    * Has every worker look through every range once more, as on a new job: bumps EPOCH and wakes
-   * all. For a caller that stops computing: a group it opened may have owners that went to sleep
-   * before it opened (claims.ts), and worker 0 may be asleep on EPOCH rather than on CALLER. A
-   * worker about to sleep finds EPOCH moved, so none misses it.
+   * all. For a caller that opened a group and stops computing: the group's owners may have gone
+   * to sleep before it opened (claims.ts), and worker 0 may be asleep on EPOCH rather than on
+   * CALLER. A worker about to sleep finds EPOCH moved, so none misses it. Only then: waking
+   * every sleeper costs the calling thread a futex wake each (up to ~0.3 ms apiece here).
    */
   #lookAgain(): void {
     Atomics.add(this.#ctrl, EPOCH, 1);
@@ -319,8 +322,7 @@ export class Dispatcher {
   async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
     const pollUntil = performance.now() + pollMs;
-    let computing = pollMs > 0;
-    if (computing) this.#computeSlice(job);
+    if (pollMs > 0) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
     spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
@@ -330,11 +332,11 @@ export class Dispatcher {
       } else {
         // Past the poll budget (a busy machine or loop, or a job from DRAM): the workers take
         // what is left, worker 0 its range too; with no other worker alive, the job would
-        // otherwise never end. A caller that computed may have opened a group whose owners
-        // sleep, so every worker looks through every range once more.
+        // otherwise never end. A group this thread opened may have owners asleep on EPOCH, so
+        // then every worker looks through every range once more.
         this.#leaveSeat();
-        if (computing) this.#lookAgain();
-        computing = false;
+        if (job.openedGroup === true) this.#lookAgain();
+        job.openedGroup = false;
         await waitForChange(ctrl, DONE, done);
       }
       this.#holdingSince = performance.now();
@@ -360,7 +362,11 @@ export class Dispatcher {
     const run = (task: number) => {
       job.trap ??= this.#runOnCaller(task);
     };
-    while (claimOneTask(this.#ctrl, 0, this.threads, run) && performance.now() < until);
+    let claimed: number;
+    do {
+      claimed = claimOneTask(this.#ctrl, 0, this.threads, run);
+      if (claimed === OPENED_GROUP) job.openedGroup = true;
+    } while (claimed !== NONE_LEFT && performance.now() < until);
   }
 
   /**

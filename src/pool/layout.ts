@@ -5,7 +5,8 @@
 // transfers. The host's per-job words share the line of the word they go with (NTASKS with DONE,
 // a range's END and TABLE with its count), which the thread that reads them fetches anyway.
 //
-//   word  0           EPOCH    bumped once per job; idle workers Atomics.wait on it
+//   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
+//                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
@@ -30,9 +31,10 @@
 // The caller opens its own group of ranges and each other group's leader; the first claim on a
 // leader's range opens the rest of its group (claims.ts). Bumping EPOCH alerts the polling
 // workers, which then look through every range, and wakes as many sleeping ones as the job has
-// tasks (at most all). A range opened later may find its owner asleep again; the thread that
-// opened it, or, where a polling caller opened it and stopped, a second EPOCH bump
-// (dispatcher.ts) sees that its tasks are taken.
+// tasks (at most all). A range opened later may find its owner asleep again. Its tasks are then
+// taken by the thread that opened it, which looks through the ranges again; where that is a
+// polling caller that stops first, by the workers a second EPOCH bump sends through them; and
+// where it is a worker whose kernel trapped, by a blocking caller's rescans (dispatcher.ts).
 //
 // A job runs on the pool's `threads` threads. Where the caller computes (pool.dotSync, an
 // awaited call that polls) it takes worker 0's seat and range, and worker 0 sleeps on CALLER

@@ -46,8 +46,8 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     // has its other ranges looked through below, and its tasks in this worker's range show in
     // waitForJob's poll; one published after it moves EPOCH past `seen`. Read any later, a job
     // could slip in unseen, and a range whose owner was lost would then wait for good. A range
-    // that a group's first claim opens later may find this worker asleep: the thread that
-    // opened it takes what is left (claims.ts).
+    // that a group's first claim opens later may find this worker asleep; layout.ts says who
+    // takes its tasks then.
     const seen = Atomics.load(ctrl, EPOCH);
     ok &&= claimOthers(ctrl, index, ranges, run);
     // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
