@@ -45,42 +45,27 @@ export function openRanges(ctrl: Int32Array, tasks: number, table: number, range
 }
 
 /**
- * Writes range r's END and TABLE, then stores its count; returns false, writing nothing, for an
- * empty range. The count's atomic store publishes the writes before it, and the task table's.
- * For the publishing thread, on the ranges no other thread opens (its group's, the leaders'):
- * each holds zero or below (a range ends every job so, and the dispatcher clears CLOSED once a
- * failed job is quiet), and no close can come before the job is published.
+ * Writes range r's END and TABLE, then swaps its count in; returns whether the range has tasks
+ * (an empty one is left as it is: a range ends every job at zero or below). The swap publishes
+ * the writes before it, and the task table's. It never replaces CLOSED: a group's followers are
+ * opened by the thread that claimed the leader's first task, and the job may have failed since
+ * (closeRanges); a count stored after the close would let a straggler claim once the host took
+ * the job for quiet. A close landing before the swap makes it fail, and one landing after
+ * overwrites it, while any thread that claimed meanwhile had set its STATE before the close
+ * ended, and the host waits for it. The first swap guesses 0, what a range almost always holds
+ * between jobs (the dispatcher clears CLOSED once a failed job is quiet), so opening costs one
+ * locked operation, as a store would.
  */
 function openRange(ctrl: Int32Array, r: number, tasks: number, table: number, ranges: number): boolean {
   const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
   if (count <= 0) return false;
   const word = rangeWord(r);
-  ctrl[word + RANGE_END] = rangeStart(r + 1, tasks, ranges);
-  ctrl[word + RANGE_TABLE] = table;
-  Atomics.store(ctrl, word, count);
-  return true;
-}
-
-/**
- * Opens range r as openRange does, but never over CLOSED: for a group's followers, opened by the
- * thread that claimed the leader's first task, when the job may have failed since (closeRanges),
- * or by the publisher where the leader's range is empty. A count stored after the close would let a
- * straggler claim once the host took the job for quiet. So the count is swapped in for the value
- * the range held, never for CLOSED: a close landing before the swap makes it fail, and one landing
- * after overwrites it, while any thread that claimed meanwhile had set its STATE before the close
- * ended, and the host waits for it. The first swap guesses 0, what a range almost always holds
- * between jobs, so that it costs one locked operation, as openRange's store does.
- */
-function openLate(ctrl: Int32Array, r: number, tasks: number, table: number, ranges: number): void {
-  const count = rangeStart(r + 1, tasks, ranges) - rangeStart(r, tasks, ranges);
-  if (count <= 0) return;
-  const word = rangeWord(r);
-  // Written before the swap that publishes them; a closed range's are never read.
+  // A closed range's END and TABLE are never read.
   ctrl[word + RANGE_END] = rangeStart(r + 1, tasks, ranges);
   ctrl[word + RANGE_TABLE] = table;
   for (let expected = 0; ; ) {
     const held = Atomics.compareExchange(ctrl, word, expected, count);
-    if (held === expected || held <= CLOSED_BELOW) return;
+    if (held === expected || held <= CLOSED_BELOW) return true;
     expected = held;
   }
 }
@@ -88,14 +73,14 @@ function openLate(ctrl: Int32Array, r: number, tasks: number, table: number, ran
 /** Opens the ranges that follow `leader` in its group. */
 function openGroup(ctrl: Int32Array, leader: number, tasks: number, table: number, ranges: number): void {
   const end = Math.min(leader + groupSize(ranges), ranges);
-  for (let r = leader + 1; r < end; r++) openLate(ctrl, r, tasks, table, ranges);
+  for (let r = leader + 1; r < end; r++) openRange(ctrl, r, tasks, table, ranges);
 }
 
 /**
  * Opens the rest of a group if `task`, just claimed from range r, is the first task of a leader's
  * range; returns whether it did. The claimer holds that task, so no later job can have started,
  * and the leader's line (read after the claim, like END and TABLE) is this job's. The job may
- * have failed since the claim: openLate then leaves the closed ranges closed.
+ * have failed since the claim: openRange then leaves the closed ranges closed.
  */
 function openGroupIfFirst(ctrl: Int32Array, r: number, ranges: number, task: number): boolean {
   if (r === 0 || r % groupSize(ranges) !== 0) return false;

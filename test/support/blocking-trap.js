@@ -12,7 +12,7 @@ import { stallingWorkers } from "./stalling-workers.js";
 
 // Worker 2, range 2's owner and its group's leader (groups of 2 on 4 threads), stalls 20 ms when
 // its first claim reads the word that opening range 3 needs.
-const stallOf = (index) => (index === 2 ? { stallMs: 20, stallWord: rangeWord(2) + RANGE_TASKS } : { stallMs: 0, stallWord: -1 });
+const stallOf = (index) => (index === 2 ? { stallMs: 20, stallWord: rangeWord(2) + RANGE_TASKS } : {});
 setPlatform({ ...nodePlatform, startWorker: stallingWorkers(stallOf) });
 
 const pool = await createPool({ threads: 4 });

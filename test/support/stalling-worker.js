@@ -1,8 +1,8 @@
-// A pool worker that stalls where a thread descheduled on a busy machine would: by default at the
-// first EPOCH read after each write of its STATE word (between its claims and its wait), or, given
-// `stallWord`, at every read of that control word (with `whenPositive`, only a read that finds it
-// above zero: its own range just opened, say). It runs the package's own serve(); only
-// Atomics.load and Atomics.store are wrapped, in this thread alone.
+// A pool worker that, given `stallMs`, stalls where a thread descheduled on a busy machine would:
+// by default at the first EPOCH read after each write of its STATE word (between its claims and
+// its wait), or, given `stallWord`, at every read of that control word (with `whenPositive`, only
+// a read that finds it above zero: its own range just opened, say). It runs the package's own
+// serve(); only Atomics.load and Atomics.store are wrapped, in this thread alone.
 import { parentPort, workerData } from "node:worker_threads";
 import { serve } from "../../dist/pool/worker-loop.js";
 import { CONTROL_BYTES, EPOCH, stateWord } from "../../dist/pool/layout.js";
@@ -19,7 +19,7 @@ Atomics.store = (array, index, value) => {
 };
 Atomics.load = (array, index) => {
   const value = load(array, index);
-  if (array.length === controlWords && (stallWord === undefined ? armed && index === EPOCH : index === stallWord && (!whenPositive || value > 0))) {
+  if (stallMs > 0 && array.length === controlWords && (stallWord === undefined ? armed && index === EPOCH : index === stallWord && (!whenPositive || value > 0))) {
     armed = false;
     Atomics.wait(nap, 0, 0, stallMs);
     return load(array, index);
