@@ -290,14 +290,20 @@ test("an unexpected error while an awaited call waits fails that call, not the p
   // Nothing in the wait is known to throw; a platform whose turns fail stands in for whatever
   // might. Before, the error escaped unhandled, the call never settled and the pool was wedged.
   // One worker, which sits out while the caller polls: the caller computes the whole 32 MB job in
-  // slices, so it must take a turn. On two, a stall of the caller in its first slice let the
-  // other worker end the job first (1 run in ~8).
+  // slices, taking a turn between them. A stall of the caller past its poll budget (under 1 ms)
+  // hands the job to the worker with no turn taken (CI: 1 run in ~10), so such a call resolves:
+  // up to five calls, each settled, and one must fail.
   const pool = await createPool({ threads: 1 });
   const a = f64(2_000_000).fill(1); // polled: expected 0.4 ms on one thread
   const failing = () => Promise.reject(new Error("no turn today"));
+  const outcomes = [];
   await withPlatform({ nextTurn: failing }, async () => {
-    assert.is(await orHung(pool.dot(a, a).then(() => "resolved", (e) => e.message)), "no turn today");
+    while (outcomes.length < 5 && !outcomes.includes("no turn today")) {
+      outcomes.push(await orHung(pool.dot(a, a).then((value) => value, (e) => e.message)));
+    }
   });
+  assert.ok(outcomes.includes("no turn today"), `outcomes: ${outcomes.join()}`);
+  assert.ok(outcomes.every((o) => o === "no turn today" || o === a.length), `outcomes: ${outcomes.join()}`);
   assert.is(await pool.dot(a, a), a.length, "the pool goes on");
   assert.is(pool.dotSync(a, a), a.length);
   await pool.close();
