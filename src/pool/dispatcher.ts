@@ -8,6 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
+import { wakesWorkers } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
@@ -63,9 +64,12 @@ export class Dispatcher {
   #idle: (() => void)[] = [];
   #callerTasks = 0;
   #jobs = 0;
+  #callsAlone = 0;
   readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
+  /** When the last job or call on the caller alone ended, to tell whether workers still poll. */
+  #lastEnd = -Infinity;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -100,6 +104,22 @@ export class Dispatcher {
     return this.#running !== undefined || this.#queue.length > 0;
   }
 
+  /**
+   * Whether a blocking call of `bytes` should run on the calling thread alone (onCaller), the
+   * workers left asleep: waking them would cost it more than they would save (waking.ts).
+   */
+  leavesAsleep(bytes: number): boolean {
+    return !wakesWorkers(bytes, this.threads, performance.now() - this.#lastEnd);
+  }
+
+  /** Runs a call on the calling thread alone, noting its end as a job's. */
+  onCaller<T>(compute: () => T): T {
+    this.#callsAlone++;
+    const result = compute();
+    this.#lastEnd = performance.now();
+    return result;
+  }
+
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
   runSync(plan: JobPlan): Float64Array {
     const tasks = this.#publish(plan, true);
@@ -118,6 +138,7 @@ export class Dispatcher {
     for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) {
       if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere);
     }
+    this.#lastEnd = performance.now();
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));
@@ -211,6 +232,11 @@ export class Dispatcher {
   /** Jobs published so far, for tests: a call that runs inline publishes none. */
   get jobs(): number {
     return this.#jobs;
+  }
+
+  /** Blocking calls run on the calling thread alone so far (onCaller), for tests. */
+  get callsAlone(): number {
+    return this.#callsAlone;
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */
@@ -343,6 +369,7 @@ export class Dispatcher {
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
+    this.#lastEnd = performance.now();
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;

@@ -4,15 +4,7 @@
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
-
-/**
- * How long a worker polls its range and EPOCH after a job before it sleeps, in ms. Waking a
- * sleeping thread costs 10–70 µs on the 2-core VM, and an awaited call leaves a gap of about
- * 15 µs before the next one, so the poll outlasts that gap. It is bounded because a polling
- * worker takes its core from other work on a busy machine: in an early prototype whose workers
- * spun longer, other processes busy on the 2-core VM slowed a 1e5 call to 444 µs.
- */
-const SPIN_MS = 0.05;
+import { SPIN_MS } from "./waking.js";
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
