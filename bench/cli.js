@@ -6,11 +6,11 @@ import { DEFAULT_SIZES, POOL_SIZES } from "./budget.js";
 import { formatN } from "./naming.js";
 
 /** The suites, in the order they run. */
-export const SUITES = /** @type {const} */ (["single", "pool", "dispatch", "batch", "seed"]);
+export const SUITES = /** @type {const} */ (["single", "pool", "dispatch", "batch", "seed", "pause"]);
 
 /** @typedef {typeof SUITES[number]} Suite */
 
-export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,batch,seed] [--n 1e3,1e5] [--threads 1,2]
+export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,batch,seed,pause] [--n 1e3,1e5] [--threads 1,2]
                           [--time ms] [--numpy-threads 1|all|1,all] [--skip-numpy] [--limit PATH|none]
                           [--seed-n 1e8] [--seed-count 10]
 
@@ -22,6 +22,8 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,b
                      dispatch  added µs over compute at n = 2·INLINE_BYTES / 8 (f64), at each --threads
                      batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
+                     pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,
+                               numpy all threads, at 1e5 and 1e6 f64
   --n              sizes for single and pool (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
                    ${POOL_SIZES.map(formatN).join(",")} when pool runs; 1e8 is skipped if memory is short)
   --threads        pool sizes (default 1..availableParallelism(), here 1..${availableParallelism()})

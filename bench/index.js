@@ -6,7 +6,8 @@
 //    the tables per n;
 //  - seed: the seed's ten dot products of arange(1e8), pool against numpy;
 //  - dispatch: the time a parallel call adds over its compute, at n = 2·INLINE_BYTES / 8 f64;
-//  - batch: dotBatch and matvec against loops of dot.
+//  - batch: dotBatch and matvec against loops of dot;
+//  - pause: calls made 5 ms apart, when the workers sleep, against numpy timed alike.
 // Writes the run as JSON and a markdown summary (bench/results/latest.md). Flags: cli.js.
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -140,6 +141,10 @@ async function main() {
   if (options.suites.includes("batch")) {
     const { runBatch } = await import("./batch.js");
     suites.batch = await runBatch(options, report);
+  }
+  if (options.suites.includes("pause")) {
+    const { runPause } = await import("./pause.js");
+    suites.pause = await runPause(options, report);
   }
 
   const loadEnd = loadavg();

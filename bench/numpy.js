@@ -106,6 +106,17 @@ export function numpySeed({ threads, n, count, repeats }) {
   return { totalsNs: out.seed.totals_ns, medianTotalNs: out.seed.median_total_ns, value: out.seed.value, numpy: out.numpy };
 }
 
+/**
+ * numpy.dot of f64 operands (data.js), one call at a time, each `pauseMs` after the last: the
+ * median of `samples` calls and the value (pause.js).
+ * @param {{ threads: 1 | 'all', n: number, pauseMs: number, samples: number }} options
+ * @returns {{ medianNs: number, value: number }}
+ */
+export function numpyAfterPause({ threads, n, pauseMs, samples }) {
+  const out = runScript(["--n", String(n), "--precisions", "f64", "--pause-ms", String(pauseMs), "--samples", String(samples)], threads);
+  return { medianNs: out.results[0].median_ns, value: out.results[0].value };
+}
+
 /** Whether python3 can import numpy (without starting a runner). */
 export function numpyAvailable() {
   const probe = spawnSync(PYTHON, ["-c", "import numpy"], { env: numpyEnv(1), encoding: "utf8" });

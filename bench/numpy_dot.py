@@ -8,6 +8,7 @@ The thread count is the caller's business: it sets OPENBLAS_NUM_THREADS in this 
     python3 bench/numpy_dot.py --n 100000 --time-ms 400   # timing
     python3 bench/numpy_dot.py --info                     # numpy and BLAS facts only
     python3 bench/numpy_dot.py --seed --n 100000000       # the seed's job: ten np.dot of arange(n)
+    python3 bench/numpy_dot.py --n 100000 --pause-ms 5    # one call at a time, each after a pause
 """
 import argparse
 import json
@@ -46,6 +47,21 @@ def measure(x, y, args):
             dot(x, y)
         samples.append((clock() - t) / reps)
     return statistics.median(samples), len(samples), reps
+
+
+def after_pause(x, y, pause_ms, samples):
+    """The median of `samples` single np.dot calls, each made pause_ms after the last one ended,
+    as bench/pause.js times the JS rows: OpenBLAS's threads may have gone to sleep meanwhile."""
+    dot = np.dot
+    clock = time.perf_counter_ns
+    dot(x, y)  # warm-up
+    times = []
+    for _ in range(samples):
+        time.sleep(pause_ms / 1e3)
+        t = clock()
+        dot(x, y)
+        times.append(clock() - t)
+    return statistics.median(times)
 
 
 def reps_for(x, y, batch_ms):
@@ -143,6 +159,8 @@ def main():
     parser.add_argument("--seed", action="store_true", help="time the seed's job instead")
     parser.add_argument("--count", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pause-ms", type=float, help="time single calls, each after this pause")
+    parser.add_argument("--samples", type=int, default=40, help="calls timed after a pause")
     args = parser.parse_args()
 
     out = {
@@ -161,7 +179,10 @@ def main():
             parser.error("--n must be a positive integer")
         for precision in args.precisions.split(","):
             x, y = operands(args.n, {"f64": np.float64, "f32": np.float32}[precision])
-            median, samples, reps = measure(x, y, args)
+            if args.pause_ms is not None:
+                median, samples, reps = after_pause(x, y, args.pause_ms, args.samples), args.samples, 1
+            else:
+                median, samples, reps = measure(x, y, args)
             out["results"].append({
                 "precision": precision,
                 "n": args.n,
