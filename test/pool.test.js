@@ -14,6 +14,7 @@ import { NOT_VECTORS } from "./support/bad-values.js";
 import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
 import { stallingWorkers } from "./support/stalling-workers.js";
+import { dotSyncAsJob, dotSyncOnPool } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
@@ -67,11 +68,11 @@ test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edg
     const b = wavy(n, 1);
     const expected = dot(a, b);
     assert.is(await pool.dot(a, b), expected, `f64 n=${n}`);
-    assert.is(pool.dotSync(a, b), expected, `f64 sync n=${n}`);
+    assert.is(dotSyncOnPool(pool, a, b), expected, `f64 sync n=${n}`);
     const x = f32(a);
     const y = f32(b);
     assert.is(await pool.dot(x, y), dot(x, y), `f32 n=${n}`);
-    assert.is(pool.dotSync(x, y), dot(x, y), `f32 sync n=${n}`);
+    assert.is(dotSyncOnPool(pool, x, y), dot(x, y), `f32 sync n=${n}`);
     free(a), free(b), free(x), free(y);
   }
 });
@@ -90,7 +91,7 @@ test("property: any length, subarray offsets, type and thread count give dot()'s
       try {
         const expected = dot(a, b);
         assert.is(await p.dot(a, b), expected, "pool.dot");
-        assert.is(p.dotSync(a, b), expected, "pool.dotSync");
+        assert.is(dotSyncOnPool(p, a, b), expected, "pool.dotSync");
         assert.equal(Array.from(await p.dotBatch([[a, b], [b, a]])), [expected, expected], "pool.dotBatch");
         if (n > 0) assert.is((await p.matvec(a, b.subarray(0, 1)))[n - 1], single ? Math.fround(a[n - 1] * b[0]) : a[n - 1] * b[0], "pool.matvec");
       } finally {
@@ -166,7 +167,7 @@ test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry p
   const pairs = [[a, b], [a.subarray(5, 70_000), b.subarray(9, 70_004)], [x, x]];
   const runs = [];
   for (const p of Object.values(pools)) {
-    runs.push({ threads: p.threads, dot: await p.dot(a, b), sync: p.dotSync(a, b), batch: Array.from(await p.dotBatch(pairs)), matvec: Array.from(await p.matvec(m, x)) });
+    runs.push({ threads: p.threads, dot: await p.dot(a, b), sync: dotSyncAsJob(p, a, b), batch: Array.from(await p.dotBatch(pairs)), matvec: Array.from(await p.matvec(m, x)) });
   }
   const expected = { dot: dot(a, b), batch: pairs.map(([u, v]) => dot(u, v)), matvec: Array.from({ length: 600 }, (_, r) => dot(m.subarray(r * 5000, (r + 1) * 5000), x)) };
   for (const run of runs) {
@@ -334,9 +335,10 @@ test("1000 calls in flight from many callers all settle with the right result", 
 async function seatWorkerZero(own, a) {
   // Worker 0 sits out once it sees a job the caller computes in. On 2 busy cores it can miss a
   // run of back-to-back calls entirely and go to sleep on EPOCH after the last (seen in 5 of 40
-  // pools after 20 calls): only another call then seats it, so each look makes one.
+  // pools after 20 calls): only another job then seats it, so each look makes one. Looks come
+  // 1 ms apart, past the workers' poll, so a lone dotSync would run on the caller alone.
   await until(() => {
-    assert.is(own.dotSync(a, a), dot(a, a));
+    assert.is(dotSyncAsJob(own, a, a), dot(a, a));
     return own[internals].sittingOut();
   }, "worker 0 sits out");
 }
@@ -399,14 +401,17 @@ test("dotSync while an awaited job runs computes on the calling thread: the job 
     const { internals } = await import(${JSON.stringify(new URL("../dist/pool/pool.js", import.meta.url).href)});
     const pool = await createPool({ threads: 2 });
     const long = f64(8_000_000).fill(1); // 128 MB read: waited for asleep, so pool.dot returns at once
-    const short = f64(1_000_000).fill(0.5);
+    // Long enough to wake the workers were the pool idle (waking.ts): a short one would run on
+    // the caller alone after a pause, whether or not the running job was noticed.
+    const short = f64(2_000_000).fill(0.5);
     const out = [];
     for (let round = 0; round < 20; round++) {
       const jobs = pool[internals].jobs;
+      const alone = pool[internals].callsAlone;
       const running = pool.dot(long, long);
       const busy = pool[internals].busy;
       const value = pool.dotSync(short, short);
-      out.push([busy, value, await running, pool[internals].jobs - jobs]);
+      out.push([busy, value, await running, pool[internals].jobs - jobs, pool[internals].callsAlone - alone]);
     }
     await pool.close();
     console.log(JSON.stringify(out));`;
@@ -418,9 +423,9 @@ test("dotSync while an awaited job runs computes on the calling thread: the job 
   // such a round shows nothing, and CI once had 6 of 20. A few busy rounds make the check.
   const busyRounds = rounds.filter(([busy]) => busy).length;
   assert.ok(busyRounds >= 5, `the job was still running in ${busyRounds} of 20 rounds`);
-  for (const [busy, value, long, jobs] of rounds) {
-    assert.equal([value, long], [250_000, 8_000_000]);
-    if (busy) assert.is(jobs, 1, "dotSync published no job of its own while the job ran");
+  for (const [busy, value, long, jobs, alone] of rounds) {
+    assert.equal([value, long], [500_000, 8_000_000]);
+    if (busy) assert.equal([jobs, alone], [1, 0], "dotSync published no job of its own while the job ran, and went inline");
   }
 });
 
@@ -450,8 +455,8 @@ test("destroy() rejects what is queued and running; later calls reject", async (
   const pending = [p.dot(a, a), p.dot(a, a), p.dotBatch([[a, a]])].map((call) => call.then(() => "resolved", (e) => e));
   assert.is(p[internals].busy, true, "the first call is running");
   await p.destroy();
-  const outcomes = await Promise.all(pending);
-  assert.ok(outcomes.every((o) => o.code === "ERR_KP_POOL_CLOSED"), `the running call and the queued ones: ${outcomes.join()}`);
+  const outcomes = await orHung(Promise.all(pending));
+  assert.ok(outcomes !== "hung" && outcomes.every((o) => o.code === "ERR_KP_POOL_CLOSED"), `the running call and the queued ones: ${outcomes}`);
   assert.ok(outcomes[0].message.includes("pool.dot(a, b) cannot run"), outcomes[0].message);
   assert.ok(outcomes[1].message.includes("pool.dot(a, b) cannot run"), outcomes[1].message);
   assert.ok(outcomes[2].message.includes("pool.dotBatch(pairs) cannot run"), outcomes[2].message);

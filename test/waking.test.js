@@ -50,6 +50,30 @@ test("after a pause a short dotSync runs on the caller alone, and the next calls
   free(a), free(b);
 });
 
+test("a call right after a job, blocking or awaited, wakes the workers: the job's end counts as the last call's", async () => {
+  const pool = await createPool({ threads: 2 });
+  const dispatcher = pool[internals];
+  const long = f64(2_000_000).fill(1); // wakes the workers even after a pause
+  const short = f64(100_000).fill(1);
+  // Each try starts after a pause, so the short call runs alone unless the job just before it
+  // noted its end. A stall of this thread between the two can also push it alone: ten tries.
+  const publishedAfter = async (job) => {
+    let published = 0;
+    for (let t = 0; t < 10; t++) {
+      await pause(5);
+      await job();
+      const jobs = dispatcher.jobs;
+      assert.is(pool.dotSync(short, short), 100_000);
+      published += dispatcher.jobs - jobs;
+    }
+    return published;
+  };
+  assert.ok((await publishedAfter(() => assert.is(pool.dotSync(long, long), 2_000_000))) > 0, "after a blocking job");
+  assert.ok((await publishedAfter(async () => assert.is(await pool.dot(short, short), 100_000))) > 0, "after an awaited job");
+  await pool.close();
+  free(long), free(short);
+});
+
 test("after a pause a dotSync long enough to pay for the wake goes to the workers", async () => {
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
