@@ -68,7 +68,7 @@ export class Dispatcher {
   readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
-  /** When the last job or call on the caller alone ended, to tell whether workers still poll. */
+  /** When the last job or call on the caller alone ended: within SPIN_MS of it, a call wakes (waking.ts). */
   #lastEnd = -Infinity;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {

@@ -1,7 +1,7 @@
 // Whether a job wakes the workers that sleep. A worker polls for SPIN_MS after its last task and
 // then sleeps on EPOCH; waking one costs the waking thread a futex wake and the job the time until
 // the worker runs. On the 2-core VM a dotSync of 1e5 f64 made 5 ms after the last call took
-// 257 µs (median) on pool(2), against 91 µs for `dot` on the calling thread alone, and 1e6 about
+// 214–257 µs (medians) on pool(2), against 68–91 µs for `dot` on the calling thread alone, and 1e6 about
 // the same on both (571–605 against 572–624 µs; the first call after a pause is slow on its own
 // too: 18 µs at 1e5 back to back). So a blocking call that finds the workers asleep runs on the
 // caller alone (Dispatcher.onCaller) where waking them could not pay.
@@ -28,8 +28,9 @@ const WAKE_COST_MS = 0.1;
 
 /**
  * Whether a blocking job of `bytes` should wake sleeping workers, `idleMs` after the last call
- * ended: yes while they may still poll, else only when the time that the other `threads` − 1
- * would save the caller exceeds what waking them costs.
+ * ended: yes within SPIN_MS of it (the workers may still poll, or a run of calls has begun after
+ * one that ran alone), else only when the time that the other `threads` − 1 would save the
+ * caller exceeds what waking them costs.
  */
 export function wakesWorkers(bytes: number, threads: number, idleMs: number): boolean {
   if (idleMs < SPIN_MS) return true;
