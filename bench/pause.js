@@ -18,8 +18,11 @@ import { keep } from "./timing.js";
 export const PAUSE_MS = 5;
 /** Calls timed per row and n. */
 export const SAMPLES = 40;
-/** f64 lengths: one below the size where waking the workers pays on 2 threads, one at it. */
-const SIZES = [1e5, 1e6];
+/**
+ * f64 lengths: on 2 threads, 1e5 and 1e6 run on the caller alone after a pause (1e6 is the last
+ * length that does, src/pool/waking.ts), 2e6 wakes the workers.
+ */
+const SIZES = [1e5, 1e6, 2e6];
 
 const pause = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
