@@ -1,10 +1,10 @@
 // Whether a job wakes the workers that sleep. A worker polls for SPIN_MS after its last task and
 // then sleeps on EPOCH; waking one costs the waking thread a futex wake and the job the time until
 // the worker runs. On the 2-core VM a dotSync of 1e5 f64 made 5 ms after the last call took
-// 214–257 µs (medians) on pool(2), against 68–91 µs for `dot` on the calling thread alone, and 1e6 about
-// the same on both (571–605 against 572–624 µs; the first call after a pause is slow on its own
-// too: 18 µs at 1e5 back to back). So a blocking call that finds the workers asleep runs on the
-// caller alone (Dispatcher.onCaller) where waking them could not pay.
+// 214–257 µs (medians) on pool(2), against 68–91 µs for `dot` on the calling thread alone, and
+// 1e6 about the same on both (571–605 against 572–624 µs; the first call after a pause is slow
+// on its own too: 18 µs at 1e5 back to back). So a blocking call that finds the workers asleep
+// runs on the caller alone (Dispatcher.onCaller) where waking them could not pay.
 //
 // A run of calls still reaches the workers: a call that starts within SPIN_MS of the last one's
 // end wakes them, as any did before, and they then poll between calls. Its cost is one call: the
