@@ -239,7 +239,7 @@ if (isolated) {
       worker.onerror = (event) => reject(new Error(event.message));
     });
     worker.terminate();
-    assert.equal(answer, { threads: 2, same: true, ranAsJob: true });
+    assert.equal(answer, { threads: 2, same: true });
   });
 } else {
   test("without isolation, createPool gives a one-thread pool that says why", async () => {
