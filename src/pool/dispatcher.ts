@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { wakesWorkers } from "./waking.js";
+import { SPIN_MS, WakingRule, WARM_JOBS } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
@@ -70,9 +70,11 @@ export class Dispatcher {
   #holdingSince = 0;
   /** When the last job or call on the caller alone ended: within SPIN_MS of it, a call wakes (waking.ts). */
   #lastEnd = -Infinity;
+  readonly #waking: WakingRule;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
+    this.#waking = new WakingRule(threads);
     this.#kernels = kernels;
     this.#module = module;
     this.#startWorker = startWorker;
@@ -105,18 +107,23 @@ export class Dispatcher {
   }
 
   /**
-   * Whether a blocking call of `bytes` should run on the calling thread alone (onCaller), the
-   * workers left asleep: waking them would cost it more than they would save (waking.ts).
+   * Runs a blocking call that reads `bytes`: `alone` on the calling thread, the workers left
+   * asleep, where waking them would cost it more than they save, else `asJob`, which runs a job
+   * through runSync. A call made after a pause teaches the rule what either way cost (waking.ts).
    */
-  leavesAsleep(bytes: number): boolean {
-    return !wakesWorkers(bytes, this.threads, performance.now() - this.#lastEnd);
-  }
-
-  /** Runs a call on the calling thread alone, noting its end as a job's. */
-  onCaller<T>(compute: () => T): T {
+  runBlocking<T>(bytes: number, alone: () => T, asJob: () => T): T {
+    const start = performance.now();
+    const idleMs = start - this.#lastEnd;
+    if (this.#waking.wakes(bytes, idleMs)) {
+      const result = asJob();
+      // A call within the workers' poll found them awake: it says nothing of waking them.
+      if (idleMs >= SPIN_MS && this.#jobs > WARM_JOBS) this.#waking.woke(bytes, performance.now() - start);
+      return result;
+    }
     this.#callsAlone++;
-    const result = compute();
+    const result = alone();
     this.#lastEnd = performance.now();
+    this.#waking.ranAlone(bytes, this.#lastEnd - start);
     return result;
   }
 
@@ -234,7 +241,7 @@ export class Dispatcher {
     return this.#jobs;
   }
 
-  /** Blocking calls run on the calling thread alone so far (onCaller), for tests. */
+  /** Blocking calls run on the calling thread alone so far (runBlocking), for tests. */
   get callsAlone(): number {
     return this.#callsAlone;
   }

@@ -106,10 +106,13 @@ export class Pool implements AsyncDisposable {
     if (runsInline(bytes) || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
       return dotChecked(operands, "pool.dotSync(a, b)");
     }
-    // The job reads both operands. Decided before a plan is made: after a pause, every step
-    // of this path runs cold, and the plan is not needed on the caller alone.
-    if (dispatcher.leavesAsleep(2 * bytes)) return dispatcher.onCaller(() => dotChecked(operands, "pool.dotSync(a, b)"));
-    return sumOf(dispatcher.runSync(dotPlan([inPlaceGroup(operands)])));
+    // The job reads both operands. A plan is made only for a job: after a pause every step of
+    // this path runs cold, and the caller alone needs none.
+    return dispatcher.runBlocking(
+      2 * bytes,
+      () => dotChecked(operands, "pool.dotSync(a, b)"),
+      () => sumOf(dispatcher.runSync(dotPlan([inPlaceGroup(operands)]))),
+    );
   }
 
   /**

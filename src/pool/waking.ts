@@ -1,15 +1,20 @@
 // Whether a job wakes the workers that sleep. A worker polls for SPIN_MS after its last task and
 // then sleeps on EPOCH; waking one costs the waking thread a futex wake and the job the time until
-// the worker runs. On the 2-core VM a dotSync of 1e5 f64 made 5 ms after the last call took
-// 214–257 µs (medians) on pool(2), against 68–91 µs for `dot` on the calling thread alone, and
-// 1e6 about the same on both (571–605 against 572–624 µs; the first call after a pause is slow
-// on its own too: 18 µs at 1e5 back to back). So a blocking call that finds the workers asleep
-// runs on the caller alone (Dispatcher.onCaller) where waking them could not pay.
+// the worker runs. So a blocking call that finds the workers asleep runs on the caller alone
+// (Dispatcher.runBlocking) where waking them would cost more than they save.
+//
+// Both sides of that trade differ from machine to machine, so each pool learns them from its own
+// calls made after a pause. 5 ms after the last call, medians of 40:
+// - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
+//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
+// - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
+//   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
+//   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
 //
 // A run of calls still reaches the workers: a call that starts within SPIN_MS of the last one's
 // end wakes them, as any did before, and they then poll between calls. Its cost is one call: the
-// first of a burst after a pause runs on the caller alone, the second wakes.
-import { BYTES_PER_MS } from "./waiting.js";
+// first of a burst after a pause may run on the caller alone, the second wakes.
+import { RecentQuartile } from "./recent-quartile.js";
 
 /**
  * How long a worker polls its range and EPOCH after a job before it sleeps, in ms. Waking a
@@ -21,19 +26,60 @@ import { BYTES_PER_MS } from "./waiting.js";
 export const SPIN_MS = 0.05;
 
 /**
- * What waking the workers costs a job, in ms: on the 2-core VM, the 1e5 call above took 80–170 µs
- * more on the pool than on the caller alone, in several runs.
+ * Jobs a new pool runs before its woken jobs teach it anything: its workers' code is not yet
+ * compiled. On the 16-core device a new pool's first seven jobs, 1e5 f64 each woken after a
+ * pause, took 0.47–1.95 ms (a pool woken for every call took ~0.25 ms there); its 8th to 14th,
+ * of 2.5e5 and 1e6, took 0.45–0.86 ms, and its later ones of 1e6 mostly 0.31–0.38 ms.
  */
-const WAKE_COST_MS = 0.1;
+export const WARM_JOBS = 20;
 
 /**
- * Whether a blocking job of `bytes` should wake sleeping workers, `idleMs` after the last call
- * ended: yes within SPIN_MS of it (the workers may still poll, or a run of calls has begun after
- * one that ran alone), else only when the time that the other `threads` − 1 would save the
- * caller exceeds what waking them costs.
+ * What a pool assumes before its own calls tell it. The rate lies between the two machines above;
+ * the wake is the 2-core VM's, the higher, since a cost estimated too high comes down within 3
+ * calls and one estimated too low goes up only after 7 (recent-quartile.ts).
  */
-export function wakesWorkers(bytes: number, threads: number, idleMs: number): boolean {
-  if (idleMs < SPIN_MS) return true;
-  const alone = bytes / BYTES_PER_MS;
-  return (alone * (threads - 1)) / threads > WAKE_COST_MS;
+export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
+export const PRIOR_WAKE_MS = 0.3;
+
+/**
+ * A pool's rule for its blocking calls, learnt from the ones it made after a pause. Each side is
+ * learnt only from calls that went its way: once calls of some length run alone, only a job long
+ * enough to wake the workers anyway tells the pool that waking got cheaper.
+ */
+export class WakingRule {
+  readonly #threads: number;
+  /** What a call on the caller alone takes per byte it reads, in ms. */
+  readonly #aloneMsPerByte = new RecentQuartile(1 / PRIOR_ALONE_BYTES_PER_MS);
+  /** What a woken job takes beyond an even share of its time on the caller alone, in ms. */
+  readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
+
+  constructor(threads: number) {
+    this.#threads = threads;
+  }
+
+  /**
+   * Whether a blocking job of `bytes` should wake the workers, `idleMs` after the last call
+   * ended: yes within SPIN_MS of it (they may still poll, or a run of calls has begun after one
+   * that ran alone), else only where its time on the caller alone would exceed its share of
+   * that time plus the wake.
+   */
+  wakes(bytes: number, idleMs: number): boolean {
+    if (idleMs < SPIN_MS) return true;
+    const alone = bytes * this.#aloneMsPerByte.value;
+    return alone > alone / this.#threads + this.#wakeMs.value;
+  }
+
+  /** A call of `bytes` made after a pause ran on the caller alone in `ms`. */
+  ranAlone(bytes: number, ms: number): void {
+    this.#aloneMsPerByte.add(ms / bytes);
+  }
+
+  /**
+   * A job of `bytes` made after a pause woke the workers and took `ms`. What it took beyond an
+   * even share of its time alone is the wake's; below 0 where waking is nearly free and the
+   * calls alone ran slow, and the rule then wakes for any job.
+   */
+  woke(bytes: number, ms: number): void {
+    this.#wakeMs.add(ms - (bytes * this.#aloneMsPerByte.value) / this.#threads);
+  }
 }
