@@ -8,7 +8,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { SPIN_MS, WakingRule, WARM_JOBS } from "./waking.js";
+import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
@@ -68,8 +68,7 @@ export class Dispatcher {
   readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
-  /** When the last job or call on the caller alone ended: within SPIN_MS of it, a call wakes (waking.ts). */
-  #lastEnd = -Infinity;
+  /** Whether a blocking call wakes sleeping workers; it keeps when each call and job ended. */
   readonly #waking: WakingRule;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
@@ -109,21 +108,18 @@ export class Dispatcher {
   /**
    * Runs a blocking call that reads `bytes`: `alone` on the calling thread, the workers left
    * asleep, where waking them would cost it more than they save, else `asJob`, which runs a job
-   * through runSync. A call made after a pause teaches the rule what either way cost (waking.ts).
+   * through runSync. Either way the rule learns from its time (waking.ts).
    */
   runBlocking<T>(bytes: number, alone: () => T, asJob: () => T): T {
     const start = performance.now();
-    const idleMs = start - this.#lastEnd;
-    if (this.#waking.wakes(bytes, idleMs)) {
+    if (this.#waking.wakes(bytes, start)) {
       const result = asJob();
-      // A call within the workers' poll found them awake: it says nothing of waking them.
-      if (idleMs >= SPIN_MS && this.#jobs > WARM_JOBS) this.#waking.woke(bytes, performance.now() - start);
+      this.#waking.ranJob(bytes, start, performance.now());
       return result;
     }
     this.#callsAlone++;
     const result = alone();
-    this.#lastEnd = performance.now();
-    this.#waking.ranAlone(bytes, this.#lastEnd - start);
+    this.#waking.ranAlone(bytes, start, performance.now());
     return result;
   }
 
@@ -145,7 +141,6 @@ export class Dispatcher {
     for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) {
       if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere);
     }
-    this.#lastEnd = performance.now();
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));
@@ -376,7 +371,7 @@ export class Dispatcher {
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
-    this.#lastEnd = performance.now();
+    this.#waking.jobEnded(performance.now());
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;

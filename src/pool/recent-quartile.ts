@@ -3,35 +3,58 @@
 // first jobs, code not yet compiled (the 16-core device's first five woken jobs of 2.5e5 f64
 // took 0.57–2.45 ms, later ones ~0.24). Those only add, so the low samples are the cost, and a
 // quartile of a small window follows a lasting change once a few calls have seen it.
+//
+// A sample counts for MAX_AGE_MS only, and then as the prior again. A cost is learnt only from
+// calls that went its way (waking.ts), so one learnt during a spell of load could otherwise
+// keep the calls from ever going its way again, and from ever correcting it.
 
 /** Samples kept; the estimate is the third smallest of them, their lower quartile. */
 const WINDOW = 9;
+/** How long a sample counts, in ms. */
+export const MAX_AGE_MS = 10_000;
 
 export class RecentQuartile {
+  readonly #prior: number;
   readonly #samples = new Float64Array(WINDOW);
+  readonly #times = new Float64Array(WINDOW).fill(-Infinity);
   #next = 0;
   #value: number;
+  /** Until when #value holds: when its oldest counted sample ages out. */
+  #until = Infinity;
 
   /** Starts with every sample `prior`: 3 lower samples take it down, 7 higher ones take it up. */
   constructor(prior: number) {
-    this.#samples.fill(prior);
+    this.#prior = prior;
     this.#value = prior;
   }
 
-  get value(): number {
+  /** Adds `sample`, taken at time `now` (ms), in place of the oldest. */
+  add(sample: number, now: number): void {
+    this.#samples[this.#next] = sample;
+    this.#times[this.#next] = now;
+    this.#next = (this.#next + 1) % WINDOW;
+    this.#update(now);
+  }
+
+  /** The third smallest sample at time `now`, those older than MAX_AGE_MS taken as the prior. */
+  valueAt(now: number): number {
+    if (now >= this.#until) this.#update(now);
     return this.#value;
   }
 
-  /** Replaces the oldest sample with `sample`. */
-  add(sample: number): void {
-    this.#samples[this.#next] = sample;
-    this.#next = (this.#next + 1) % WINDOW;
-    // The third smallest, keeping the three smallest in order: no sort and no allocation, since
-    // this runs after a pause, when everything runs cold (a sorted copy took ~3–10 µs).
-    const samples = this.#samples;
+  /**
+   * Keeps the three smallest in order as it goes, with no sort and no allocation: this runs after
+   * a pause, when everything runs cold (a sorted copy took ~3–10 µs, and this loop ~3 µs: so it
+   * runs once a sample comes or ages out, not at every call).
+   */
+  #update(now: number): void {
+    const samples = this.#samples, times = this.#times, prior = this.#prior;
     let first = Infinity, second = Infinity, third = Infinity;
+    let until = Infinity;
     for (let i = 0; i < WINDOW; i++) {
-      const s = samples[i]!;
+      const counted = now - times[i]! < MAX_AGE_MS;
+      if (counted) until = Math.min(until, times[i]! + MAX_AGE_MS);
+      const s = counted ? samples[i]! : prior;
       if (s < first) {
         third = second;
         second = first;
@@ -44,5 +67,6 @@ export class RecentQuartile {
       }
     }
     this.#value = third;
+    this.#until = until;
   }
 }

@@ -4,7 +4,9 @@
 // (Dispatcher.runBlocking) where waking them would cost more than they save.
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
-// calls made after a pause. 5 ms after the last call, medians of 40:
+// calls that found the workers asleep, each cost only from the calls that went its way, and
+// forgets what it learnt after a while (recent-quartile.ts). 5 ms after the last call, medians
+// of 40:
 // - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
 //   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
 // - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
@@ -13,7 +15,8 @@
 //
 // A run of calls still reaches the workers: a call that starts within SPIN_MS of the last one's
 // end wakes them, as any did before, and they then poll between calls. Its cost is one call: the
-// first of a burst after a pause may run on the caller alone, the second wakes.
+// first of a burst after a pause may run on the caller alone, the second wakes, and teaches the
+// pool what waking costs.
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -42,9 +45,8 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
- * A pool's rule for its blocking calls, learnt from the ones it made after a pause. Each side is
- * learnt only from calls that went its way: once calls of some length run alone, only a job long
- * enough to wake the workers anyway tells the pool that waking got cheaper.
+ * A pool's rule for its blocking calls, learnt from the ones it made while the workers slept.
+ * It also keeps when the last call or job ended, and whether it ran on the caller alone.
  */
 export class WakingRule {
   readonly #threads: number;
@@ -52,34 +54,57 @@ export class WakingRule {
   readonly #aloneMsPerByte = new RecentQuartile(1 / PRIOR_ALONE_BYTES_PER_MS);
   /** What a woken job takes beyond an even share of its time on the caller alone, in ms. */
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
+  #lastEnd = -Infinity;
+  #lastAlone = false;
+  #jobs = 0;
 
   constructor(threads: number) {
     this.#threads = threads;
   }
 
   /**
-   * Whether a blocking job of `bytes` should wake the workers, `idleMs` after the last call
-   * ended: yes within SPIN_MS of it (they may still poll, or a run of calls has begun after one
-   * that ran alone), else only where its time on the caller alone would exceed its share of
-   * that time plus the wake.
+   * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
+   * workers: yes within SPIN_MS of the last end (they may still poll, or a run of calls has begun
+   * after one that ran alone), else only where its time on the caller alone would exceed its
+   * share of that time plus the wake.
    */
-  wakes(bytes: number, idleMs: number): boolean {
-    if (idleMs < SPIN_MS) return true;
-    const alone = bytes * this.#aloneMsPerByte.value;
-    return alone > alone / this.#threads + this.#wakeMs.value;
+  wakes(bytes: number, now: number): boolean {
+    if (now - this.#lastEnd < SPIN_MS) return true;
+    const alone = bytes * this.#aloneMsPerByte.valueAt(now);
+    return alone > alone / this.#threads + this.#wakeMs.valueAt(now);
   }
 
-  /** A call of `bytes` made after a pause ran on the caller alone in `ms`. */
-  ranAlone(bytes: number, ms: number): void {
-    this.#aloneMsPerByte.add(ms / bytes);
+  /** A blocking call of `bytes` ran on the caller alone from `start` to `end`. */
+  ranAlone(bytes: number, start: number, end: number): void {
+    this.#aloneMsPerByte.add((end - start) / bytes, end);
+    this.#ended(end, true);
   }
 
   /**
-   * A job of `bytes` made after a pause woke the workers and took `ms`. What it took beyond an
-   * even share of its time alone is the wake's; below 0 where waking is nearly free and the
-   * calls alone ran slow, and the rule then wakes for any job.
+   * A blocking job of `bytes` ran from `start` to `end`. It teaches the wake's cost if it found the
+   * workers asleep: past SPIN_MS after the last end, or after a call that ran alone, which left
+   * them asleep (so the second call of a burst teaches it too). What it took beyond an even share
+   * of its time alone is the wake's, and never less than nothing: on one thread, where the
+   * worker sits out, a wake below 0 would have every call wake it.
    */
-  woke(bytes: number, ms: number): void {
-    this.#wakeMs.add(ms - (bytes * this.#aloneMsPerByte.value) / this.#threads);
+  ranJob(bytes: number, start: number, end: number): void {
+    this.#jobs++;
+    const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
+    if (foundAsleep && this.#jobs > WARM_JOBS) {
+      const share = (bytes * this.#aloneMsPerByte.valueAt(end)) / this.#threads;
+      this.#wakeMs.add(Math.max(0, end - start - share), end);
+    }
+    this.#ended(end, false);
+  }
+
+  /** Any other job (an awaited one) ended at `end`. */
+  jobEnded(end: number): void {
+    this.#jobs++;
+    this.#ended(end, false);
+  }
+
+  #ended(end: number, alone: boolean): void {
+    this.#lastEnd = end;
+    this.#lastAlone = alone;
   }
 }
