@@ -68,7 +68,7 @@ export class Dispatcher {
   readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
-  /** Whether a blocking call wakes sleeping workers; it keeps when each call and job ended. */
+  /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
@@ -108,12 +108,19 @@ export class Dispatcher {
   /**
    * Runs a blocking call that reads `bytes`: `alone` on the calling thread, the workers left
    * asleep, where waking them would cost it more than they save, else `asJob`, which runs a job
-   * through runSync. Either way the rule learns from its time (waking.ts).
+   * through runSync. The rule learns from its time (waking.ts).
    */
   runBlocking<T>(bytes: number, alone: () => T, asJob: () => T): T {
     const start = performance.now();
     if (this.#waking.wakes(bytes, start)) {
-      const result = asJob();
+      let result: T;
+      try {
+        result = asJob();
+      } catch (error) {
+        // Its time says nothing of waking, but the workers may poll again now.
+        this.#waking.jobEnded(performance.now());
+        throw error;
+      }
       this.#waking.ranJob(bytes, start, performance.now());
       return result;
     }

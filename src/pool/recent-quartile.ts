@@ -52,7 +52,7 @@ export class RecentQuartile {
     let first = Infinity, second = Infinity, third = Infinity;
     let until = Infinity;
     for (let i = 0; i < WINDOW; i++) {
-      const counted = now - times[i]! < MAX_AGE_MS;
+      const counted = times[i]! + MAX_AGE_MS > now;
       if (counted) until = Math.min(until, times[i]! + MAX_AGE_MS);
       const s = counted ? samples[i]! : prior;
       if (s < first) {

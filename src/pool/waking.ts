@@ -15,8 +15,8 @@
 //
 // A run of calls still reaches the workers: a call that starts within SPIN_MS of the last one's
 // end wakes them, as any did before, and they then poll between calls. Its cost is one call: the
-// first of a burst after a pause may run on the caller alone, the second wakes, and teaches the
-// pool what waking costs.
+// first of a burst after a pause may run on the caller alone, the second wakes them, and
+// teaches the pool what waking costs.
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -45,6 +45,16 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
+ * Near the edge, where neither way is expected to take more than EXPLORE_RATIO times the other,
+ * a call goes the other way after EXPLORE_AFTER calls in a row went one way. A cost is learnt
+ * only from calls that went its way, so a prior or a spell of load could otherwise keep the
+ * calls from ever measuring the better way. Going it costs at most half a call in 9, and never
+ * touches long calls: on T threads a woken job is expected to take at least 1/T of its time alone.
+ */
+const EXPLORE_RATIO = 1.5;
+const EXPLORE_AFTER = 8;
+
+/**
  * A pool's rule for its blocking calls, learnt from the ones it made while the workers slept.
  * It also keeps when the last call or job ended, and whether it ran on the caller alone.
  */
@@ -57,6 +67,9 @@ export class WakingRule {
   #lastEnd = -Infinity;
   #lastAlone = false;
   #jobs = 0;
+  /** Calls near the edge in a row that went the way `#streakWakes` says. */
+  #streak = 0;
+  #streakWakes = false;
 
   constructor(threads: number) {
     this.#threads = threads;
@@ -65,13 +78,24 @@ export class WakingRule {
   /**
    * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
    * workers: yes within SPIN_MS of the last end (they may still poll, or a run of calls has begun
-   * after one that ran alone), else only where its time on the caller alone would exceed its
-   * share of that time plus the wake.
+   * after one that ran alone), never on one thread (its worker sits out whenever the caller
+   * computes), else where its time on the caller alone would exceed its share of that time plus
+   * the wake, or where that is close and the calls have gone the other way EXPLORE_AFTER times.
    */
   wakes(bytes: number, now: number): boolean {
     if (now - this.#lastEnd < SPIN_MS) return true;
+    if (this.#threads === 1) return false;
     const alone = bytes * this.#aloneMsPerByte.valueAt(now);
-    return alone > alone / this.#threads + this.#wakeMs.valueAt(now);
+    const woken = alone / this.#threads + this.#wakeMs.valueAt(now);
+    const wake = woken < alone;
+    if (Math.max(alone, woken) > EXPLORE_RATIO * Math.min(alone, woken)) return wake;
+    if (wake !== this.#streakWakes) {
+      this.#streakWakes = wake;
+      this.#streak = 0;
+    }
+    if (++this.#streak <= EXPLORE_AFTER) return wake;
+    this.#streak = 0;
+    return !wake;
   }
 
   /** A blocking call of `bytes` ran on the caller alone from `start` to `end`. */
@@ -81,18 +105,17 @@ export class WakingRule {
   }
 
   /**
-   * A blocking job of `bytes` ran from `start` to `end`. It teaches the wake's cost if it found the
-   * workers asleep: past SPIN_MS after the last end, or after a call that ran alone, which left
-   * them asleep (so the second call of a burst teaches it too). What it took beyond an even share
-   * of its time alone is the wake's, and never less than nothing: on one thread, where the
-   * worker sits out, a wake below 0 would have every call wake it.
+   * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
+   * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
+   * after a call that ran alone, which left them asleep (so the second call of a burst teaches
+   * it too). What it took beyond an even share of its time alone is the wake's.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
     const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
     if (foundAsleep && this.#jobs > WARM_JOBS) {
       const share = (bytes * this.#aloneMsPerByte.valueAt(end)) / this.#threads;
-      this.#wakeMs.add(Math.max(0, end - start - share), end);
+      this.#wakeMs.add(end - start - share, end);
     }
     this.#ended(end, false);
   }
