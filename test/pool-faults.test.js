@@ -74,7 +74,7 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   const a = f64(3 * INLINE_ELEMENTS).fill(1);
   assert.is(await pool.dot(a, a), 3 * INLINE_ELEMENTS);
   assert.throws(() => pool[internals].runSync(dotPlan([beyondMemory])), (e) => e instanceof WebAssembly.RuntimeError || e.code === "ERR_KP_WORKER_LOST");
-  assert.is(dotSyncAsJob(pool, a, a), 3 * INLINE_ELEMENTS, "a blocking call after a blocking trap");
+  assert.is(await dotSyncAsJob(pool, a, a), 3 * INLINE_ELEMENTS, "a blocking call after a blocking trap");
   await pool.close();
   free(a);
 });
@@ -306,7 +306,7 @@ test("an unexpected error while an awaited call waits fails that call, not the p
   assert.ok(outcomes.includes("no turn today"), `outcomes: ${outcomes.join()}`);
   assert.ok(outcomes.every((o) => o === "no turn today" || o === a.length), `outcomes: ${outcomes.join()}`);
   assert.is(await pool.dot(a, a), a.length, "the pool goes on");
-  assert.is(dotSyncAsJob(pool, a, a), a.length);
+  assert.is(await dotSyncAsJob(pool, a, a), a.length);
   await pool.close();
   free(a);
 });

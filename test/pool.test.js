@@ -68,11 +68,11 @@ test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edg
     const b = wavy(n, 1);
     const expected = dot(a, b);
     assert.is(await pool.dot(a, b), expected, `f64 n=${n}`);
-    assert.is(dotSyncOnPool(pool, a, b), expected, `f64 sync n=${n}`);
+    assert.is(await dotSyncOnPool(pool, a, b), expected, `f64 sync n=${n}`);
     const x = f32(a);
     const y = f32(b);
     assert.is(await pool.dot(x, y), dot(x, y), `f32 n=${n}`);
-    assert.is(dotSyncOnPool(pool, x, y), dot(x, y), `f32 sync n=${n}`);
+    assert.is(await dotSyncOnPool(pool, x, y), dot(x, y), `f32 sync n=${n}`);
     free(a), free(b), free(x), free(y);
   }
 });
@@ -91,7 +91,7 @@ test("property: any length, subarray offsets, type and thread count give dot()'s
       try {
         const expected = dot(a, b);
         assert.is(await p.dot(a, b), expected, "pool.dot");
-        assert.is(dotSyncOnPool(p, a, b), expected, "pool.dotSync");
+        assert.is(await dotSyncOnPool(p, a, b), expected, "pool.dotSync");
         assert.equal(Array.from(await p.dotBatch([[a, b], [b, a]])), [expected, expected], "pool.dotBatch");
         if (n > 0) assert.is((await p.matvec(a, b.subarray(0, 1)))[n - 1], single ? Math.fround(a[n - 1] * b[0]) : a[n - 1] * b[0], "pool.matvec");
       } finally {
@@ -167,7 +167,7 @@ test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry p
   const pairs = [[a, b], [a.subarray(5, 70_000), b.subarray(9, 70_004)], [x, x]];
   const runs = [];
   for (const p of Object.values(pools)) {
-    runs.push({ threads: p.threads, dot: await p.dot(a, b), sync: dotSyncAsJob(p, a, b), batch: Array.from(await p.dotBatch(pairs)), matvec: Array.from(await p.matvec(m, x)) });
+    runs.push({ threads: p.threads, dot: await p.dot(a, b), sync: await dotSyncAsJob(p, a, b), batch: Array.from(await p.dotBatch(pairs)), matvec: Array.from(await p.matvec(m, x)) });
   }
   const expected = { dot: dot(a, b), batch: pairs.map(([u, v]) => dot(u, v)), matvec: Array.from({ length: 600 }, (_, r) => dot(m.subarray(r * 5000, (r + 1) * 5000), x)) };
   for (const run of runs) {
@@ -337,8 +337,8 @@ async function seatWorkerZero(own, a) {
   // run of back-to-back calls entirely and go to sleep on EPOCH after the last (seen in 5 of 40
   // pools after 20 calls): only another job then seats it, so each look makes one. Looks come
   // 1 ms apart, past the workers' poll, so a lone dotSync would run on the caller alone.
-  await until(() => {
-    assert.is(dotSyncAsJob(own, a, a), dot(a, a));
+  await until(async () => {
+    assert.is(await dotSyncAsJob(own, a, a), dot(a, a));
     return own[internals].sittingOut();
   }, "worker 0 sits out");
 }

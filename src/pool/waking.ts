@@ -4,19 +4,21 @@
 // (Dispatcher.runBlocking) where waking them would cost more than they save.
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
-// calls that found the workers asleep, each cost only from the calls that went its way, and
-// forgets what it learnt after a while (recent-quartile.ts). 5 ms after the last call, medians
-// of 40:
+// calls that found the workers asleep, each cost only from the calls that went its way; near the
+// edge it tries the other way now and then, and it forgets what it learnt after a while
+// (recent-quartile.ts). 5 ms after the last call, medians of 40:
 // - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
 //   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
 // - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
 //
-// A run of calls still reaches the workers: a call that starts within SPIN_MS of the last one's
-// end wakes them, as any did before, and they then poll between calls. Its cost is one call: the
-// first of a burst after a pause may run on the caller alone, the second wakes them, and
-// teaches the pool what waking costs.
+// A burst of calls (each within SPIN_MS of the last one's end) is weighed as a whole: once woken,
+// the workers poll between its calls, so one wake serves the rest of it. Its calls run alone
+// until what the workers would have saved them adds up to the wake, and then wake them: never
+// more than twice the better of the two for any burst length (the ski-rental rule). Before,
+// every burst woke them at its second call, which for bursts of 2 small calls cost 1.5–2.3
+// times either way (a review's simulation of both machines).
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -31,10 +33,10 @@ export const SPIN_MS = 0.05;
 /**
  * Jobs a new pool runs before its woken jobs teach it anything: its workers' code is not yet
  * compiled. On the 16-core device a new pool's first seven jobs, 1e5 f64 each woken after a
- * pause, took 0.47–1.95 ms (a pool woken for every call took ~0.25 ms there); its 8th to 14th,
- * of 2.5e5 and 1e6, took 0.45–0.86 ms, and its later ones of 1e6 mostly 0.31–0.38 ms.
+ * pause, took 0.47–1.95 ms, and a pool woken for every call ~0.25 ms. Later slow ones, such as
+ * its 8th to 14th (of 2.5e5 and 1e6, 0.45–0.86 ms), the lower quartile mostly leaves out.
  */
-export const WARM_JOBS = 20;
+export const WARM_JOBS = 8;
 
 /**
  * What a pool assumes before its own calls tell it. The rate lies between the two machines above;
@@ -45,29 +47,36 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
- * Near the edge, where neither way is expected to take more than EXPLORE_RATIO times the other,
- * a call goes the other way after EXPLORE_AFTER calls in a row went one way. A cost is learnt
- * only from calls that went its way, so a prior or a spell of load could otherwise keep the
- * calls from ever measuring the better way. Going it costs at most half a call in 9, and never
- * touches long calls: on T threads a woken job is expected to take at least 1/T of its time alone.
+ * Near the edge, where neither what the workers would save nor the wake is expected to be more
+ * than EXPLORE_RATIO times the other, a call goes the other way after EXPLORE_AFTER such calls in
+ * a row were expected to go one way (one count for all sizes). A cost is learnt only from calls
+ * that went its way, so a wrong prior could otherwise keep the calls from ever measuring the
+ * better way. By the estimates, going it costs at most half a wake in 9 calls; where the way not
+ * taken is misestimated, more, until its samples correct it.
  */
 const EXPLORE_RATIO = 1.5;
 const EXPLORE_AFTER = 8;
 
 /**
  * A pool's rule for its blocking calls, learnt from the ones it made while the workers slept.
- * It also keeps when the last call or job ended, and whether it ran on the caller alone.
+ * It also keeps when the last call or job ended, and whether it ran on the caller alone. Its
+ * samples age by its decisions (RecentQuartile's clock), not by time, so that calls seconds apart
+ * still gather enough samples to learn from.
  */
 export class WakingRule {
   readonly #threads: number;
-  /** What a call on the caller alone takes per byte it reads, in ms. */
+  /** What a call on the caller alone takes per byte it reads, in ms, after a pause. */
   readonly #aloneMsPerByte = new RecentQuartile(1 / PRIOR_ALONE_BYTES_PER_MS);
   /** What a woken job takes beyond an even share of its time on the caller alone, in ms. */
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
   #lastEnd = -Infinity;
   #lastAlone = false;
   #jobs = 0;
-  /** Calls near the edge in a row that went the way `#streakWakes` says. */
+  /** Calls weighed so far: the clock the samples age by. */
+  #decisions = 0;
+  /** What awake workers would have saved the calls of this burst so far, in ms. */
+  #saved = 0;
+  /** Calls near the edge in a row expected to go the way `#streakWakes` says. */
   #streak = 0;
   #streakWakes = false;
 
@@ -77,50 +86,57 @@ export class WakingRule {
 
   /**
    * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
-   * workers: yes within SPIN_MS of the last end (they may still poll, or a run of calls has begun
-   * after one that ran alone), never on one thread (its worker sits out whenever the caller
-   * computes), else where its time on the caller alone would exceed its share of that time plus
-   * the wake, or where that is close and the calls have gone the other way EXPLORE_AFTER times.
+   * workers: yes within SPIN_MS of a job's end (they still poll), else where what they would save
+   * this call and the burst's earlier calls exceeds the wake (on one thread, never: its worker
+   * sits out whenever the caller computes, and saves nothing), or where that is close and the
+   * calls have been expected to go the other way EXPLORE_AFTER times.
    */
   wakes(bytes: number, now: number): boolean {
-    if (now - this.#lastEnd < SPIN_MS) return true;
-    if (this.#threads === 1) return false;
-    const alone = bytes * this.#aloneMsPerByte.valueAt(now);
-    const woken = alone / this.#threads + this.#wakeMs.valueAt(now);
-    const wake = woken < alone;
-    if (Math.max(alone, woken) > EXPLORE_RATIO * Math.min(alone, woken)) return wake;
-    if (wake !== this.#streakWakes) {
-      this.#streakWakes = wake;
+    const inBurst = now - this.#lastEnd < SPIN_MS;
+    if (inBurst && !this.#lastAlone) return true;
+    const at = ++this.#decisions;
+    const alone = bytes * this.#aloneMsPerByte.valueAt(at);
+    this.#saved = (inBurst ? this.#saved : 0) + alone - alone / this.#threads;
+    const wake = this.#wakeMs.valueAt(at);
+    const expected = this.#saved > wake;
+    if (Math.max(this.#saved, wake) > EXPLORE_RATIO * Math.min(this.#saved, wake)) return expected;
+    if (expected !== this.#streakWakes) {
+      this.#streakWakes = expected;
       this.#streak = 0;
     }
-    if (++this.#streak <= EXPLORE_AFTER) return wake;
+    if (++this.#streak <= EXPLORE_AFTER) return expected;
     this.#streak = 0;
-    return !wake;
+    return !expected;
   }
 
-  /** A blocking call of `bytes` ran on the caller alone from `start` to `end`. */
+  /**
+   * A blocking call of `bytes` ran on the caller alone from `start` to `end`. Only the first of a
+   * burst teaches the rate alone: the rest run warm, and would make every call after a pause
+   * look cheaper alone than it is (on the device, 1e5 f64 took ~30 µs back to back and 136
+   * after a pause).
+   */
   ranAlone(bytes: number, start: number, end: number): void {
-    this.#aloneMsPerByte.add((end - start) / bytes, end);
+    if (start - this.#lastEnd >= SPIN_MS) this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
     this.#ended(end, true);
   }
 
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
    * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
-   * after a call that ran alone, which left them asleep (so the second call of a burst teaches
-   * it too). What it took beyond an even share of its time alone is the wake's.
+   * after a call that ran alone, which left them asleep. What it took beyond an even share of
+   * its time alone is the wake's.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
     const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
     if (foundAsleep && this.#jobs > WARM_JOBS) {
-      const share = (bytes * this.#aloneMsPerByte.valueAt(end)) / this.#threads;
-      this.#wakeMs.add(end - start - share, end);
+      const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
+      this.#wakeMs.add(end - start - share, this.#decisions);
     }
     this.#ended(end, false);
   }
 
-  /** Any other job (an awaited one) ended at `end`. */
+  /** Any other job (an awaited one, or one that threw) ended at `end`. */
   jobEnded(end: number): void {
     this.#jobs++;
     this.#ended(end, false);

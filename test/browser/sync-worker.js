@@ -10,7 +10,7 @@ const a = fillRandom(f64(1_000_000), 41);
 const b = fillRandom(f64(1_000_000), 42);
 const expected = bits(dot(a, b));
 const alone = bits(pool.dotSync(a, b)) === expected; // a fresh pool: on this thread alone
-const same = alone && bits(dotSyncAsJob(pool, a, b)) === expected; // throws if it never ran as a job
+const same = alone && bits(await dotSyncAsJob(pool, a, b)) === expected; // throws if it never ran as a job
 free(a);
 free(b);
 await pool.close();

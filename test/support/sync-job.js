@@ -1,21 +1,24 @@
-// pool.dotSync run as a job on the workers, for tests of that path. A dotSync made after a pause
-// runs on the calling thread alone (src/pool/waking.ts); the one right after it goes to the
-// workers, unless a stall of this thread (this VM has them) came between the two: so a few pairs.
+// pool.dotSync run as a job on the workers, for tests of that path. A dotSync that finds the
+// workers asleep may run on the calling thread alone (src/pool/waking.ts), and so may the calls
+// right after it, until what the workers would have saved them adds up to waking them: so calls
+// back to back until one is a job (a stall of this thread, which this VM has, starts the sum
+// again). A pool of one thread never wakes its worker after a call alone, since it would only sit
+// out: there an awaited call first leaves the worker polling, which the dotSync right after finds.
 import { INLINE_BYTES, internals } from "../../dist/pool/pool.js";
 
-/** pool.dotSync(a, b) as a published job; throws if 20 tries all ran alone. */
-export function dotSyncAsJob(pool, a, b) {
+/** pool.dotSync(a, b) as a published job; throws if 200 calls in a row all ran alone. */
+export async function dotSyncAsJob(pool, a, b) {
   const dispatcher = pool[internals];
-  for (let tries = 0; tries < 20; tries++) {
-    pool.dotSync(a, b);
+  for (let calls = 0; calls < 200; calls++) {
+    if (pool.threads === 1) await pool.dot(a, b);
     const jobs = dispatcher.jobs;
     const value = pool.dotSync(a, b);
     if (dispatcher.jobs > jobs) return value;
   }
-  throw new Error("pool.dotSync ran alone 20 times in a row, each right after another call");
+  throw new Error("pool.dotSync ran alone 200 times in a row, each right after another call");
 }
 
 /** pool.dotSync(a, b), as a job wherever its length sends it to the pool rather than inline. */
-export function dotSyncOnPool(pool, a, b) {
+export async function dotSyncOnPool(pool, a, b) {
   return a.length * a.BYTES_PER_ELEMENT < INLINE_BYTES ? pool.dotSync(a, b) : dotSyncAsJob(pool, a, b);
 }
