@@ -131,11 +131,9 @@ function burst(rule, bytes, ms, count, now) {
 }
 
 test("a burst runs alone until what the workers would have saved its calls adds up to the wake, then wakes them", () => {
-  // 2.5e5 f64 on 2 threads: 0.16 ms alone at the prior rate, 0.08 saved a call; the wake 0.3 ms.
+  // 2.5e5 f64 on 2 threads, 0.16 ms a call: the worker would save 0.08 a call; the wake is 0.3 ms.
   const rule = warmRule(2);
-  assert.is(burst(rule, F64_PAIR * 250_000, 0.16, 6, 0).ways, "aaaJJJ", "the 4th call's 0.32 ms saved passes it");
-  // 1e5 f64 on 16 threads: 0.06 ms saved a call.
-  assert.is(burst(warmRule(16), F64_PAIR * 1e5, 0.064, 7, 0).ways, "aaaaaJJ");
+  assert.is(burst(rule, F64_PAIR * 250_000, 0.16, 7, 0).ways, "aaaaJJJ", "the 4th call has brought the sum to 0.32");
   // A stall of the caller past SPIN_MS between two calls starts a new burst.
   const stalled = warmRule(2);
   let { ways, now } = burst(stalled, F64_PAIR * 250_000, 0.16, 3, 0);
@@ -143,14 +141,29 @@ test("a burst runs alone until what the workers would have saved its calls adds 
   assert.is(ways, "aaaaaa");
 });
 
+test("the calls after a burst's first are charged what they took, warm, not what a call after a pause takes", () => {
+  // The 16-core device at 1e5 f64: 0.136 ms after a pause, ~0.03 back to back. Charged 0.136
+  // each, the 3rd call would wake the workers; charged what they took, the 9th.
+  const rule = warmRule(16);
+  let ways = "";
+  let now = GAP;
+  for (let call = 0; call < 10; call++) {
+    const ms = call === 0 ? 0.136 : 0.03;
+    if (rule.wakes(F64_PAIR * 1e5, now)) (ways += "J"), rule.ranJob(F64_PAIR * 1e5, now, now + ms);
+    else (ways += "a"), rule.ranAlone(F64_PAIR * 1e5, now, now + ms);
+    now += ms + 0.01;
+  }
+  assert.is(ways, "aaaaaaaaJJ");
+});
+
 test("the job that ends a burst's run alone teaches the wake, as it found the workers asleep; jobs after it, or after a job, do not", () => {
-  const bytes = F64_PAIR * 250_000; // 0.08 ms saved a call on 2 threads: the 4th call of a burst wakes
+  const bytes = F64_PAIR * 250_000; // 0.08 ms saved a call on 2 threads: the 5th call of a burst wakes
   const afterAlone = warmRule(2);
   let now = 0;
   for (let round = 0; round < 7; round++) {
     let ways;
-    ({ ways, now } = burst(afterAlone, bytes, 0.16, 3, now));
-    assert.is(ways, "aaa", `round ${round}`);
+    ({ ways, now } = burst(afterAlone, bytes, 0.16, 4, now));
+    assert.is(ways, "aaaa", `round ${round}`);
     assert.ok(afterAlone.wakes(bytes, now + 0.01));
     afterAlone.ranJob(bytes, now + 0.01, now + 3.01); // 3 ms: a wake of 2.92 beyond its share
     now += 3.01;
@@ -173,11 +186,22 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
   assert.not.ok(afterJobs.wakes(F64_PAIR * 1e6, now + GAP), "a wake of 0.5 ms > the 0.32 saved at 1e6");
 });
 
-test("only the first call of a burst teaches the rate alone: the rest run warm", () => {
+test("only the first call of a burst teaches the rate alone, and only it counts towards the samples' age", () => {
   const rule = warmRule(2);
   let { now } = calls(rule, F64_PAIR * 1e5, 0.1, 7, 0); // 1e5 in 0.1 ms after a pause
   for (let round = 0; round < 7; round++) ({ now } = burst(rule, F64_PAIR * 1e5, 0.1, 1, now)), ({ now } = burst(rule, F64_PAIR * 1e5, 0.01, 1, now - GAP + 0.01));
   assert.ok(rule.wakes(F64_PAIR * 1e6, now + GAP), "1e6: 1 ms alone, 0.5 saved > 0.3");
+  // Bursts of 12 calls of 1e5 on 16 threads, the first 0.2 ms, the rest warm: 7 of them raise the
+  // rate alone, though they make 84 calls, more than a sample's MAX_AGE.
+  const long = warmRule(16);
+  now = 0;
+  for (let round = 0; round < 7; round++) {
+    const first = burst(long, F64_PAIR * 1e5, 0.2, 1, now);
+    const rest = burst(long, F64_PAIR * 1e5, 0.005, 11, first.now - GAP + 0.01);
+    assert.is(first.ways + rest.ways, "a".repeat(12), `burst ${round}`);
+    now = rest.now;
+  }
+  assert.ok(long.wakes(F64_PAIR * 250_000, now + GAP), "2.5e5: 0.5 ms alone, 0.47 saved > 0.3");
 });
 
 test("slow woken jobs or stalls, up to 6 of the last 9 calls, move neither cost", () => {

@@ -87,8 +87,8 @@ export class Pool implements AsyncDisposable {
    * As pool.dot, but blocks until done, with the calling thread computing a share. Needs a
    * thread that may block (Atomics.wait): on a browser's main thread it throws
    * ERR_KP_CANNOT_BLOCK, whatever the length. While async calls are in flight it runs on the
-   * calling thread alone, so it never waits behind them; so does a call after a pause that is too
-   * short to pay for waking the workers (waking.ts).
+   * calling thread alone, so it never waits behind them; so does a call that finds the workers
+   * asleep where waking them would not pay (waking.ts).
    *
    * @example
    * pool.dotSync(f64([1, 2]), f64([3, 4])); // returns 11

@@ -15,10 +15,9 @@
 //
 // A burst of calls (each within SPIN_MS of the last one's end) is weighed as a whole: once woken,
 // the workers poll between its calls, so one wake serves the rest of it. Its calls run alone
-// until what the workers would have saved them adds up to the wake, and then wake them: never
-// more than twice the better of the two for any burst length (the ski-rental rule). Before,
-// every burst woke them at its second call, which for bursts of 2 small calls cost 1.5–2.3
-// times either way (a review's simulation of both machines).
+// until what the workers would have saved them (their measured time, less a share) adds up to
+// the wake, and then wake them: the ski-rental rule, never more than about twice the better of
+// the two, whatever the burst's length.
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -47,12 +46,12 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
- * Near the edge, where neither what the workers would save nor the wake is expected to be more
- * than EXPLORE_RATIO times the other, a call goes the other way after EXPLORE_AFTER such calls in
- * a row were expected to go one way (one count for all sizes). A cost is learnt only from calls
- * that went its way, so a wrong prior could otherwise keep the calls from ever measuring the
- * better way. By the estimates, going it costs at most half a wake in 9 calls; where the way not
- * taken is misestimated, more, until its samples correct it.
+ * Near the edge, where neither what the workers would save a call after a pause nor the wake is
+ * expected to be more than EXPLORE_RATIO times the other, such a call goes the other way after
+ * EXPLORE_AFTER of them in a row were expected to go one way (one count for all sizes). A cost is
+ * learnt only from calls that went its way, so a wrong prior could otherwise keep the calls from
+ * ever measuring the better way. By the estimates, going it costs at most half a wake in 9
+ * calls; where the way not taken is misestimated, more, until its samples correct it.
  */
 const EXPLORE_RATIO = 1.5;
 const EXPLORE_AFTER = 8;
@@ -60,8 +59,8 @@ const EXPLORE_AFTER = 8;
 /**
  * A pool's rule for its blocking calls, learnt from the ones it made while the workers slept.
  * It also keeps when the last call or job ended, and whether it ran on the caller alone. Its
- * samples age by its decisions (RecentQuartile's clock), not by time, so that calls seconds apart
- * still gather enough samples to learn from.
+ * samples age by the calls it weighs after a pause (RecentQuartile's clock), not by time, so that
+ * calls seconds apart still gather enough samples to learn from.
  */
 export class WakingRule {
   readonly #threads: number;
@@ -72,9 +71,9 @@ export class WakingRule {
   #lastEnd = -Infinity;
   #lastAlone = false;
   #jobs = 0;
-  /** Calls weighed so far: the clock the samples age by. */
+  /** Calls weighed after a pause so far: the clock the samples age by. */
   #decisions = 0;
-  /** What awake workers would have saved the calls of this burst so far, in ms. */
+  /** What awake workers would have saved the calls of this burst that ran alone, in ms. */
   #saved = 0;
   /** Calls near the edge in a row expected to go the way `#streakWakes` says. */
   #streak = 0;
@@ -86,20 +85,21 @@ export class WakingRule {
 
   /**
    * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
-   * workers: yes within SPIN_MS of a job's end (they still poll), else where what they would save
-   * this call and the burst's earlier calls exceeds the wake (on one thread, never: its worker
-   * sits out whenever the caller computes, and saves nothing), or where that is close and the
-   * calls have been expected to go the other way EXPLORE_AFTER times.
+   * workers. Within SPIN_MS of the last end: yes after a job (they still poll); after a call
+   * alone, once what they would have saved the burst's calls so far exceeds the wake. After a
+   * pause: where what they would save this call, by the learnt rate, exceeds the wake, or where
+   * that is close and the calls have been expected to go the other way EXPLORE_AFTER times. On
+   * one thread, never after a call alone or a pause: its worker sits out whenever the caller
+   * computes, and saves nothing.
    */
   wakes(bytes: number, now: number): boolean {
-    const inBurst = now - this.#lastEnd < SPIN_MS;
-    if (inBurst && !this.#lastAlone) return true;
+    if (now - this.#lastEnd < SPIN_MS) return !this.#lastAlone || this.#saved > this.#wakeMs.valueAt(this.#decisions);
     const at = ++this.#decisions;
     const alone = bytes * this.#aloneMsPerByte.valueAt(at);
-    this.#saved = (inBurst ? this.#saved : 0) + alone - alone / this.#threads;
+    const saving = alone - alone / this.#threads;
     const wake = this.#wakeMs.valueAt(at);
-    const expected = this.#saved > wake;
-    if (Math.max(this.#saved, wake) > EXPLORE_RATIO * Math.min(this.#saved, wake)) return expected;
+    const expected = saving > wake;
+    if (Math.max(saving, wake) > EXPLORE_RATIO * Math.min(saving, wake)) return expected;
     if (expected !== this.#streakWakes) {
       this.#streakWakes = expected;
       this.#streak = 0;
@@ -110,13 +110,18 @@ export class WakingRule {
   }
 
   /**
-   * A blocking call of `bytes` ran on the caller alone from `start` to `end`. Only the first of a
-   * burst teaches the rate alone: the rest run warm, and would make every call after a pause
-   * look cheaper alone than it is (on the device, 1e5 f64 took ~30 µs back to back and 136
-   * after a pause).
+   * A blocking call of `bytes` ran on the caller alone from `start` to `end`. What the workers
+   * would have saved it counts towards waking them for the rest of its burst. Only the first of a
+   * burst teaches the rate alone: the rest run warm, and would make every call after a pause look
+   * cheaper alone than it is (on the device, 1e5 f64 took ~30 µs back to back and 136 after a
+   * pause).
    */
   ranAlone(bytes: number, start: number, end: number): void {
-    if (start - this.#lastEnd >= SPIN_MS) this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
+    if (start - this.#lastEnd >= SPIN_MS) {
+      this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
+      this.#saved = 0;
+    }
+    this.#saved += ((end - start) * (this.#threads - 1)) / this.#threads;
     this.#ended(end, true);
   }
 
@@ -124,7 +129,8 @@ export class WakingRule {
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
    * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
    * after a call that ran alone, which left them asleep. What it took beyond an even share of
-   * its time alone is the wake's.
+   * its time alone is the wake's: below 0 where the rate alone is estimated high, which then
+   * has every call after a pause wake them until those samples age out.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
