@@ -23,7 +23,7 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,b
                      batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
                      pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,
-                               numpy all threads, at 1e5, 1e6 and 2e6 f64
+                               numpy all threads, at 1e5, 5e5, 1e6 and 2e6 f64
   --n              sizes for single and pool (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
                    ${POOL_SIZES.map(formatN).join(",")} when pool runs; 1e8 is skipped if memory is short)
   --threads        pool sizes (default 1..availableParallelism(), here 1..${availableParallelism()})

@@ -30,7 +30,7 @@ const WAIT_COST_MS = 0.08;
  * The cache figure: jobs that stream from DRAM (~35 GB/s) run past their budget and then sleep,
  * the caller giving worker 0 its seat back (dispatcher.ts).
  */
-export const BYTES_PER_MS = 80e6;
+const BYTES_PER_MS = 80e6;
 /** The longest poll, in ms: past it the call sleeps, so an overrunning job frees the caller. */
 const MAX_POLL_MS = 1;
 
