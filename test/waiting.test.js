@@ -2,11 +2,15 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
+import { arenaBuffer } from "../dist/arena/arena.js";
 import { nodePlatform } from "../dist/platform/node.js";
+import { CONTROL_BYTES, EPOCH, LINGER } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { SPIN_MS, SPIN_WHILE_HOST_WAKES_MS } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
+import { dotSyncAsJob } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
@@ -95,6 +99,45 @@ for (const threads of [1, 2]) {
     free(a), free(b), free(long);
   });
 }
+
+/** The pool's control block, as the workers see it. */
+const controlOf = (pool) => new Int32Array(arenaBuffer(), pool[internals].controlAddress, CONTROL_BYTES / 4);
+
+test("after a job its caller sleeps through, the workers poll for longer than after one it computes in", async () => {
+  const pool = await createPool({ threads: 2 });
+  const ctrl = controlOf(pool);
+  const polled = f64(4 * INLINE_ELEMENTS).fill(1);
+  const long = f64(10_000_000).fill(1); // sleeps at once
+  assert.is(await pool.dot(long, long), 10_000_000);
+  assert.is(ctrl[LINGER], Math.trunc(1000 * SPIN_WHILE_HOST_WAKES_MS), "a call too long to poll for, in µs");
+  assert.is(await pool.dot(polled, polled), 4 * INLINE_ELEMENTS);
+  assert.is(ctrl[LINGER], Math.trunc(1000 * SPIN_MS), "a polled call");
+  await pool.dot(long, long);
+  assert.is(await dotSyncAsJob(pool, polled, polled), 4 * INLINE_ELEMENTS);
+  assert.is(ctrl[LINGER], Math.trunc(1000 * SPIN_MS), "a blocking call");
+  await pool.close();
+  free(polled), free(long);
+});
+
+test("a worker polls for as long as LINGER says when it runs out of work, then sleeps", async () => {
+  const pool = await createPool({ threads: 2 });
+  const ctrl = controlOf(pool);
+  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
+  // As a job's publish would, minus the job: both look through their ranges and poll again.
+  Atomics.store(ctrl, LINGER, 200_000); // 200 ms
+  Atomics.add(ctrl, EPOCH, 1);
+  Atomics.notify(ctrl, EPOCH);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  // A notify wakes only sleepers; woken past their poll, they sleep again at once.
+  let woken = 0;
+  for (const end = performance.now() + 50; performance.now() < end; ) {
+    woken += Atomics.notify(ctrl, EPOCH);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  assert.is(woken, 0, "none slept in the 10–60 ms after");
+  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep once the 200 ms have passed");
+  await pool.close();
+});
 
 /**
  * A call on `long` (all ones, waited for asleep), made again until it is still running when it

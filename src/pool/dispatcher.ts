@@ -8,9 +8,9 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { WakingRule } from "./waking.js";
+import { SPIN_MS, SPIN_WHILE_HOST_WAKES_MS, WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
-import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, LINGER, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -277,6 +277,8 @@ export class Dispatcher {
     Atomics.store(ctrl, FAILED, 0);
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, DONE, 0);
+    // A caller that does not compute sleeps until the job ends (waiting.ts).
+    Atomics.store(ctrl, LINGER, 1000 * (callerComputes ? SPIN_MS : SPIN_WHILE_HOST_WAKES_MS));
     if (callerComputes) Atomics.store(ctrl, CALLER, 1);
     openRanges(ctrl, tasks, this.#area.tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);

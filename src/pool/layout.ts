@@ -13,6 +13,7 @@
 //                              to add to it anyway
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
+//   word 66           LINGER   µs a worker polls after the job's last task before it sleeps
 //   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
@@ -48,6 +49,7 @@ export const DONE = LINE_WORDS;
 export const NTASKS = DONE + 1;
 export const FAILED = 2 * LINE_WORDS;
 export const CALLER = FAILED + 1;
+export const LINGER = FAILED + 2;
 
 const LINES = 3 * LINE_WORDS;
 

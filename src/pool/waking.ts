@@ -30,6 +30,17 @@ import { RecentQuartile } from "./recent-quartile.js";
 export const SPIN_MS = 0.05;
 
 /**
+ * How long a worker polls after a job that its host sleeps through (an awaited call too long to
+ * poll for, waiting.ts), in ms. Such a host learns of the end only once its thread wakes, 70–170
+ * µs later on the 2-core VM (Node and Chromium alike), and publishes its next call 20–50 µs after
+ * that. Workers that polled only SPIN_MS were asleep by then: waking them cost the host a 30–55 µs
+ * futex wake and held the first task back ~0.1 ms. Back-to-back pool.dot of 1e7 f64 in Chromium
+ * (the demo page, 12 alternating pairs of runs): ×1.58 over one thread at SPIN_MS, ×1.70 at this,
+ * faster in 9 pairs; in Node the first task started 40 µs into a call instead of 125.
+ */
+export const SPIN_WHILE_HOST_WAKES_MS = 0.3;
+
+/**
  * Jobs a new pool runs before its woken jobs teach it anything: its workers' code is not yet
  * compiled. On the 16-core device a new pool's first seven jobs, 1e5 f64 each woken after a
  * pause, took 0.47–1.95 ms, and a pool woken for every call ~0.25 ms. Later slow ones, such as

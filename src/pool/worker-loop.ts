@@ -3,8 +3,7 @@
 // data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
-import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
-import { SPIN_MS } from "./waking.js";
+import { CALLER, CONTROL_BYTES, EPOCH, FAILED, LINGER, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
@@ -56,12 +55,12 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
 }
 
 /**
- * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for
- * SPIN_MS, then sleeps on EPOCH. Polling the range, the line its claims read, lets a job reach
- * a spinning worker in one line crossing (layout.ts).
+ * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for as
+ * long as the last job's LINGER says, then sleeps on EPOCH. Polling the range, the line its
+ * claims read, lets a job reach a spinning worker in one line crossing (layout.ts).
  */
 function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
-  const until = performance.now() + SPIN_MS;
+  const until = performance.now() + Atomics.load(ctrl, LINGER) / 1000;
   for (let poll = 1; Atomics.load(ctrl, countWord) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
