@@ -70,6 +70,8 @@ export class Dispatcher {
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
+  /** The running or last job's LINGER, in ms. */
+  #lingerMs = SPIN_MS;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -118,7 +120,7 @@ export class Dispatcher {
         result = asJob();
       } catch (error) {
         // Its time says nothing of waking, but the workers may poll again now.
-        this.#waking.jobEnded(performance.now());
+        this.#waking.jobEnded(performance.now(), SPIN_MS);
         throw error;
       }
       this.#waking.ranJob(bytes, start, performance.now());
@@ -278,7 +280,7 @@ export class Dispatcher {
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, DONE, 0);
     // A caller that does not compute sleeps until the job ends (waiting.ts).
-    Atomics.store(ctrl, LINGER, 1000 * (callerComputes ? SPIN_MS : SPIN_WHILE_HOST_WAKES_MS));
+    this.#setLinger(callerComputes ? SPIN_MS : SPIN_WHILE_HOST_WAKES_MS);
     if (callerComputes) Atomics.store(ctrl, CALLER, 1);
     openRanges(ctrl, tasks, this.#area.tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
@@ -298,6 +300,12 @@ export class Dispatcher {
   #lookAgain(): void {
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
+  }
+
+  /** Sets how long the workers poll once they run out of the running job's tasks (layout.ts). */
+  #setLinger(ms: number): void {
+    this.#lingerMs = ms;
+    Atomics.store(this.#ctrl, LINGER, Math.round(1000 * ms));
   }
 
   /** Gives worker 0 its seat back (layout.ts), waking it if it sat out. */
@@ -372,6 +380,8 @@ export class Dispatcher {
         // otherwise never end. A group this thread opened may have owners asleep on EPOCH, so
         // then every worker looks through every range once more.
         this.#leaveSeat();
+        // This thread now sleeps too, and learns of the end late.
+        this.#setLinger(SPIN_WHILE_HOST_WAKES_MS);
         if (job.openedGroup === true) this.#lookAgain();
         job.openedGroup = false;
         await waitForChange(ctrl, DONE, done);
@@ -380,7 +390,7 @@ export class Dispatcher {
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
-    this.#waking.jobEnded(performance.now());
+    this.#waking.jobEnded(performance.now(), this.#lingerMs);
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;

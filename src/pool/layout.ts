@@ -8,12 +8,13 @@
 //   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
 //                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
+//   word  2           LINGER   µs a worker polls, once it runs out of a job's tasks, before it
+//                              sleeps; set with each job, on EPOCH's line, which workers poll
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
 //                              to add to it anyway
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
-//   word 66           LINGER   µs a worker polls after the job's last task before it sleeps
 //   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
@@ -45,11 +46,11 @@ export const LINE_WORDS = 32;
 
 export const EPOCH = 0;
 export const STOP = 1;
+export const LINGER = 2;
 export const DONE = LINE_WORDS;
 export const NTASKS = DONE + 1;
 export const FAILED = 2 * LINE_WORDS;
 export const CALLER = FAILED + 1;
-export const LINGER = FAILED + 2;
 
 const LINES = 3 * LINE_WORDS;
 

@@ -1,7 +1,8 @@
-// Whether a job wakes the workers that sleep. A worker polls for SPIN_MS after its last task and
-// then sleeps on EPOCH; waking one costs the waking thread a futex wake and the job the time until
-// the worker runs. So a blocking call that finds the workers asleep runs on the caller alone
-// (Dispatcher.runBlocking) where waking them would cost more than they save.
+// Whether a job wakes the workers that sleep. A worker polls for a while once it runs out of a
+// job's tasks (SPIN_MS after a blocking call's job) and then sleeps on EPOCH; waking one costs
+// the waking thread a futex wake and the job the time until the worker runs. So a blocking call
+// that finds the workers asleep runs on the caller alone (Dispatcher.runBlocking) where waking
+// them would cost more than they save.
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
 // calls that found the workers asleep, each cost only from the calls that went its way; near the
@@ -13,11 +14,11 @@
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
 //
-// A burst of calls (each within SPIN_MS of the last one's end) is weighed as a whole: once woken,
-// the workers poll between its calls, so one wake serves the rest of it. Its calls run alone
-// until what the workers would have saved them (their measured time, less a share) adds up to
-// the wake, and then wake them: the ski-rental rule, never more than about twice the better of
-// the two, whatever the burst's length.
+// A burst of calls (each made while the workers would still poll after the last one's end) is
+// weighed as a whole: once woken, the workers poll between its calls, so one wake serves the
+// rest of it. Its calls run alone until what the workers would have saved them (their measured
+// time, less a share) adds up to the wake, and then wake them: the ski-rental rule, never more
+// than about twice the better of the two, whatever the burst's length.
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -81,6 +82,13 @@ export class WakingRule {
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
   #lastEnd = -Infinity;
   #lastAlone = false;
+  /**
+   * How long after #lastEnd the workers are taken to poll, in ms: the last job's LINGER, longer
+   * after one its caller slept through. They poll that long from their own last task, which the
+   * host sees later, so just before this runs out a job may find them asleep: it then pays a
+   * wake it did not expect, but teaches nothing.
+   */
+  #lastPoll = SPIN_MS;
   #jobs = 0;
   /** Calls weighed after a pause so far: the clock the samples age by. */
   #decisions = 0;
@@ -96,15 +104,15 @@ export class WakingRule {
 
   /**
    * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
-   * workers. Within SPIN_MS of the last end: yes after a job (they still poll); after a call
-   * alone, once what they would have saved the burst's calls so far exceeds the wake. After a
+   * workers. While they poll after the last end: yes after a job; after a call alone, once
+   * what they would have saved the burst's calls so far exceeds the wake. After a
    * pause: where what they would save this call, by the learnt rate, exceeds the wake, or where
    * that is close and the calls have been expected to go the other way EXPLORE_AFTER times. On
    * one thread, never after a call alone or a pause: its worker sits out whenever the caller
    * computes, and saves nothing.
    */
   wakes(bytes: number, now: number): boolean {
-    if (now - this.#lastEnd < SPIN_MS) return !this.#lastAlone || this.#saved > this.#wakeMs.valueAt(this.#decisions);
+    if (now - this.#lastEnd < this.#lastPoll) return !this.#lastAlone || this.#saved > this.#wakeMs.valueAt(this.#decisions);
     const at = ++this.#decisions;
     const alone = bytes * this.#aloneMsPerByte.valueAt(at);
     const saving = alone - alone / this.#threads;
@@ -128,39 +136,40 @@ export class WakingRule {
    * pause).
    */
   ranAlone(bytes: number, start: number, end: number): void {
-    if (start - this.#lastEnd >= SPIN_MS) {
+    if (start - this.#lastEnd >= this.#lastPoll) {
       this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
       this.#saved = 0;
     }
     this.#saved += ((end - start) * (this.#threads - 1)) / this.#threads;
-    this.#ended(end, true);
+    this.#ended(end, true, SPIN_MS);
   }
 
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
-   * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
+   * teaches the wake's cost if it found the workers asleep: past their poll after the last end, or
    * after a call that ran alone, which left them asleep. What it took beyond an even share of
    * its time alone is the wake's: below 0 where the rate alone is estimated high, which then
    * has every call after a pause wake them until those samples age out.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
-    const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
+    const foundAsleep = start - this.#lastEnd >= this.#lastPoll || this.#lastAlone;
     if (foundAsleep && this.#jobs > WARM_JOBS) {
       const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
       this.#wakeMs.add(end - start - share, this.#decisions);
     }
-    this.#ended(end, false);
+    this.#ended(end, false, SPIN_MS);
   }
 
-  /** Any other job (an awaited one, or one that threw) ended at `end`. */
-  jobEnded(end: number): void {
+  /** Any other job (an awaited one, or one that threw) ended at `end`; its LINGER was `pollMs`. */
+  jobEnded(end: number, pollMs: number): void {
     this.#jobs++;
-    this.#ended(end, false);
+    this.#ended(end, false, pollMs);
   }
 
-  #ended(end: number, alone: boolean): void {
+  #ended(end: number, alone: boolean, pollMs: number): void {
     this.#lastEnd = end;
     this.#lastAlone = alone;
+    this.#lastPoll = pollMs;
   }
 }
