@@ -4,7 +4,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { arenaBuffer } from "../dist/arena/arena.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { CONTROL_BYTES, EPOCH, LINGER } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, DONE, EPOCH, LINGER, NTASKS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { SPIN_MS, SPIN_WHILE_HOST_WAKES_MS } from "../dist/pool/waking.js";
@@ -149,6 +149,29 @@ test("a worker polls for as long as LINGER says when it runs out of work, then s
   }
   assert.is(woken, 0, "none slept in the 10–60 ms after");
   await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep once the 200 ms have passed");
+  await pool.close();
+});
+
+test("a worker that runs out of tasks while the job still runs polls on, for 10 ms at most", async () => {
+  const pool = await createPool({ threads: 2 });
+  const ctrl = controlOf(pool);
+  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
+  // A job with a task left and none to claim, as when another thread computes the last one.
+  Atomics.store(ctrl, LINGER, 0);
+  Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE) + 1);
+  const bumped = performance.now();
+  Atomics.add(ctrl, EPOCH, 1);
+  Atomics.notify(ctrl, EPOCH);
+  // With LINGER 0 they would sleep at once; the job's wait is bounded (10 ms), so look within it.
+  let woken = 0;
+  for (let at = performance.now(); at - bumped < 8; at = performance.now()) {
+    if (at - bumped > 2) woken += Atomics.notify(ctrl, EPOCH);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.is(woken, 0, "none slept 2–8 ms after, while the job ran");
+  // A job that never ends (a worker lost holding its task) keeps them polling only so long.
+  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep, the job still running");
+  Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE));
   await pool.close();
 });
 

@@ -302,7 +302,7 @@ export class Dispatcher {
     Atomics.notify(this.#ctrl, EPOCH);
   }
 
-  /** Sets how long the workers poll once they run out of the running job's tasks (layout.ts). */
+  /** Sets how long the workers poll after the running job ends (layout.ts, LINGER). */
   #setLinger(ms: number): void {
     this.#lingerMs = ms;
     Atomics.store(this.#ctrl, LINGER, Math.round(1000 * ms));

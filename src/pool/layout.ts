@@ -8,8 +8,9 @@
 //   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
 //                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
-//   word  2           LINGER   µs a worker polls, once it runs out of a job's tasks, before it
-//                              sleeps; set with each job, on EPOCH's line, which workers poll
+//   word  2           LINGER   µs a worker polls after a job ends (or after it runs out of the
+//                              job's tasks, if later) before it sleeps; set with each job, on
+//                              EPOCH's line, which workers poll
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
 //                              to add to it anyway

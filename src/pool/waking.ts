@@ -1,5 +1,5 @@
-// Whether a job wakes the workers that sleep. A worker polls for a while once it runs out of a
-// job's tasks (SPIN_MS after a blocking call's job) and then sleeps on EPOCH; waking one costs
+// Whether a job wakes the workers that sleep. A worker polls for a while after a job ends
+// (SPIN_MS after a blocking call's job) and then sleeps on EPOCH; waking one costs
 // the waking thread a futex wake and the job the time until the worker runs. So a blocking call
 // that finds the workers asleep runs on the caller alone (Dispatcher.runBlocking) where waking
 // them would cost more than they save.
@@ -84,8 +84,8 @@ export class WakingRule {
   #lastAlone = false;
   /**
    * How long after #lastEnd the workers are taken to poll, in ms: the last job's LINGER, longer
-   * after one its caller slept through. They poll that long from their own last task, which the
-   * host sees later, so just before this runs out a job may find them asleep: it then pays a
+   * after one its caller slept through. They poll that long from the job's end, which a host
+   * asleep sees later, so just before this runs out a job may find them asleep: it then pays a
    * wake it did not expect, but teaches nothing.
    */
   #lastPoll = SPIN_MS;

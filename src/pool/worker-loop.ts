@@ -3,7 +3,7 @@
 // data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
-import { CALLER, CONTROL_BYTES, EPOCH, FAILED, LINGER, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, LINGER, NTASKS, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
@@ -55,16 +55,34 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
 }
 
 /**
- * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for as
- * long as the last job's LINGER says, then sleeps on EPOCH. Polling the range, the line its
- * claims read, lets a job reach a spinning worker in one line crossing (layout.ts).
+ * The longest a worker that ran out of a job's tasks keeps polling for the other threads to end
+ * it, in ms: a job that never ends (a worker lost holding a task) must not keep it spinning.
+ */
+const JOB_END_WAIT_MS = 10;
+
+/**
+ * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both until
+ * LINGER µs have passed since the job ended (or since this worker ran out of its tasks, if
+ * later), then sleeps on EPOCH. Counting from the job's end matters where the caller computes
+ * the last task: its next call comes only after it, and with a 64-block task at 1e7 f64 that
+ * was often more than 50 µs after this worker ran dry. Polling the range, the line its claims
+ * read, lets a job reach a spinning worker in one line crossing (layout.ts).
  */
 function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
-  const until = performance.now() + Atomics.load(ctrl, LINGER) / 1000;
+  const ranDry = performance.now();
+  let until = ranDry + Atomics.load(ctrl, LINGER) / 1000;
   for (let poll = 1; Atomics.load(ctrl, countWord) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
-    if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
+    if ((poll & 63) !== 0) continue;
+    const now = performance.now();
+    if (jobRunning(ctrl) && now - ranDry < JOB_END_WAIT_MS) until = now + Atomics.load(ctrl, LINGER) / 1000;
+    else if (now > until) Atomics.wait(ctrl, EPOCH, seen);
   }
+}
+
+/** Whether the current job still has tasks running on other threads (or left to run). */
+function jobRunning(ctrl: Int32Array): boolean {
+  return Atomics.load(ctrl, DONE) < Atomics.load(ctrl, NTASKS);
 }
 
 /**
