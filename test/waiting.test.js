@@ -49,12 +49,14 @@ test("an awaited call polls through the platform's loop turns for a short job, n
     return nodePlatform.nextTurn();
   };
   const pool = await createPool({ threads: 2 });
-  const short = f64(4 * INLINE_ELEMENTS).fill(1); // 4.2 MB: ~50 µs on one worker
+  // 16 MB, ~0.1 ms on two threads: polled, and longer than a slice. At 4.2 MB, with both threads
+  // awake and the data in cache, every call of a run could end within the caller's first slice.
+  const short = f64(1_000_000).fill(1);
   const long = f64(10_000_000).fill(1); // 160 MB: sleeps at once
   await withPlatform({ nextTurn: counting }, async () => {
     // A job can end inside the ~2 µs spin that precedes polling when this VM stalls the host
     // thread mid-spin (it does, for 20–100 µs, ~1300 times a second): so several calls.
-    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
+    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 1_000_000);
     assert.ok(turns > 0, "the short jobs were polled for");
     turns = 0;
     assert.is(await pool.dot(long, long), 10_000_000);
@@ -63,7 +65,7 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   // Browsers poll by the same rule: their costlier turns (tasks of a few µs) do not change it.
   turns = 0;
   await withPlatform({ nextTurn: counting, cheapTurns: false }, async () => {
-    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 4 * INLINE_ELEMENTS);
+    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 1_000_000);
   });
   assert.ok(turns > 0, "the short jobs were polled for where turns are costly too");
   await pool.close();
@@ -152,27 +154,42 @@ test("a worker polls for as long as LINGER says when it runs out of work, then s
   await pool.close();
 });
 
-test("a worker that runs out of tasks while the job still runs polls on, for 10 ms at most", async () => {
+test("a worker that runs out of tasks while the job still runs polls on, for 1 ms at most", async () => {
   const pool = await createPool({ threads: 2 });
   const ctrl = controlOf(pool);
-  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
-  // A job with a task left and none to claim, as when another thread computes the last one.
-  Atomics.store(ctrl, LINGER, 0);
-  Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE) + 1);
-  const bumped = performance.now();
-  Atomics.add(ctrl, EPOCH, 1);
-  Atomics.notify(ctrl, EPOCH);
-  // With LINGER 0 they would sleep at once; the job's wait is bounded (10 ms), so look within it.
-  let woken = 0;
-  for (let at = performance.now(); at - bumped < 8; at = performance.now()) {
-    if (at - bumped > 2) woken += Atomics.notify(ctrl, EPOCH);
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
+    // A job with a task left and none to claim, as when another thread computes the last one.
+    Atomics.store(ctrl, LINGER, 0);
+    Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE) + 1);
+    const bumped = performance.now();
+    Atomics.add(ctrl, EPOCH, 1);
+    Atomics.notify(ctrl, EPOCH);
+    // With LINGER 0 they would sleep at once. Each worker's 1 ms runs from when it woke, after
+    // the bump: so a notify made within 0.9 ms of the bump finds none asleep.
+    let woken = 0;
+    let looks = 0;
+    while (performance.now() - bumped < 0.9) {
+      const found = Atomics.notify(ctrl, EPOCH);
+      if (performance.now() - bumped < 0.9) (woken += found), looks++;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.is(woken, 0, `none slept within 0.9 ms, while the job ran (${looks} looks)`);
+    // A job that never ends (a worker lost holding its task) keeps them polling only so long,
+    // and a wake past that sends them back to sleep at once rather than polling for 1 ms again:
+    // each look below wakes both, and this thread sleeps 0.3 ms before the next.
+    await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep, the job still running");
+    const pause = new Int32Array(new SharedArrayBuffer(4));
+    let back = 0;
+    for (let look = 0; look < 20; look++) {
+      Atomics.wait(pause, 0, 0, 0.3);
+      if (Atomics.notify(ctrl, EPOCH) === 2) back++;
+    }
+    assert.ok(back >= 9, `both asleep again 0.3 ms after a wake at ${back} of 20 looks`);
+  } finally {
+    Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE));
+    await pool.close();
   }
-  assert.is(woken, 0, "none slept 2–8 ms after, while the job ran");
-  // A job that never ends (a worker lost holding its task) keeps them polling only so long.
-  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep, the job still running");
-  Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE));
-  await pool.close();
 });
 
 /**

@@ -461,6 +461,8 @@ export class Dispatcher {
     void this.#quiesce().then(() => {
       if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
       clearRanges(this.#ctrl, this.threads);
+      // Its tasks will never all be counted: workers that run dry must not take it for running.
+      Atomics.store(this.#ctrl, NTASKS, 0);
       job.fail(error);
       this.#running = undefined;
       this.#startNext();

@@ -9,11 +9,13 @@
 //                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
 //   word  2           LINGER   µs a worker polls after a job ends (or after it runs out of the
-//                              job's tasks, if later) before it sleeps; set with each job, on
-//                              EPOCH's line, which workers poll
+//                              job's tasks, if later; for 1 ms at most while the job runs on)
+//                              before it sleeps; set with each job, on EPOCH's line, which
+//                              workers poll
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
-//                              to add to it anyway
+//                              to add to it anyway, and which a worker that ran dry reads to see
+//                              the job end; 0 once a failed job is quiet (dispatcher.ts)
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:

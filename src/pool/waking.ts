@@ -85,8 +85,9 @@ export class WakingRule {
   /**
    * How long after #lastEnd the workers are taken to poll, in ms: the last job's LINGER, longer
    * after one its caller slept through. They poll that long from the job's end, which a host
-   * asleep sees later, so just before this runs out a job may find them asleep: it then pays a
-   * wake it did not expect, but teaches nothing.
+   * asleep sees later, and stop waiting for the end after 1 ms (worker-loop.ts); so a job may
+   * find them asleep before this runs out: it then pays a wake it did not expect, but teaches
+   * nothing.
    */
   #lastPoll = SPIN_MS;
   #jobs = 0;

@@ -56,17 +56,20 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
 
 /**
  * The longest a worker that ran out of a job's tasks keeps polling for the other threads to end
- * it, in ms: a job that never ends (a worker lost holding a task) must not keep it spinning.
+ * it, in ms. A task takes ~0.1–0.4 ms from DRAM, so a job that runs longer after this worker ran
+ * dry has a thread descheduled, whose core a spinning worker may be taking; and a job that lost
+ * a worker holding a task never ends (until the host has failed it, layout.ts).
  */
-const JOB_END_WAIT_MS = 10;
+const JOB_END_WAIT_MS = 1;
 
 /**
- * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both until
- * LINGER µs have passed since the job ended (or since this worker ran out of its tasks, if
- * later), then sleeps on EPOCH. Counting from the job's end matters where the caller computes
- * the last task: its next call comes only after it, and with a 64-block task at 1e7 f64 that
- * was often more than 50 µs after this worker ran dry. Polling the range, the line its claims
- * read, lets a job reach a spinning worker in one line crossing (layout.ts).
+ * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both until at
+ * least LINGER µs after the job ends (or after this worker ran out of its tasks, if later), then
+ * sleeps on EPOCH. Counting from the job's end matters where the caller computes the last task:
+ * its next call comes only after it, and a 64-block task at 1e7 f64 outlasts 50 µs. Polling the
+ * range, the line its claims read, lets a job reach a spinning worker in one line crossing
+ * (layout.ts); DONE's line is read only when LINGER has passed, not to pull it from the threads
+ * still adding to it.
  */
 function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
   const ranDry = performance.now();
@@ -75,12 +78,13 @@ function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
     // The clock is read every 64 polls: a read costs more than a poll.
     if ((poll & 63) !== 0) continue;
     const now = performance.now();
+    if (now <= until) continue;
     if (jobRunning(ctrl) && now - ranDry < JOB_END_WAIT_MS) until = now + Atomics.load(ctrl, LINGER) / 1000;
-    else if (now > until) Atomics.wait(ctrl, EPOCH, seen);
+    else Atomics.wait(ctrl, EPOCH, seen);
   }
 }
 
-/** Whether the current job still has tasks running on other threads (or left to run). */
+/** Whether the current job has tasks not yet counted, run by other threads or left to run. */
 function jobRunning(ctrl: Int32Array): boolean {
   return Atomics.load(ctrl, DONE) < Atomics.load(ctrl, NTASKS);
 }
