@@ -2,15 +2,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
-import { arenaBuffer } from "../dist/arena/arena.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { CONTROL_BYTES, DONE, EPOCH, LINGER, NTASKS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
-import { SPIN_MS, SPIN_WHILE_HOST_WAKES_MS } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
-import { dotSyncAsJob } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
@@ -101,96 +97,6 @@ for (const threads of [1, 2]) {
     free(a), free(b), free(long);
   });
 }
-
-/** The pool's control block, as the workers see it. */
-const controlOf = (pool) => new Int32Array(arenaBuffer(), pool[internals].controlAddress, CONTROL_BYTES / 4);
-
-const µs = (ms) => Math.round(1000 * ms);
-
-test("after a job its caller sleeps through, the workers poll for longer than after one it computes in", async () => {
-  const pool = await createPool({ threads: 2 });
-  const ctrl = controlOf(pool);
-  const polled = f64(4 * INLINE_ELEMENTS).fill(1);
-  const long = f64(10_000_000).fill(1); // sleeps at once
-  assert.is(await pool.dot(long, long), 10_000_000);
-  assert.is(ctrl[LINGER], µs(SPIN_WHILE_HOST_WAKES_MS), "a call too long to poll for");
-  // A polled call that a stall (or cold code, right after the long one) pushes past its budget
-  // sleeps after all, and sets the longer poll: so until one ends within it.
-  await until(async () => (await pool.dot(polled, polled)) === 4 * INLINE_ELEMENTS && ctrl[LINGER] === µs(SPIN_MS), "a polled call within its budget leaves the short poll");
-  await pool.dot(long, long);
-  assert.is(await dotSyncAsJob(pool, polled, polled), 4 * INLINE_ELEMENTS);
-  assert.is(ctrl[LINGER], µs(SPIN_MS), "a blocking call");
-  // A clock that jumps a second a read ends every poll budget at once: such a call gives up
-  // polling and sleeps, unless the job ended within its first slice and spin.
-  const real = performance.now.bind(performance);
-  let reads = 0;
-  await withClock(
-    () => real() + 1000 * reads++,
-    () => until(async () => (await pool.dot(polled, polled)) === 4 * INLINE_ELEMENTS && ctrl[LINGER] === µs(SPIN_WHILE_HOST_WAKES_MS), "a polled call past its budget sleeps, and the workers poll longer after it"),
-  );
-  await pool.close();
-  free(polled), free(long);
-});
-
-test("a worker polls for as long as LINGER says when it runs out of work, then sleeps", async () => {
-  const pool = await createPool({ threads: 2 });
-  const ctrl = controlOf(pool);
-  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
-  // As a job's publish would, minus the job: both look through their ranges and poll again.
-  Atomics.store(ctrl, LINGER, 200_000); // 200 ms
-  const bumped = performance.now();
-  Atomics.add(ctrl, EPOCH, 1);
-  Atomics.notify(ctrl, EPOCH);
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  // A notify wakes only sleepers; woken past their poll, they sleep again at once. The window is
-  // timed from the bump, so a stall of this thread cannot carry a notify past the 200 ms.
-  let woken = 0;
-  for (let at = performance.now(); at - bumped < 60; at = performance.now()) {
-    woken += Atomics.notify(ctrl, EPOCH);
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
-  assert.is(woken, 0, "none slept in the 10–60 ms after");
-  await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep once the 200 ms have passed");
-  await pool.close();
-});
-
-test("a worker that runs out of tasks while the job still runs polls on, for 1 ms at most", async () => {
-  const pool = await createPool({ threads: 2 });
-  const ctrl = controlOf(pool);
-  try {
-    await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both workers sleep, having had no job");
-    // A job with a task left and none to claim, as when another thread computes the last one.
-    Atomics.store(ctrl, LINGER, 0);
-    Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE) + 1);
-    const bumped = performance.now();
-    Atomics.add(ctrl, EPOCH, 1);
-    Atomics.notify(ctrl, EPOCH);
-    // With LINGER 0 they would sleep at once. Each worker's 1 ms runs from when it woke, after
-    // the bump: so a notify made within 0.9 ms of the bump finds none asleep.
-    let woken = 0;
-    let looks = 0;
-    while (performance.now() - bumped < 0.9) {
-      const found = Atomics.notify(ctrl, EPOCH);
-      if (performance.now() - bumped < 0.9) (woken += found), looks++;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    assert.is(woken, 0, `none slept within 0.9 ms, while the job ran (${looks} looks)`);
-    // A job that never ends (a worker lost holding its task) keeps them polling only so long,
-    // and a wake past that sends them back to sleep at once rather than polling for 1 ms again:
-    // each look below wakes both, and this thread sleeps 0.3 ms before the next.
-    await until(() => Atomics.notify(ctrl, EPOCH) === 2, "both sleep, the job still running");
-    const pause = new Int32Array(new SharedArrayBuffer(4));
-    let back = 0;
-    for (let look = 0; look < 20; look++) {
-      Atomics.wait(pause, 0, 0, 0.3);
-      if (Atomics.notify(ctrl, EPOCH) === 2) back++;
-    }
-    assert.ok(back >= 9, `both asleep again 0.3 ms after a wake at ${back} of 20 looks`);
-  } finally {
-    Atomics.store(ctrl, NTASKS, Atomics.load(ctrl, DONE));
-    await pool.close();
-  }
-});
 
 /**
  * A call on `long` (all ones, waited for asleep), made again until it is still running when it

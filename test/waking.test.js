@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
-import { PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, SPIN_WHILE_HOST_WAKES_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -19,7 +19,7 @@ const GAP = 5;
 /** A rule for `threads` past its warm-up: WARM_JOBS awaited jobs, the last ended at `now`. */
 function warmRule(threads, now = 0) {
   const rule = new WakingRule(threads);
-  for (let job = 0; job < WARM_JOBS; job++) rule.jobEnded(now, SPIN_MS);
+  for (let job = 0; job < WARM_JOBS; job++) rule.jobEnded(now);
   return rule;
 }
 /** Runs `count` calls of `bytes` after pauses from `now`, each taking `ms` whichever way it goes; returns the ways ("a" alone, "J" job) and the end. */
@@ -55,29 +55,12 @@ test("property: a RecentQuartile's value is the 3rd smallest of its last 9 sampl
 
 test("while the workers may still poll after a job, every call wakes them, however short", () => {
   for (const threads of [2, 16]) {
-    for (const poll of [SPIN_MS, SPIN_WHILE_HOST_WAKES_MS]) {
-      const rule = new WakingRule(threads);
-      rule.jobEnded(100, poll);
-      assert.ok(rule.wakes(F64_PAIR * 1e5, 100), `${threads} threads, just after a job`);
-      assert.ok(rule.wakes(F64_PAIR * 1e5, 100 + poll * 0.99), `${threads} threads, within their poll of ${poll} ms`);
-      assert.not.ok(rule.wakes(F64_PAIR * 1e5, 100 + poll * 1.01), `${threads} threads, past it`);
-    }
+    const rule = new WakingRule(threads);
+    rule.jobEnded(100);
+    assert.ok(rule.wakes(F64_PAIR * 1e5, 100), `${threads} threads, just after a job`);
+    assert.ok(rule.wakes(F64_PAIR * 1e5, 100 + SPIN_MS * 0.99), `${threads} threads, within their poll`);
+    assert.not.ok(rule.wakes(F64_PAIR * 1e5, 100 + SPIN_MS * 1.01), `${threads} threads, past it`);
   }
-});
-
-test("a job started while the workers may still poll after an awaited job teaches no wake cost", () => {
-  const rule = warmRule(2);
-  const bytes = F64_PAIR * 2e6; // 1.28 ms alone by the prior: the other thread saves 0.64, past the wake
-  // Jobs that took 5 ms each: taken for woken from sleep, 7 of them would teach a wake of 4.36 ms,
-  // and the next call after a pause would run alone.
-  let now = 10;
-  for (let job = 0; job < 7; job++) {
-    rule.jobEnded(now, SPIN_WHILE_HOST_WAKES_MS);
-    const start = now + SPIN_WHILE_HOST_WAKES_MS / 2; // past SPIN_MS, within the longer poll
-    assert.ok(rule.wakes(bytes, start), `call ${job}: the workers still poll`);
-    rule.ranJob(bytes, start, (now = start + 5));
-  }
-  assert.ok(rule.wakes(bytes, now + GAP), "after a pause it still wakes them, by the prior");
 });
 
 test("once they sleep, a new pool wakes them only where the others would save the caller more than the prior wake cost", () => {
@@ -296,7 +279,7 @@ test("a cost learnt during a spell of load far from the edge counts for MAX_AGE 
 test("on one thread nothing wakes the worker after a call alone or a pause: it sits out while the caller computes", () => {
   const rule = warmRule(1);
   assert.is(burst(rule, F64_PAIR * 1e8, 50, 5, 0).ways, "aaaaa");
-  rule.jobEnded(1000, SPIN_MS);
+  rule.jobEnded(1000);
   assert.ok(rule.wakes(F64_PAIR * 1e8, 1000), "after a job, its worker polls: the job is published");
 });
 

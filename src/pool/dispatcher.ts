@@ -8,9 +8,9 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { pollBudgetMs } from "./waiting.js";
-import { SPIN_MS, SPIN_WHILE_HOST_WAKES_MS, WakingRule } from "./waking.js";
+import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
-import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, LINGER, NTASKS, stateWord, STOP } from "./layout.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import type { JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
@@ -70,8 +70,6 @@ export class Dispatcher {
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
-  /** The running or last job's LINGER, in ms. */
-  #lingerMs = SPIN_MS;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -120,7 +118,7 @@ export class Dispatcher {
         result = asJob();
       } catch (error) {
         // Its time says nothing of waking, but the workers may poll again now.
-        this.#waking.jobEnded(performance.now(), SPIN_MS);
+        this.#waking.jobEnded(performance.now());
         throw error;
       }
       this.#waking.ranJob(bytes, start, performance.now());
@@ -279,8 +277,6 @@ export class Dispatcher {
     Atomics.store(ctrl, FAILED, 0);
     Atomics.store(ctrl, NTASKS, tasks);
     Atomics.store(ctrl, DONE, 0);
-    // A caller that does not compute sleeps until the job ends (waiting.ts).
-    this.#setLinger(callerComputes ? SPIN_MS : SPIN_WHILE_HOST_WAKES_MS);
     if (callerComputes) Atomics.store(ctrl, CALLER, 1);
     openRanges(ctrl, tasks, this.#area.tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
@@ -300,12 +296,6 @@ export class Dispatcher {
   #lookAgain(): void {
     Atomics.add(this.#ctrl, EPOCH, 1);
     Atomics.notify(this.#ctrl, EPOCH);
-  }
-
-  /** Sets how long the workers poll after the running job ends (layout.ts, LINGER). */
-  #setLinger(ms: number): void {
-    this.#lingerMs = ms;
-    Atomics.store(this.#ctrl, LINGER, Math.round(1000 * ms));
   }
 
   /** Gives worker 0 its seat back (layout.ts), waking it if it sat out. */
@@ -380,8 +370,6 @@ export class Dispatcher {
         // otherwise never end. A group this thread opened may have owners asleep on EPOCH, so
         // then every worker looks through every range once more.
         this.#leaveSeat();
-        // This thread now sleeps too, and learns of the end late.
-        this.#setLinger(SPIN_WHILE_HOST_WAKES_MS);
         if (job.openedGroup === true) this.#lookAgain();
         job.openedGroup = false;
         await waitForChange(ctrl, DONE, done);
@@ -390,7 +378,7 @@ export class Dispatcher {
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
-    this.#waking.jobEnded(performance.now(), this.#lingerMs);
+    this.#waking.jobEnded(performance.now());
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     this.#running = undefined;
@@ -461,8 +449,6 @@ export class Dispatcher {
     void this.#quiesce().then(() => {
       if (this.#running !== job) return; // destroyed meanwhile: destroy() fails it, once the workers are gone
       clearRanges(this.#ctrl, this.threads);
-      // Its tasks will never all be counted: workers that run dry must not take it for running.
-      Atomics.store(this.#ctrl, NTASKS, 0);
       job.fail(error);
       this.#running = undefined;
       this.#startNext();

@@ -8,14 +8,9 @@
 //   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
 //                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
-//   word  2           LINGER   µs a worker polls after a job ends (or after it runs out of the
-//                              job's tasks, if later; for 1 ms at most while the job runs on)
-//                              before it sleeps; set with each job, on EPOCH's line, which
-//                              workers poll
 //   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
 //   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
-//                              to add to it anyway, and which a worker that ran dry reads to see
-//                              the job end; 0 once a failed job is quiet (dispatcher.ts)
+//                              to add to it anyway
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:
@@ -49,7 +44,6 @@ export const LINE_WORDS = 32;
 
 export const EPOCH = 0;
 export const STOP = 1;
-export const LINGER = 2;
 export const DONE = LINE_WORDS;
 export const NTASKS = DONE + 1;
 export const FAILED = 2 * LINE_WORDS;

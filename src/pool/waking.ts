@@ -1,8 +1,7 @@
-// Whether a job wakes the workers that sleep. A worker polls for a while after a job ends
-// (SPIN_MS after a blocking call's job) and then sleeps on EPOCH; waking one costs
-// the waking thread a futex wake and the job the time until the worker runs. So a blocking call
-// that finds the workers asleep runs on the caller alone (Dispatcher.runBlocking) where waking
-// them would cost more than they save.
+// Whether a job wakes the workers that sleep. A worker polls for SPIN_MS after its last task and
+// then sleeps on EPOCH; waking one costs the waking thread a futex wake and the job the time until
+// the worker runs. So a blocking call that finds the workers asleep runs on the caller alone
+// (Dispatcher.runBlocking) where waking them would cost more than they save.
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
 // calls that found the workers asleep, each cost only from the calls that went its way; near the
@@ -14,11 +13,11 @@
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
 //
-// A burst of calls (each made while the workers would still poll after the last one's end) is
-// weighed as a whole: once woken, the workers poll between its calls, so one wake serves the
-// rest of it. Its calls run alone until what the workers would have saved them (their measured
-// time, less a share) adds up to the wake, and then wake them: the ski-rental rule, never more
-// than about twice the better of the two, whatever the burst's length.
+// A burst of calls (each within SPIN_MS of the last one's end) is weighed as a whole: once woken,
+// the workers poll between its calls, so one wake serves the rest of it. Its calls run alone
+// until what the workers would have saved them (their measured time, less a share) adds up to
+// the wake, and then wake them: the ski-rental rule, never more than about twice the better of
+// the two, whatever the burst's length.
 import { RecentQuartile } from "./recent-quartile.js";
 
 /**
@@ -29,17 +28,6 @@ import { RecentQuartile } from "./recent-quartile.js";
  * spun longer, other processes busy on the 2-core VM slowed a 1e5 call to 444 µs.
  */
 export const SPIN_MS = 0.05;
-
-/**
- * How long a worker polls after a job that its host sleeps through (an awaited call too long to
- * poll for, waiting.ts), in ms. Such a host learns of the end only once its thread wakes, 70–170
- * µs later on the 2-core VM (Node and Chromium alike), and publishes its next call 20–50 µs after
- * that. Workers that polled only SPIN_MS were asleep by then: waking them cost the host a 30–55 µs
- * futex wake and held the first task back ~0.1 ms. Back-to-back pool.dot of 1e7 f64 in Chromium
- * (the demo page, 12 alternating pairs of runs): ×1.58 over one thread at SPIN_MS, ×1.70 at this,
- * faster in 9 pairs; in Node the first task started 40 µs into a call instead of 125.
- */
-export const SPIN_WHILE_HOST_WAKES_MS = 0.3;
 
 /**
  * Jobs a new pool runs before its woken jobs teach it anything: its workers' code is not yet
@@ -82,14 +70,6 @@ export class WakingRule {
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
   #lastEnd = -Infinity;
   #lastAlone = false;
-  /**
-   * How long after #lastEnd the workers are taken to poll, in ms: the last job's LINGER, longer
-   * after one its caller slept through. They poll that long from the job's end, which a host
-   * asleep sees later, and stop waiting for the end after 1 ms (worker-loop.ts); so a job may
-   * find them asleep before this runs out: it then pays a wake it did not expect, but teaches
-   * nothing.
-   */
-  #lastPoll = SPIN_MS;
   #jobs = 0;
   /** Calls weighed after a pause so far: the clock the samples age by. */
   #decisions = 0;
@@ -105,15 +85,15 @@ export class WakingRule {
 
   /**
    * Whether a blocking job of `bytes` starting at `now` (ms, performance.now()) should wake the
-   * workers. While they poll after the last end: yes after a job; after a call alone, once
-   * what they would have saved the burst's calls so far exceeds the wake. After a
+   * workers. Within SPIN_MS of the last end: yes after a job (they still poll); after a call
+   * alone, once what they would have saved the burst's calls so far exceeds the wake. After a
    * pause: where what they would save this call, by the learnt rate, exceeds the wake, or where
    * that is close and the calls have been expected to go the other way EXPLORE_AFTER times. On
    * one thread, never after a call alone or a pause: its worker sits out whenever the caller
    * computes, and saves nothing.
    */
   wakes(bytes: number, now: number): boolean {
-    if (now - this.#lastEnd < this.#lastPoll) return !this.#lastAlone || this.#saved > this.#wakeMs.valueAt(this.#decisions);
+    if (now - this.#lastEnd < SPIN_MS) return !this.#lastAlone || this.#saved > this.#wakeMs.valueAt(this.#decisions);
     const at = ++this.#decisions;
     const alone = bytes * this.#aloneMsPerByte.valueAt(at);
     const saving = alone - alone / this.#threads;
@@ -137,40 +117,39 @@ export class WakingRule {
    * pause).
    */
   ranAlone(bytes: number, start: number, end: number): void {
-    if (start - this.#lastEnd >= this.#lastPoll) {
+    if (start - this.#lastEnd >= SPIN_MS) {
       this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
       this.#saved = 0;
     }
     this.#saved += ((end - start) * (this.#threads - 1)) / this.#threads;
-    this.#ended(end, true, SPIN_MS);
+    this.#ended(end, true);
   }
 
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
-   * teaches the wake's cost if it found the workers asleep: past their poll after the last end, or
+   * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
    * after a call that ran alone, which left them asleep. What it took beyond an even share of
    * its time alone is the wake's: below 0 where the rate alone is estimated high, which then
    * has every call after a pause wake them until those samples age out.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
-    const foundAsleep = start - this.#lastEnd >= this.#lastPoll || this.#lastAlone;
+    const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
     if (foundAsleep && this.#jobs > WARM_JOBS) {
       const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
       this.#wakeMs.add(end - start - share, this.#decisions);
     }
-    this.#ended(end, false, SPIN_MS);
+    this.#ended(end, false);
   }
 
-  /** Any other job (an awaited one, or one that threw) ended at `end`; its LINGER was `pollMs`. */
-  jobEnded(end: number, pollMs: number): void {
+  /** Any other job (an awaited one, or one that threw) ended at `end`. */
+  jobEnded(end: number): void {
     this.#jobs++;
-    this.#ended(end, false, pollMs);
+    this.#ended(end, false);
   }
 
-  #ended(end: number, alone: boolean, pollMs: number): void {
+  #ended(end: number, alone: boolean): void {
     this.#lastEnd = end;
     this.#lastAlone = alone;
-    this.#lastPoll = pollMs;
   }
 }

@@ -3,7 +3,8 @@
 // data never leaves the shared memory.
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
-import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, LINGER, NTASKS, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
+import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
+import { SPIN_MS } from "./waking.js";
 
 /**
  * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
@@ -55,38 +56,16 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
 }
 
 /**
- * The longest a worker that ran out of a job's tasks keeps polling for the other threads to end
- * it, in ms. A task takes ~0.1–0.4 ms from DRAM, so a job that runs longer after this worker ran
- * dry has a thread descheduled, whose core a spinning worker may be taking; and a job that lost
- * a worker holding a task never ends (until the host has failed it, layout.ts).
- */
-const JOB_END_WAIT_MS = 1;
-
-/**
- * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both until at
- * least LINGER µs after the job ends (or after this worker ran out of its tasks, if later), then
- * sleeps on EPOCH. Counting from the job's end matters where the caller computes the last task:
- * its next call comes only after it, and a 64-block task at 1e7 f64 outlasts 50 µs. Polling the
- * range, the line its claims read, lets a job reach a spinning worker in one line crossing
- * (layout.ts); DONE's line is read only when LINGER has passed, not to pull it from the threads
- * still adding to it.
+ * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for
+ * SPIN_MS, then sleeps on EPOCH. Polling the range, the line its claims read, lets a job reach
+ * a spinning worker in one line crossing (layout.ts).
  */
 function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
-  const ranDry = performance.now();
-  let until = ranDry + Atomics.load(ctrl, LINGER) / 1000;
+  const until = performance.now() + SPIN_MS;
   for (let poll = 1; Atomics.load(ctrl, countWord) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
-    if ((poll & 63) !== 0) continue;
-    const now = performance.now();
-    if (now <= until) continue;
-    if (jobRunning(ctrl) && now - ranDry < JOB_END_WAIT_MS) until = now + Atomics.load(ctrl, LINGER) / 1000;
-    else Atomics.wait(ctrl, EPOCH, seen);
+    if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
-}
-
-/** Whether the current job has tasks not yet counted, run by other threads or left to run. */
-function jobRunning(ctrl: Int32Array): boolean {
-  return Atomics.load(ctrl, DONE) < Atomics.load(ctrl, NTASKS);
 }
 
 /**
