@@ -45,8 +45,9 @@ test("an awaited call polls through the platform's loop turns for a short job, n
     return nodePlatform.nextTurn();
   };
   const pool = await createPool({ threads: 2 });
-  // 16 MB, ~0.1 ms on two threads: polled, and longer than a slice. At 4.2 MB, with both threads
-  // awake and the data in cache, every call of a run could end within the caller's first slice.
+  // 16 MB, ~0.1 ms on two threads: polled, and longer than a slice. At 4.2 MB a job could end
+  // within the caller's first slice whenever worker 1 was still polling from the last call: 20
+  // in a row did so once in CI, with a build (backed out) whose workers polled longer.
   const short = f64(1_000_000).fill(1);
   const long = f64(10_000_000).fill(1); // 160 MB: sleeps at once
   await withPlatform({ nextTurn: counting }, async () => {
