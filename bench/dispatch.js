@@ -35,7 +35,8 @@ async function largestShare(n, threads) {
   /** @type {number[]} */
   const lengths = [];
   const group = { precision: "f64", x: 0, y: 0, n, count: 1, strideX: 0, strideY: 0 };
-  const tasks = dotPlan([group]).emit(threads, (/** @type {number[]} */ ...task) => lengths.push(task[3] * task[4]));
+  // Tasks as pool.dotSync's job has them: its caller computes at a stretch, so no cap on their length.
+  const tasks = dotPlan([group]).emit(threads, Infinity, (/** @type {number[]} */ ...task) => lengths.push(task[3] * task[4]));
   let largest = 0;
   for (let r = 0; r < threads; r++) {
     let sum = 0;

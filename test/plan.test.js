@@ -3,12 +3,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { BLOCK } from "../dist/dot/block.js";
 import { iotaPlan } from "../dist/pool/fill.js";
+import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
 import { KERNEL } from "../dist/pool/layout.js";
 import { blocksOf, dotPlan, reduce } from "../dist/pool/plan.js";
 
-function tasksOf(plan, threads) {
+function tasksOf(plan, threads, longest = Infinity) {
   const tasks = [];
-  const count = plan.emit(threads, (kernel, x, y, n, many, strideX, strideY, first) => tasks.push({ kernel, x, y, n, many, strideX, strideY, first }));
+  const count = plan.emit(threads, longest, (kernel, x, y, n, many, strideX, strideY, first) => tasks.push({ kernel, x, y, n, many, strideX, strideY, first }));
   assert.is(count, tasks.length, "emit returns the number of tasks it emitted");
   return tasks;
 }
@@ -35,6 +36,27 @@ test("more threads make more, smaller tasks; the blocks stay the same", () => {
   assert.is(tasksOf(plan, 1).length, 4);
   assert.is(tasksOf(plan, 2).length, 8);
   assert.ok(tasksOf(plan, 16).every((t) => t.kernel === KERNEL.dotManyF32 && t.many <= 4));
+});
+
+test("tasks a thread runs between turns cover at most STEPPED_TASK_ELEMENTS of an operand; the blocks stay the same", () => {
+  assert.is(STEPPED_TASK_ELEMENTS, 16 * BLOCK);
+  const n = 1221 * BLOCK + 7; // 5e6 f64: 64-block tasks when the length is left to the plan
+  const plan = dotPlan([{ precision: "f64", x: 0, y: 0, n, count: 1, strideX: 0, strideY: 0 }]);
+  const free = tasksOf(plan, 2);
+  assert.is(Math.max(...free.map((t) => t.many)), 64);
+  const stepped = tasksOf(plan, 2, STEPPED_TASK_ELEMENTS);
+  assert.is(Math.max(...stepped.map((t) => t.many * t.n)), STEPPED_TASK_ELEMENTS);
+  assert.equal(blocksCovered(stepped), blocksCovered(free));
+  // Rows shorter than a block are grouped whole, as many as fit: 1000 rows of 4000 f64, 16 a task.
+  const rows = dotPlan([{ precision: "f64", x: 0, y: 0, n: 4000, count: 1000, strideX: 32000, strideY: 0 }]);
+  assert.is(Math.max(...tasksOf(rows, 2).map((t) => t.many)), 64);
+  assert.is(Math.max(...tasksOf(rows, 2, STEPPED_TASK_ELEMENTS).map((t) => t.many)), 16);
+  // Longer than the bound, one block or one row is still a task.
+  assert.ok(tasksOf(plan, 2, 1).every((t) => t.many === 1));
+  // Fills: slices of STEPPED_TASK_ELEMENTS, the shortest a fill makes, where they would be 262144.
+  const fill = iotaPlan(0, 2 ** 24, "f64");
+  assert.is(Math.max(...tasksOf(fill, 2).map((t) => t.n)), 262144);
+  assert.ok(tasksOf(fill, 2, STEPPED_TASK_ELEMENTS).every((t) => t.n === STEPPED_TASK_ELEMENTS));
 });
 
 test("matrix rows shorter than a block are grouped whole, one partial per row", () => {
@@ -81,7 +103,7 @@ test("arange is cut into slices of whole cache lines that cover it exactly once"
 });
 
 test("arange slices stay at most 262144 elements however long the fill and few the threads", () => {
-  // A pool without workers fills a slice a step between turns: long slices held a page's thread.
+  // A descheduled worker holds up its whole slice; a thread that fills between turns has a shorter cap (above).
   const n = 16_000_000;
   const tasks = tasksOf(iotaPlan(0, n, "f32"), 1);
   assert.ok(tasks.every((t) => t.n <= 262144), `longest slice ${Math.max(...tasks.map((t) => t.n))}`);

@@ -11,7 +11,7 @@ import { pollBudgetMs } from "./waiting.js";
 import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
-import type { JobPlan } from "./job.js";
+import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import type { StartWorker, WorkerHandle } from "./worker-handle.js";
 
 /**
@@ -32,6 +32,12 @@ const RESCAN_MS = 1;
  * has passed, and always one at least.
  */
 const CALLER_SLICE_MS = 0.015;
+
+/**
+ * What the calling thread does while a job runs: computes a share at a stretch (a blocking call),
+ * computes tasks between turns of its event loop (an awaited call that polls), or sleeps.
+ */
+type CallerRole = "computes" | "steps" | "sleeps";
 
 interface AsyncJob {
   readonly plan: JobPlan;
@@ -132,7 +138,7 @@ export class Dispatcher {
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
   runSync(plan: JobPlan): Float64Array {
-    const tasks = this.#publish(plan, true);
+    const tasks = this.#publish(plan, "computes");
     const ctrl = this.#ctrl;
     let trap: unknown;
     const runHere = (task: number): boolean => {
@@ -270,8 +276,9 @@ export class Dispatcher {
    * Writes the job's tasks, makes them claimable and wakes as many sleeping workers as it has
    * tasks for; returns how many there are. Where the caller computes, worker 0 sits out.
    */
-  #publish(plan: JobPlan, callerComputes: boolean): number {
-    const tasks = this.#area.write(plan, this.threads);
+  #publish(plan: JobPlan, caller: CallerRole): number {
+    const tasks = this.#area.write(plan, this.threads, caller === "steps" ? STEPPED_TASK_ELEMENTS : Infinity);
+    const callerComputes = caller !== "sleeps";
     this.#jobs++;
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, FAILED, 0);
@@ -310,8 +317,8 @@ export class Dispatcher {
     if (job === undefined) return this.#notifyIdle();
     const pollMs = pollBudgetMs(job.plan.bytes, this.threads);
     try {
-      // A polling host computes a share, as runSync's does.
-      job.tasks = this.#publish(job.plan, pollMs > 0);
+      // A polling host computes a share, as runSync's does, a task (STEPPED_TASK_ELEMENTS at most) a step.
+      job.tasks = this.#publish(job.plan, pollMs > 0 ? "steps" : "sleeps");
     } catch (error) {
       // The task table did not fit in the arena: nothing was published, so fail this job alone.
       this.#running = undefined;

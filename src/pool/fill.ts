@@ -10,8 +10,9 @@ const SLICES_PER_THREAD = 4;
 const MIN_SLICE = 65536;
 /**
  * The longest: 256K elements, as a dot task's 64 blocks (plan.ts), ~0.1 ms of stores. Uncapped,
- * slices grew with n: a pool without workers, filling a slice a step, held a page's thread for
- * 200 ms at a time at 1.6e7, and a descheduled worker held up a quarter of its share.
+ * slices grew with n, and a descheduled worker held up a quarter of its share; a pool without
+ * workers, filling a slice a step, held a page's thread for 200 ms at a time at 1.6e7 (such a
+ * thread now gets slices of STEPPED_TASK_ELEMENTS, job.ts).
  */
 const MAX_SLICE = 262144;
 
@@ -23,8 +24,9 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     partials: 0,
     bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
-    emit(threads, sink) {
-      const slice = Math.min(MAX_SLICE, Math.max(MIN_SLICE, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));
+    emit(threads, longest, sink) {
+      // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.
+      const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, longest, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));
       let tasks = 0;
       for (let first = 0; first < n; first += slice, tasks++) {
         sink(kernel, ptr + first * width, 0, Math.min(slice, n - first), first, 0, 0, 0);

@@ -4,7 +4,7 @@
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { JobArea } from "./job-area.js";
-import type { JobPlan } from "./job.js";
+import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import { TASK_BYTES } from "./layout.js";
 
 /**
@@ -41,7 +41,7 @@ export async function inSteps(steps: number, step: (i: number) => void, stopped:
 export async function runHere<T>(plan: JobPlan, stopped: () => Error | undefined, finish: (partials: Float64Array) => T): Promise<T> {
   const area = new JobArea();
   try {
-    const tasks = area.write(plan, 1);
+    const tasks = area.write(plan, 1, STEPPED_TASK_ELEMENTS);
     const { runTask } = kernels().kernels;
     await inSteps(tasks, (task) => runTask(area.tasks + task * TASK_BYTES), stopped);
     return finish(area.partialsView(plan.partials));

@@ -24,13 +24,16 @@ export class JobArea {
     this.#bytes = grown;
   }
 
-  /** Writes the plan's task table, sized for `threads` threads; returns how many tasks it has. */
-  write(plan: JobPlan, threads: number): number {
+  /**
+   * Writes the plan's task table, sized for `threads` threads, each task at most `longest`
+   * elements an operand (JobPlan.emit); returns how many tasks it has.
+   */
+  write(plan: JobPlan, threads: number, longest: number): number {
     this.#reserve(plan.maxTasks, plan.partials);
     const words = this.#taskWords();
     const partials = this.partials;
     let at = 0;
-    return plan.emit(threads, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
+    return plan.emit(threads, longest, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
       words[at] = kernel;
       words[at + 1] = x;
       words[at + 2] = y;

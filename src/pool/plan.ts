@@ -47,14 +47,19 @@ function countBlocks(groups: readonly Group[]): number {
   return blocks;
 }
 
-/** Emits the tasks for `groups`, sized for `threads` threads. Returns the number of tasks. */
-function planTasks(groups: readonly Group[], threads: number, emit: TaskSink): number {
-  const perTask = Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(countBlocks(groups) / (threads * TASKS_PER_THREAD))));
+/**
+ * Emits the tasks for `groups`, sized for `threads` threads, none covering more than `longest`
+ * elements of an operand (but one block or one short product at least). Returns the number of tasks.
+ */
+function planTasks(groups: readonly Group[], threads: number, longest: number, emit: TaskSink): number {
+  const sized = Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(countBlocks(groups) / (threads * TASKS_PER_THREAD))));
   let tasks = 0;
   let partial = 0;
   for (const g of groups) {
     const kernel = g.precision === "f64" ? KERNEL.dotManyF64 : KERNEL.dotManyF32;
     const width = g.precision === "f64" ? 8 : 4;
+    // Blocks, or whole short products, a task: an empty product's division gives Infinity.
+    const perTask = Math.max(1, Math.min(sized, Math.floor(longest / Math.min(g.n, BLOCK))));
     if (g.n <= BLOCK) {
       // Whole products, perTask of them a task, each one block.
       for (let k = 0; k < g.count; k += perTask, tasks++) {
@@ -102,5 +107,5 @@ export function dotPlan(groups: readonly Group[]): JobPlan {
   const blocks = countBlocks(groups);
   let bytes = 0;
   for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
-  return { partials: blocks, bytes, maxTasks: blocks, emit: (threads, sink) => planTasks(groups, threads, sink) };
+  return { partials: blocks, bytes, maxTasks: blocks, emit: (threads, longest, sink) => planTasks(groups, threads, longest, sink) };
 }
