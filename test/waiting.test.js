@@ -3,6 +3,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
+import { arenaBuffer } from "../dist/arena/arena.js";
+import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
+import { CONTROL_BYTES, NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
@@ -67,6 +70,29 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   assert.ok(turns > 0, "the short jobs were polled for where turns are costly too");
   await pool.close();
   free(short), free(long);
+});
+
+/** n·count of each task of the pool's last job, read from its task table (layout.ts, assembly/tasks.ts). */
+function lastJobTaskLengths(pool) {
+  const ctrl = new Int32Array(arenaBuffer(), pool[internals].controlAddress, CONTROL_BYTES / 4);
+  const table = ctrl[rangeWord(0) + RANGE_TABLE] >>> 0;
+  const words = new Uint32Array(arenaBuffer(), table, ctrl[NTASKS] * TASK_WORDS);
+  return Array.from({ length: ctrl[NTASKS] }, (_, t) => words[t * TASK_WORDS + 3] * words[t * TASK_WORDS + 4]);
+}
+
+test("a polled call's tasks cover at most STEPPED_TASK_ELEMENTS, so its caller holds the loop no longer; a sleeping call's are longer", async () => {
+  const pool = await createPool({ threads: 2 });
+  const polled = f64(3_000_000).fill(1); // 733 blocks: 64 a task for 2 threads, left to the plan
+  const long = f64(10_000_000).fill(1); // sleeps at once, 64-block tasks
+  assert.ok(pollBudgetMs(F64_PAIR * polled.length, 2) > 0 && pollBudgetMs(F64_PAIR * long.length, 2) === 0);
+  assert.is(await pool.dot(polled, polled), 3_000_000);
+  const stepped = lastJobTaskLengths(pool);
+  assert.is(Math.max(...stepped), STEPPED_TASK_ELEMENTS);
+  assert.is(stepped.reduce((sum, n) => sum + n, 0), 3_000_000);
+  assert.is(await pool.dot(long, long), 10_000_000);
+  assert.is(Math.max(...lastJobTaskLengths(pool)), 64 * 4096, "a sleeping caller runs no task: its tasks keep the plan's length");
+  await pool.close();
+  free(polled), free(long);
 });
 
 // On one thread the worker sits out and the caller runs a polled job alone.
