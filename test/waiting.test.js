@@ -7,7 +7,7 @@ import { arenaBuffer } from "../dist/arena/arena.js";
 import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
 import { CONTROL_BYTES, NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { pollBudgetMs } from "../dist/pool/waiting.js";
+import { PollBudget, pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { orHung, until } from "./support/until.js";
@@ -39,6 +39,46 @@ test("more threads poll for longer jobs, but never past the 1 ms cap", () => {
 test("the budget is twice the expected time plus the cost of sleeping", () => {
   // 1e5 f64 on 2 threads: 1.6 MB at 80 MB/ms is 0.02 ms on one thread, 0.01 ms on the two.
   assert.ok(Math.abs(pollBudgetMs(F64_PAIR * 1e5, 2) - (2 * 0.01 + 0.08)) < 1e-12);
+});
+
+test("a pool's budgets start from pollBudgetMs and follow its jobs' times", () => {
+  const budget = new PollBudget(2);
+  const bytes = F64_PAIR * 1e6; // 0.1 ms expected on 2 threads at first
+  for (const n of [1e5, 1e6, 6e6]) assert.is(budget.budgetMs(F64_PAIR * n), pollBudgetMs(F64_PAIR * n, 2), `n = ${n}`);
+  // On a machine at a third of that speed: 6 slow jobs leave the lower quartile of 9 at the prior,
+  // the 7th moves it.
+  for (let job = 0; job < 6; job++) budget.ended(bytes, 0.3);
+  assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2));
+  budget.ended(bytes, 0.3);
+  assert.ok(Math.abs(budget.budgetMs(bytes) - (2 * 0.3 + 0.08)) < 1e-12, `${budget.budgetMs(bytes)}`);
+  assert.is(budget.budgetMs(2 * bytes), 0, "2e6 f64, now expected to take 0.6 ms, sleeps");
+  // Three jobs at the good day's speed bring it back; faster ones never take it below.
+  for (let job = 0; job < 3; job++) budget.ended(bytes, 0.1);
+  assert.ok(Math.abs(budget.budgetMs(bytes) - pollBudgetMs(bytes, 2)) < 1e-12, `${budget.budgetMs(bytes)}`);
+  for (let job = 0; job < 9; job++) budget.ended(bytes, 0.01);
+  assert.is(budget.budgetMs(F64_PAIR * 6e6), 0, "6e6 f64 still sleeps after jobs in cache");
+  // A job of no bytes (an empty fill) teaches nothing.
+  for (let job = 0; job < 9; job++) budget.ended(0, 5);
+  assert.ok(Math.abs(budget.budgetMs(bytes) - pollBudgetMs(bytes, 2)) < 1e-12, `${budget.budgetMs(bytes)}`);
+});
+
+test("a pool that measures its jobs as slow waits asleep for ones it polled for when new", async () => {
+  const pool = await createPool({ threads: 2 });
+  const dispatcher = pool[internals];
+  const a = f64(1_000_000).fill(1);
+  const b = f64(2_000_000).fill(1);
+  assert.ok(pollBudgetMs(F64_PAIR * b.length, 2) > 0, "a new pool polls for 2e6 f64 (0.2 ms expected)");
+  // A clock that moves 0.1 ms a read: each 1e6 job reads it at least 4 times between its start
+  // and its end, so measures 0.4 ms or more, and 7 of them move the estimate.
+  let ms = performance.now();
+  await withClock(() => (ms += 0.1), async () => {
+    for (let call = 0; call < 9; call++) assert.is(await pool.dot(a, a), 1_000_000);
+  });
+  const before = dispatcher.callerTasks;
+  assert.is(await pool.dot(b, b), 2_000_000);
+  assert.is(dispatcher.callerTasks, before, "2e6 f64, expected to take 0.8 ms now, ran on the workers alone");
+  await pool.close();
+  free(a), free(b);
 });
 
 test("an awaited call polls through the platform's loop turns for a short job, never for a long one", async () => {

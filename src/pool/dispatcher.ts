@@ -7,7 +7,7 @@ import { poolClosed, workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
-import { pollBudgetMs } from "./waiting.js";
+import { PollBudget } from "./waiting.js";
 import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
@@ -76,10 +76,13 @@ export class Dispatcher {
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
+  /** How long an async call polls for its job, learnt from the jobs' times. */
+  readonly #pollBudget: PollBudget;
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
     this.#waking = new WakingRule(threads);
+    this.#pollBudget = new PollBudget(threads);
     this.#kernels = kernels;
     this.#module = module;
     this.#startWorker = startWorker;
@@ -315,7 +318,7 @@ export class Dispatcher {
     this.#holdProcess(job !== undefined);
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
-    const pollMs = pollBudgetMs(job.plan.bytes, this.threads);
+    const pollMs = this.#pollBudget.budgetMs(job.plan.bytes);
     try {
       // A polling host computes a share, as runSync's does, a task (STEPPED_TASK_ELEMENTS at most) a step.
       job.tasks = this.#publish(job.plan, pollMs > 0 ? "steps" : "sleeps");
@@ -363,7 +366,8 @@ export class Dispatcher {
    */
   async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
     const ctrl = this.#ctrl;
-    const pollUntil = performance.now() + pollMs;
+    const start = performance.now();
+    const pollUntil = start + pollMs;
     if (pollMs > 0) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
@@ -391,6 +395,7 @@ export class Dispatcher {
     this.#running = undefined;
     try {
       if (job.trap !== undefined) throw job.trap;
+      this.#pollBudget.ended(job.plan.bytes, performance.now() - start);
       job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);

@@ -22,25 +22,75 @@
 // out: that costs no wake-up and, on a machine of one core, no switch between the two threads.
 // pool(1).dot of f64, one process timing both rules in turn (two runs): 1e5 p50 27–28 against
 // 38 µs asleep, 1e6 245–249 against 299–317 µs.
+//
+// A job's expected time is learnt by each pool from its own jobs, starting from this machine's
+// figure on a good day (BYTES_PER_MS). With that figure fixed, on an evening when the 2-core VM
+// ran at half its usual speed (2026-11-26, ~21:50 UTC), awaited 1e6 f64 on 2 threads outran its
+// budget (0.28 ms) at most calls, and the switch to sleeping (worker 0 woken to take the caller's
+// seat, then the caller's own wake-up) made those calls 391–618 µs, against 289–336 µs with the
+// budget of a 30 MB/ms thread and ~300 µs for dot() on one thread (five runs of alternating
+// batches in one process, both ways round). Calls 5 ms apart, cold, took 6% longer at 3e5 and
+// from 3% less to 17% longer at 1e6 with that budget (two runs).
+
+import { RecentQuartile } from "./recent-quartile.js";
 
 /** What sleeping adds to an awaited call, in ms: 2-core VM, 2 threads, 3e5 and 1e6 f64. */
 const WAIT_COST_MS = 0.08;
 /**
  * Bytes one thread's kernel streams per ms: 1e5 f64 pairs (1.6 MB) in 19 µs on the 2-core VM.
  * The cache figure: jobs that stream from DRAM (~35 GB/s) run past their budget and then sleep,
- * the caller giving worker 0 its seat back (dispatcher.ts).
+ * the caller giving worker 0 its seat back (dispatcher.ts). A new pool's starting point only.
  */
 const BYTES_PER_MS = 80e6;
 /** The longest poll, in ms: past it the call sleeps, so an overrunning job frees the caller. */
 const MAX_POLL_MS = 1;
 
 /**
- * How long an async job of `bytes` on `threads` threads should poll before it sleeps, in ms:
- * 0 where the job is long. The budget is twice the job's expected time, so a job slowed by a
- * busy machine or a replaced worker is soon waited for asleep.
+ * The budget for a job expected to take `expectedMs`: twice that, so a job slowed by a busy
+ * machine or a replaced worker is soon waited for asleep, plus what sleeping would cost; 0 where
+ * the job is long.
  */
+function budgetFor(expectedMs: number): number {
+  if (2 * expectedMs > MAX_POLL_MS) return 0;
+  return 2 * expectedMs + WAIT_COST_MS;
+}
+
+/** What a job takes per byte on `threads` threads on a good day, in ms. */
+function goodDayMsPerByte(threads: number): number {
+  return 1 / (BYTES_PER_MS * threads);
+}
+
+/** The poll budget, in ms, of a job of `bytes` on `threads` threads in a pool that has run none. */
 export function pollBudgetMs(bytes: number, threads: number): number {
-  const expected = bytes / BYTES_PER_MS / threads;
-  if (2 * expected > MAX_POLL_MS) return 0;
-  return 2 * expected + WAIT_COST_MS;
+  return budgetFor(bytes * goodDayMsPerByte(threads));
+}
+
+/**
+ * A pool's poll budgets. A job's expected time is its bytes times the lower quartile of the last
+ * jobs' times per byte (RecentQuartile: 7 of 9 slower jobs raise it, 3 faster ones lower it), so
+ * that the budget follows a machine slower than BYTES_PER_MS says. Never faster than that: jobs
+ * in cache run faster per byte than jobs from DRAM, and learnt from the first, a 1e7 f64 job
+ * would poll, which ran 7–15% slower than waiting asleep. Times run from publication to the end
+ * the caller sees: a job waited for asleep counts its wake-up too, and one that long expected
+ * sleeps again, which it should, since it would outrun a poll anyway.
+ */
+export class PollBudget {
+  readonly #goodDay: number;
+  readonly #msPerByte: RecentQuartile;
+  #jobs = 0;
+
+  constructor(threads: number) {
+    this.#goodDay = goodDayMsPerByte(threads);
+    this.#msPerByte = new RecentQuartile(this.#goodDay);
+  }
+
+  /** How long a job of `bytes` should poll before it sleeps, in ms: 0 where it is long. */
+  budgetMs(bytes: number): number {
+    return budgetFor(bytes * Math.max(this.#goodDay, this.#msPerByte.valueAt(this.#jobs)));
+  }
+
+  /** A job of `bytes` ended `ms` after it was published. */
+  ended(bytes: number, ms: number): void {
+    if (bytes > 0) this.#msPerByte.add(ms / bytes, ++this.#jobs);
+  }
 }
