@@ -42,6 +42,7 @@ test("the budget is twice the expected time plus the cost of sleeping", () => {
 });
 
 test("a pool's budgets start from pollBudgetMs and follow its jobs' times", () => {
+  const near = (x, y) => Math.abs(x - y) < 1e-12;
   const budget = new PollBudget(2);
   const bytes = F64_PAIR * 1e6; // 0.1 ms expected on 2 threads at first
   for (const n of [1e5, 1e6, 6e6]) assert.is(budget.budgetMs(F64_PAIR * n), pollBudgetMs(F64_PAIR * n, 2), `n = ${n}`);
@@ -50,35 +51,58 @@ test("a pool's budgets start from pollBudgetMs and follow its jobs' times", () =
   for (let job = 0; job < 6; job++) budget.ended(bytes, 0.3);
   assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2));
   budget.ended(bytes, 0.3);
-  assert.ok(Math.abs(budget.budgetMs(bytes) - (2 * 0.3 + 0.08)) < 1e-12, `${budget.budgetMs(bytes)}`);
+  assert.ok(near(budget.budgetMs(bytes), 2 * 0.3 + 0.08), `${budget.budgetMs(bytes)}`);
   assert.is(budget.budgetMs(2 * bytes), 0, "2e6 f64, now expected to take 0.6 ms, sleeps");
   // Three jobs at the good day's speed bring it back; faster ones never take it below.
   for (let job = 0; job < 3; job++) budget.ended(bytes, 0.1);
-  assert.ok(Math.abs(budget.budgetMs(bytes) - pollBudgetMs(bytes, 2)) < 1e-12, `${budget.budgetMs(bytes)}`);
+  assert.ok(near(budget.budgetMs(bytes), pollBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
   for (let job = 0; job < 9; job++) budget.ended(bytes, 0.01);
   assert.is(budget.budgetMs(F64_PAIR * 6e6), 0, "6e6 f64 still sleeps after jobs in cache");
-  // A job of no bytes (an empty fill) teaches nothing.
-  for (let job = 0; job < 9; job++) budget.ended(0, 5);
-  assert.ok(Math.abs(budget.budgetMs(bytes) - pollBudgetMs(bytes, 2)) < 1e-12, `${budget.budgetMs(bytes)}`);
+  // Short jobs teach nothing: 1e5 f64 is 0.01 ms on a good day, most of it fixed costs.
+  for (let job = 0; job < 9; job++) budget.ended(F64_PAIR * 1e5, 0.1);
+  assert.ok(near(budget.budgetMs(bytes), pollBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
 });
 
-test("a pool that measures its jobs as slow waits asleep for ones it polled for when new", async () => {
+test("a learnt budget ages out: 64 jobs after its last sample the pool polls as a new one", () => {
+  const budget = new PollBudget(2);
+  const bytes = F64_PAIR * 2e6;
+  for (let job = 0; job < 9; job++) budget.ended(bytes, 0.6);
+  assert.is(budget.budgetMs(bytes), 0, "expected at 0.6 ms: sleeps, and so teaches nothing more");
+  for (let job = 1; job < 63; job++) assert.is(budget.budgetMs(bytes), 0, `job ${job}`);
+  assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2), "the 64th job after the samples polls again");
+});
+
+test("every async job is budgeted, and the polled ones that found the workers polling teach the budget", async () => {
+  const { budgetMs, ended } = PollBudget.prototype;
+  const taught = [];
+  PollBudget.prototype.ended = function (bytes, ms) {
+    taught.push({ bytes, ms });
+    return ended.call(this, bytes, ms);
+  };
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
-  const a = f64(1_000_000).fill(1);
-  const b = f64(2_000_000).fill(1);
-  assert.ok(pollBudgetMs(F64_PAIR * b.length, 2) > 0, "a new pool polls for 2e6 f64 (0.2 ms expected)");
-  // A clock that moves 0.1 ms a read: each 1e6 job reads it at least 4 times between its start
-  // and its end, so measures 0.4 ms or more, and 7 of them move the estimate.
-  let ms = performance.now();
-  await withClock(() => (ms += 0.1), async () => {
-    for (let call = 0; call < 9; call++) assert.is(await pool.dot(a, a), 1_000_000);
-  });
-  const before = dispatcher.callerTasks;
-  assert.is(await pool.dot(b, b), 2_000_000);
-  assert.is(dispatcher.callerTasks, before, "2e6 f64, expected to take 0.8 ms now, ran on the workers alone");
-  await pool.close();
-  free(a), free(b);
+  const a = f64(1_000_000).fill(1); // polled
+  const long = f64(10_000_000).fill(1); // sleeps at once
+  try {
+    for (let call = 0; call < 20; call++) assert.is(await pool.dot(a, a), 1_000_000);
+    // Back to back, the calls find the workers polling, unless this VM stalls the caller past SPIN_MS.
+    assert.ok(taught.length > 0, "back-to-back polled jobs taught the budget");
+    assert.ok(taught.every(({ bytes, ms }) => bytes === F64_PAIR * 1e6 && ms > 0), JSON.stringify(taught));
+    taught.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.is(await pool.dot(a, a), 1_000_000);
+    assert.is(await pool.dot(long, long), 10_000_000);
+    assert.equal(taught, [], "a job after a pause, and one that slept, teach nothing");
+    // The budget decides the wait: at 0, a job the pool would poll for runs on the workers alone.
+    PollBudget.prototype.budgetMs = () => 0;
+    const before = dispatcher.callerTasks;
+    assert.is(await pool.dot(a, a), 1_000_000);
+    assert.is(dispatcher.callerTasks, before);
+  } finally {
+    Object.assign(PollBudget.prototype, { budgetMs, ended });
+    await pool.close();
+    free(a), free(long);
+  }
 });
 
 test("an awaited call polls through the platform's loop turns for a short job, never for a long one", async () => {
@@ -102,13 +126,16 @@ test("an awaited call polls through the platform's loop turns for a short job, n
     assert.is(await pool.dot(long, long), 10_000_000);
     assert.is(turns, 0, "the long job was waited for asleep");
   });
-  // Browsers poll by the same rule: their costlier turns (tasks of a few µs) do not change it.
+  await pool.close();
+  // Browsers poll by the same rule: their costlier turns (tasks of a few µs) do not change it. A
+  // new pool, since one that measured its jobs as slow on a loaded machine may sleep for them.
   turns = 0;
+  const browserLike = await createPool({ threads: 2 });
   await withPlatform({ nextTurn: counting, cheapTurns: false }, async () => {
-    for (let call = 0; call < 20; call++) assert.is(await pool.dot(short, short), 1_000_000);
+    for (let call = 0; call < 20; call++) assert.is(await browserLike.dot(short, short), 1_000_000);
   });
   assert.ok(turns > 0, "the short jobs were polled for where turns are costly too");
-  await pool.close();
+  await browserLike.close();
   free(short), free(long);
 });
 

@@ -319,6 +319,7 @@ export class Dispatcher {
     this.#running = job;
     if (job === undefined) return this.#notifyIdle();
     const pollMs = this.#pollBudget.budgetMs(job.plan.bytes);
+    const warm = this.#waking.foundPolling(performance.now());
     try {
       // A polling host computes a share, as runSync's does, a task (STEPPED_TASK_ELEMENTS at most) a step.
       job.tasks = this.#publish(job.plan, pollMs > 0 ? "steps" : "sleeps");
@@ -329,7 +330,7 @@ export class Dispatcher {
       return this.#startNextSoon();
     }
     // Nothing in #awaitDone is known to throw; should something, the call fails, not the pool.
-    this.#awaitDone(job, pollMs).catch((error: unknown) => this.#failWhenQuiet(job, error as Error));
+    this.#awaitDone(job, pollMs, warm).catch((error: unknown) => this.#failWhenQuiet(job, error as Error));
   }
 
   /**
@@ -362,9 +363,10 @@ export class Dispatcher {
    * task at least) and then gives the event loop a turn, until none is left to claim and then
    * polling once a turn; after that, sleeps. The polling thread so computes instead of only
    * watching, never holds its loop much past the slice or one task, and never holds a task
-   * across a turn, where a busy loop would delay the job.
+   * across a turn, where a busy loop would delay the job. A job that polled and found the workers
+   * polling (`warm`) tells the budget how long it took.
    */
-  async #awaitDone(job: AsyncJob, pollMs: number): Promise<void> {
+  async #awaitDone(job: AsyncJob, pollMs: number, warm: boolean): Promise<void> {
     const ctrl = this.#ctrl;
     const start = performance.now();
     const pollUntil = start + pollMs;
@@ -395,7 +397,7 @@ export class Dispatcher {
     this.#running = undefined;
     try {
       if (job.trap !== undefined) throw job.trap;
-      this.#pollBudget.ended(job.plan.bytes, performance.now() - start);
+      if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, performance.now() - start);
       job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);

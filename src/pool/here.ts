@@ -9,8 +9,9 @@ import { TASK_BYTES } from "./layout.js";
 
 /**
  * Where a turn of the event loop is costly (a browser task: 5–10 µs in Chromium, more where a
- * page is busy), how long in ms work on the calling thread may run before it yields: a step
- * takes 0.05–0.4 ms, so turns cost a few % of the work, and 1 ms is a sixteenth of a 60 Hz frame.
+ * page is busy), how long in ms work on the calling thread may run before it yields: a step (a
+ * task of at most 16 blocks, or a chunk of the copy path) takes 0.02–0.4 ms, so turns cost a few
+ * % of the work, and 1 ms is a sixteenth of a 60 Hz frame.
  */
 export const SLICE_MS = 1;
 

@@ -3,10 +3,12 @@ import type { TaskSink } from "./plan.js";
 
 /**
  * The most elements of an operand one task covers where the calling thread runs a job's tasks
- * between turns of its event loop (an awaited call that polls, a pool without workers). It holds
- * its loop a task at a time, so this bounds the hold as CHUNK bounds a step of the copy path.
- * Left to the plans, such a task reached 64 blocks: on the 2-core VM an awaited pool.dot of 5e6
- * f64 held its loop for 250–400 µs at a stretch, and 1-block tasks made 1e6 9% slower.
+ * between turns of its event loop. An awaited call that polls runs tasks for a 15 µs slice, one
+ * at least, so this bounds how long it holds its loop, as CHUNK bounds a step of the copy path;
+ * a pool without workers runs tasks for SLICE_MS between turns in a browser (here.ts), and this
+ * bounds the overshoot. Left to the plans, a task reached 64 blocks: on the 2-core VM an awaited
+ * pool.dot of 1e6 to 5e6 f64 held its loop for 200–300 µs at a stretch (90th percentile), and
+ * 1-block tasks made 1e6 9% slower.
  */
 export const STEPPED_TASK_ELEMENTS = CHUNK;
 

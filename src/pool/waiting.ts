@@ -44,6 +44,12 @@ const WAIT_COST_MS = 0.08;
 const BYTES_PER_MS = 80e6;
 /** The longest poll, in ms: past it the call sleeps, so an overrunning job frees the caller. */
 const MAX_POLL_MS = 1;
+/**
+ * The shortest job, by its good-day time in ms, that the budget learns from: in shorter ones the
+ * fixed costs (publishing, the caller's turns) weigh as much as the bytes, and learnt per byte,
+ * nine 1e5 f64 jobs of 25 µs would have had 3e6 f64 sleep at once.
+ */
+const LEARN_FROM_MS = 0.05;
 
 /**
  * The budget for a job expected to take `expectedMs`: twice that, so a job slowed by a busy
@@ -67,16 +73,19 @@ export function pollBudgetMs(bytes: number, threads: number): number {
 
 /**
  * A pool's poll budgets. A job's expected time is its bytes times the lower quartile of the last
- * jobs' times per byte (RecentQuartile: 7 of 9 slower jobs raise it, 3 faster ones lower it), so
- * that the budget follows a machine slower than BYTES_PER_MS says. Never faster than that: jobs
- * in cache run faster per byte than jobs from DRAM, and learnt from the first, a 1e7 f64 job
- * would poll, which ran 7–15% slower than waiting asleep. Times run from publication to the end
- * the caller sees: a job waited for asleep counts its wake-up too, and one that long expected
- * sleeps again, which it should, since it would outrun a poll anyway.
+ * polled jobs' times per byte (RecentQuartile: 7 of 9 slower jobs raise it, 3 faster ones lower
+ * it), so that the budget follows a machine slower than BYTES_PER_MS says. Never faster than
+ * that: jobs in cache run faster per byte than jobs from DRAM, and learnt from the first, a 1e7
+ * f64 job would poll, which ran 7–15% slower than waiting asleep. It learns only from jobs that
+ * polled, found the workers polling and are not short (LEARN_FROM_MS): a job after a pause pays
+ * for waking them, which says nothing of the next ones. A size it comes to expect past the
+ * poll's reach sleeps and teaches nothing; after MAX_AGE jobs the samples age out, and it polls
+ * again.
  */
 export class PollBudget {
   readonly #goodDay: number;
   readonly #msPerByte: RecentQuartile;
+  /** Jobs budgeted so far: the clock the samples age by. */
   #jobs = 0;
 
   constructor(threads: number) {
@@ -86,11 +95,14 @@ export class PollBudget {
 
   /** How long a job of `bytes` should poll before it sleeps, in ms: 0 where it is long. */
   budgetMs(bytes: number): number {
-    return budgetFor(bytes * Math.max(this.#goodDay, this.#msPerByte.valueAt(this.#jobs)));
+    return budgetFor(bytes * Math.max(this.#goodDay, this.#msPerByte.valueAt(++this.#jobs)));
   }
 
-  /** A job of `bytes` ended `ms` after it was published. */
+  /**
+   * A job of `bytes` that polled, and found the workers polling when it started, ended `ms`
+   * after it was published.
+   */
   ended(bytes: number, ms: number): void {
-    if (bytes > 0) this.#msPerByte.add(ms / bytes, ++this.#jobs);
+    if (bytes * this.#goodDay >= LEARN_FROM_MS) this.#msPerByte.add(ms / bytes, this.#jobs);
   }
 }

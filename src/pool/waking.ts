@@ -134,12 +134,16 @@ export class WakingRule {
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
-    const foundAsleep = start - this.#lastEnd >= SPIN_MS || this.#lastAlone;
-    if (foundAsleep && this.#jobs > WARM_JOBS) {
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
       const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
       this.#wakeMs.add(end - start - share, this.#decisions);
     }
     this.#ended(end, false);
+  }
+
+  /** Whether a job starting at `now` finds the workers polling: within SPIN_MS of a job's end. */
+  foundPolling(now: number): boolean {
+    return now - this.#lastEnd < SPIN_MS && !this.#lastAlone;
   }
 
   /** Any other job (an awaited one, or one that threw) ended at `end`. */
