@@ -28,9 +28,10 @@
 // ran at half its usual speed (2026-11-26, ~21:50 UTC), awaited 1e6 f64 on 2 threads outran its
 // budget (0.28 ms) at most calls, and the switch to sleeping (worker 0 woken to take the caller's
 // seat, then the caller's own wake-up) made those calls 391–618 µs, against 289–336 µs with the
-// budget of a 30 MB/ms thread and ~300 µs for dot() on one thread (five runs of alternating
-// batches in one process, both ways round). Calls 5 ms apart, cold, took 6% longer at 3e5 and
-// from 3% less to 17% longer at 1e6 with that budget (two runs).
+// budget of a 30 MB/ms thread (five runs of alternating batches in one process, both ways
+// round), and 655–717 against 434–492 µs with the learnt budget below (four runs); dot() on one
+// thread took 280–590 µs in that hour. Calls 5 ms apart, cold, took 6% longer at 3e5 and from 3%
+// less to 17% longer at 1e6 with the 30 MB/ms budget (two runs): so cold jobs teach nothing.
 
 import { RecentQuartile } from "./recent-quartile.js";
 
