@@ -370,6 +370,7 @@ export class Dispatcher {
     const ctrl = this.#ctrl;
     const start = performance.now();
     const pollUntil = start + pollMs;
+    let slept = false;
     if (pollMs > 0) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
@@ -385,6 +386,7 @@ export class Dispatcher {
         this.#leaveSeat();
         if (job.openedGroup === true) this.#lookAgain();
         job.openedGroup = false;
+        slept = true;
         await waitForChange(ctrl, DONE, done);
       }
       this.#holdingSince = performance.now();
@@ -397,7 +399,7 @@ export class Dispatcher {
     this.#running = undefined;
     try {
       if (job.trap !== undefined) throw job.trap;
-      if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, performance.now() - start);
+      if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, performance.now() - start, slept);
       job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);

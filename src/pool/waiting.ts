@@ -29,8 +29,8 @@
 // budget (0.28 ms) at most calls, and the switch to sleeping (worker 0 woken to take the caller's
 // seat, then the caller's own wake-up) made those calls 391–618 µs, against 289–336 µs with the
 // budget of a 30 MB/ms thread (five runs of alternating batches in one process, both ways
-// round), and 655–717 against 434–492 µs with the learnt budget below (four runs); dot() on one
-// thread took 280–590 µs in that hour. Calls 5 ms apart, cold, took 6% longer at 3e5 and from 3%
+// round); the learnt budget below made them 6–34% faster in each of four runs (388 against 552 µs
+// in one, 22:23 UTC), and 2e6 f64 −18% to +10%; dot() on one thread took 280–590 µs that hour. Calls 5 ms apart, cold, took 6% longer at 3e5 and from 3%
 // less to 17% longer at 1e6 with the 30 MB/ms budget (two runs): so cold jobs teach nothing.
 
 import { RecentQuartile } from "./recent-quartile.js";
@@ -72,38 +72,51 @@ export function pollBudgetMs(bytes: number, threads: number): number {
   return budgetFor(bytes * goodDayMsPerByte(threads));
 }
 
+/** A job's size class: its bytes to the nearest power of two. */
+function sizeClass(bytes: number): number {
+  return Math.round(Math.log2(bytes));
+}
+
 /**
  * A pool's poll budgets. A job's expected time is its bytes times the lower quartile of the last
- * polled jobs' times per byte (RecentQuartile: 7 of 9 slower jobs raise it, 3 faster ones lower
- * it), so that the budget follows a machine slower than BYTES_PER_MS says. Never faster than
- * that: jobs in cache run faster per byte than jobs from DRAM, and learnt from the first, a 1e7
- * f64 job would poll, which ran 7–15% slower than waiting asleep. It learns only from jobs that
- * polled, found the workers polling and are not short (LEARN_FROM_MS): a job after a pause pays
- * for waking them, which says nothing of the next ones. A size it comes to expect past the
- * poll's reach sleeps and teaches nothing; after MAX_AGE jobs the samples age out, and it polls
- * again.
+ * times per byte of polled jobs of its size class (RecentQuartile: 7 of 9 slower jobs raise it, 3
+ * faster ones lower it), so that the budget follows a machine slower than BYTES_PER_MS says.
+ * - By size class: jobs in cache and jobs from DRAM differ per byte, and a review found one rate
+ *   for all let overrunning DRAM-bound jobs make every job above ~1e6 f64 sleep.
+ * - Never faster than BYTES_PER_MS: learnt from jobs in cache, a 1e7 f64 job would poll, which
+ *   ran 7–15% slower than waiting asleep.
+ * - Only from jobs that polled, found the workers polling and are not short (LEARN_FROM_MS): a
+ *   job after a pause pays for waking them, which says nothing of the next ones.
+ * - A job that outran its budget and then slept counts as at most MAX_POLL_MS / 2: its time has
+ *   the wake-ups in it, and alone it must not make its size sleep. One that polled to its end in
+ *   more than that does, and its size then sleeps and teaches nothing until its samples age out,
+ *   MAX_AGE jobs after they were taken.
  */
 export class PollBudget {
   readonly #goodDay: number;
-  readonly #msPerByte: RecentQuartile;
+  readonly #classes = new Map<number, RecentQuartile>();
   /** Jobs budgeted so far: the clock the samples age by. */
   #jobs = 0;
 
   constructor(threads: number) {
     this.#goodDay = goodDayMsPerByte(threads);
-    this.#msPerByte = new RecentQuartile(this.#goodDay);
   }
 
   /** How long a job of `bytes` should poll before it sleeps, in ms: 0 where it is long. */
   budgetMs(bytes: number): number {
-    return budgetFor(bytes * Math.max(this.#goodDay, this.#msPerByte.valueAt(++this.#jobs)));
+    const learnt = this.#classes.get(sizeClass(bytes))?.valueAt(++this.#jobs) ?? this.#goodDay;
+    return budgetFor(bytes * Math.max(this.#goodDay, learnt));
   }
 
   /**
    * A job of `bytes` that polled, and found the workers polling when it started, ended `ms`
-   * after it was published.
+   * after it was published; `slept` if it outran its budget and slept for its end.
    */
-  ended(bytes: number, ms: number): void {
-    if (bytes * this.#goodDay >= LEARN_FROM_MS) this.#msPerByte.add(ms / bytes, this.#jobs);
+  ended(bytes: number, ms: number, slept: boolean): void {
+    if (bytes * this.#goodDay < LEARN_FROM_MS) return;
+    const key = sizeClass(bytes);
+    let samples = this.#classes.get(key);
+    if (samples === undefined) this.#classes.set(key, (samples = new RecentQuartile(this.#goodDay)));
+    samples.add((slept ? Math.min(ms, MAX_POLL_MS / 2) : ms) / bytes, this.#jobs);
   }
 }

@@ -141,7 +141,10 @@ export class WakingRule {
     this.#ended(end, false);
   }
 
-  /** Whether a job starting at `now` finds the workers polling: within SPIN_MS of a job's end. */
+  /**
+   * Whether a job starting at `now` finds the workers polling: within SPIN_MS of a job's end,
+   * not of a call that ran alone, which left them asleep.
+   */
   foundPolling(now: number): boolean {
     return now - this.#lastEnd < SPIN_MS && !this.#lastAlone;
   }
