@@ -28,10 +28,11 @@
 // ran at half its usual speed (2026-11-26, ~21:50 UTC), awaited 1e6 f64 on 2 threads outran its
 // budget (0.28 ms) at most calls, and the switch to sleeping (worker 0 woken to take the caller's
 // seat, then the caller's own wake-up) made those calls 391–618 µs, against 289–336 µs with the
-// budget of a 30 MB/ms thread (five runs of alternating batches in one process, both ways
-// round); the learnt budget below made them 6–34% faster in each of four runs (388 against 552 µs
-// in one, 22:23 UTC), and 2e6 f64 −18% to +10%; dot() on one thread took 280–590 µs that hour. Calls 5 ms apart, cold, took 6% longer at 3e5 and from 3%
-// less to 17% longer at 1e6 with the 30 MB/ms budget (two runs): so cold jobs teach nothing.
+// budget of a 30 MB/ms thread (five runs of alternating batches in one process, both ways round);
+// the learnt budget below made them 6–34% faster in each of four runs (388 against 552 µs in one,
+// 22:23 UTC), and 2e6 f64 −18% to +10%; dot() on one thread took 280–590 µs that hour. Calls 5 ms
+// apart, cold, took 6% longer at 3e5 and from 3% less to 17% longer at 1e6 with the 30 MB/ms
+// budget (two runs): so cold jobs teach nothing.
 
 import { RecentQuartile } from "./recent-quartile.js";
 
