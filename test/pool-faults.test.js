@@ -12,12 +12,12 @@ import { availableBytes } from "../dist/arena/arena.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { CONTROL_BYTES, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
-import { pollBudgetMs } from "../dist/pool/waiting.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { stallingWorkers } from "./support/stalling-workers.js";
 import { dotSyncAsJob } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
+import { newPoolBudgetMs } from "./support/budget.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -45,7 +45,7 @@ test("a worker terminated mid-call fails that call with an error naming it; the 
 test("a worker lost while idle is replaced, and a job published meanwhile still completes", async () => {
   const pool = await createPool({ threads: 1 });
   const n = 3_000_000; // 48 MB: waited for asleep, so the worker alone runs it
-  assert.is(pollBudgetMs(2 * 8 * n, 1), 0);
+  assert.is(newPoolBudgetMs(2 * 8 * n, 1), 0);
   const a = f64(n).fill(2);
   const [before] = pool[internals].rawWorkers();
   await before.terminate(); // the only worker: the job below waits for its replacement
@@ -62,12 +62,12 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   // (arena.test.js grows it to 3 GiB); at 160 MB it is waited for asleep, so the worker runs it
   // (a short one the calling thread would run itself).
   const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
-  assert.is(pollBudgetMs(trapping.bytes, 1), 0);
+  assert.is(newPoolBudgetMs(trapping.bytes, 1), 0);
   const error = await new Promise((resolve) => pool[internals].runAsync(trapping, "a test job", () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
   assert.ok(error.message.includes("worker 0 stopped during this call (RuntimeError: memory access out of bounds)"), error.message);
   const long = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
-  assert.is(pollBudgetMs(2 * 8 * long.length, 1), 0);
+  assert.is(newPoolBudgetMs(2 * 8 * long.length, 1), 0);
   assert.is(await pool.dot(long, long), 3_000_000);
   assert.is.not(pool[internals].rawWorkers()[0], before, "worker 0 was replaced");
   free(long);
@@ -83,7 +83,7 @@ test("a trap while the host polls for a short job fails that call; the pool goes
   const pool = await createPool({ threads: 2 });
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
   const plan = dotPlan([beyondMemory]);
-  assert.ok(pollBudgetMs(plan.bytes, 2) > 0, "the job is short enough to be polled for");
+  assert.ok(newPoolBudgetMs(plan.bytes, 2) > 0, "the job is short enough to be polled for");
   const error = await new Promise((resolve) => pool[internals].runAsync(plan, "a test job", () => resolve(undefined), resolve));
   // The polling host runs tasks too: the trap is its own (a RuntimeError) or a worker's.
   assert.ok(error instanceof WebAssembly.RuntimeError || error?.code === "ERR_KP_WORKER_LOST", String(error));
@@ -100,7 +100,7 @@ test("when both workers trap in one job, no late count reaches the next job: eac
   // give the arena. At 160 MB it is waited for asleep, so the workers alone run it, and each
   // claims and traps.
   const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
-  assert.is(pollBudgetMs(trapping.bytes, 2), 0);
+  assert.is(newPoolBudgetMs(trapping.bytes, 2), 0);
   const n = 2 * INLINE_ELEMENTS;
   const a = f64(n), b = f64(n);
   for (let round = 1; round <= 8; round++) {
@@ -174,7 +174,7 @@ test("a job still ends when a range's owner was lost and not replaced: the other
     try {
       await dispatcher.rawWorkers()[2].terminate();
       await until(() => dispatcher.rawWorkers()[2] === undefined && starts[2] === 2, "worker 2 is lost and refused");
-      assert.is(pollBudgetMs(2 * big.byteLength, 3), 0);
+      assert.is(newPoolBudgetMs(2 * big.byteLength, 3), 0);
       for (let round = 0; round < 3; round++) {
         assert.is(await pool.dot(big, big), 8_000_000);
         const callerTasks = dispatcher.callerTasks;
@@ -241,11 +241,11 @@ test("an awaited call whose caller opens a group late and then stops computing s
     try {
       // A job too long to poll, so every worker runs and sleeps in the order the stalls set.
       const long = dotPlan([product(4096, 2500)]);
-      assert.is(pollBudgetMs(long.bytes, 4), 0);
+      assert.is(newPoolBudgetMs(long.bytes, 4), 0);
       await run(long);
       // Its bytes raised so the caller polls for ~1 ms: it reaches task 1 whatever its turns take.
       const short = () => ({ ...dotPlan([product(1), product(4096), product(4096)]), bytes: 144e6 });
-      assert.ok(pollBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
+      assert.ok(newPoolBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
       for (let round = 0; round < 3; round++) {
         await new Promise((resolve) => setTimeout(resolve, 30)); // every worker asleep, worker 0 last
         armed = true;

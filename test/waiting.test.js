@@ -7,11 +7,12 @@ import { arenaBuffer } from "../dist/arena/arena.js";
 import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
 import { CONTROL_BYTES, NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { PollBudget, pollBudgetMs } from "../dist/pool/waiting.js";
+import { PollBudget } from "../dist/pool/waiting.js";
 import { WakingRule } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { orHung, until } from "./support/until.js";
+import { newPoolBudgetMs } from "./support/budget.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -19,48 +20,48 @@ const INLINE_ELEMENTS = INLINE_BYTES / 8;
 const F64_PAIR = 16; // bytes a dot reads per element
 
 test("a pool of one worker polls short jobs too, by the same rule: the caller computes them alone", () => {
-  assert.ok(pollBudgetMs(F64_PAIR * 1e5, 1) > 0, "1e5 f64 polls (0.02 ms)");
-  assert.ok(pollBudgetMs(F64_PAIR * 2e6, 1) > 0, "2e6 f64 polls (0.4 ms)");
-  assert.is(pollBudgetMs(F64_PAIR * 3e6, 1), 0, "3e6 f64 sleeps (0.6 ms)");
+  assert.ok(newPoolBudgetMs(F64_PAIR * 1e5, 1) > 0, "1e5 f64 polls (0.02 ms)");
+  assert.ok(newPoolBudgetMs(F64_PAIR * 2e6, 1) > 0, "2e6 f64 polls (0.4 ms)");
+  assert.is(newPoolBudgetMs(F64_PAIR * 3e6, 1), 0, "3e6 f64 sleeps (0.6 ms)");
 });
 
 test("on two threads, jobs expected to end within half a millisecond poll, longer ones sleep", () => {
-  assert.ok(pollBudgetMs(F64_PAIR * 1e5, 2) > 0, "1e5 f64 polls");
-  assert.ok(pollBudgetMs(F64_PAIR * 1e6, 2) > 0, "1e6 f64 polls (0.1 ms on each of 2 threads)");
-  assert.ok(pollBudgetMs(F64_PAIR * 4e6, 2) > 0, "4e6 f64 polls (0.4 ms)");
-  assert.is(pollBudgetMs(F64_PAIR * 6e6, 2), 0, "6e6 f64 sleeps (0.6 ms)");
+  assert.ok(newPoolBudgetMs(F64_PAIR * 1e5, 2) > 0, "1e5 f64 polls");
+  assert.ok(newPoolBudgetMs(F64_PAIR * 1e6, 2) > 0, "1e6 f64 polls (0.1 ms on each of 2 threads)");
+  assert.ok(newPoolBudgetMs(F64_PAIR * 4e6, 2) > 0, "4e6 f64 polls (0.4 ms)");
+  assert.is(newPoolBudgetMs(F64_PAIR * 6e6, 2), 0, "6e6 f64 sleeps (0.6 ms)");
 });
 
 test("more threads poll for longer jobs, but never past the 1 ms cap", () => {
-  assert.ok(pollBudgetMs(F64_PAIR * 1e6, 16) > 0, "1e6 f64 on 16 threads polls");
-  assert.is(pollBudgetMs(F64_PAIR * 1e8, 16), 0, "1e8 f64 on 16 threads sleeps");
-  for (const n of [1e3, 1e5, 1e6, 3e6]) assert.ok(pollBudgetMs(F64_PAIR * n, 16) <= 1, `n = ${n}`);
+  assert.ok(newPoolBudgetMs(F64_PAIR * 1e6, 16) > 0, "1e6 f64 on 16 threads polls");
+  assert.is(newPoolBudgetMs(F64_PAIR * 1e8, 16), 0, "1e8 f64 on 16 threads sleeps");
+  for (const n of [1e3, 1e5, 1e6, 3e6]) assert.ok(newPoolBudgetMs(F64_PAIR * n, 16) <= 1, `n = ${n}`);
 });
 
 test("the budget is twice the expected time plus the cost of sleeping", () => {
   // 1e5 f64 on 2 threads: 1.6 MB at 80 MB/ms is 0.02 ms on one thread, 0.01 ms on the two.
-  assert.ok(Math.abs(pollBudgetMs(F64_PAIR * 1e5, 2) - (2 * 0.01 + 0.08)) < 1e-12);
+  assert.ok(Math.abs(newPoolBudgetMs(F64_PAIR * 1e5, 2) - (2 * 0.01 + 0.08)) < 1e-12);
 });
 
-test("a pool's budgets start from pollBudgetMs and follow its jobs' times", () => {
+test("a pool's budgets start from the good-day figure and follow its jobs' times", () => {
   const near = (x, y) => Math.abs(x - y) < 1e-12;
   const budget = new PollBudget(2);
   const bytes = F64_PAIR * 1e6; // 0.1 ms expected on 2 threads at first
-  for (const n of [1e5, 1e6, 6e6]) assert.is(budget.budgetMs(F64_PAIR * n), pollBudgetMs(F64_PAIR * n, 2), `n = ${n}`);
+  for (const n of [1e5, 1e6, 6e6]) assert.is(budget.budgetMs(F64_PAIR * n), newPoolBudgetMs(F64_PAIR * n, 2), `n = ${n}`);
   // On a machine at a third of that speed: 6 slow jobs leave the lower quartile of 9 at the prior,
   // the 7th moves it.
   for (let job = 0; job < 6; job++) budget.ended(bytes, 0.3, false);
-  assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2));
+  assert.is(budget.budgetMs(bytes), newPoolBudgetMs(bytes, 2));
   budget.ended(bytes, 0.3, false);
   assert.ok(near(budget.budgetMs(bytes), 2 * 0.3 + 0.08), `${budget.budgetMs(bytes)}`);
   // Three jobs at the good day's speed bring it back; faster ones never take it below.
   for (let job = 0; job < 3; job++) budget.ended(bytes, 0.1, false);
-  assert.ok(near(budget.budgetMs(bytes), pollBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
+  assert.ok(near(budget.budgetMs(bytes), newPoolBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
   for (let job = 0; job < 9; job++) budget.ended(bytes, 0.01, false);
-  assert.ok(near(budget.budgetMs(bytes), pollBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
+  assert.ok(near(budget.budgetMs(bytes), newPoolBudgetMs(bytes, 2)), `${budget.budgetMs(bytes)}`);
   // Short jobs teach nothing: 1e5 f64 is 0.01 ms on a good day, most of it fixed costs.
   for (let job = 0; job < 9; job++) budget.ended(F64_PAIR * 1e5, 0.1, false);
-  assert.is(budget.budgetMs(F64_PAIR * 1e5), pollBudgetMs(F64_PAIR * 1e5, 2));
+  assert.is(budget.budgetMs(F64_PAIR * 1e5), newPoolBudgetMs(F64_PAIR * 1e5, 2));
 });
 
 test("a learnt time counts for its size class alone, and a job that slept counts as half the poll's reach at most", () => {
@@ -69,7 +70,7 @@ test("a learnt time counts for its size class alone, and a job that slept counts
   // 4e6 f64 from DRAM, slow per byte, leaves 1e6 where it was.
   for (let job = 0; job < 9; job++) budget.ended(4 * bytes, 0.9, false);
   assert.is(budget.budgetMs(4 * bytes), 0);
-  assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2));
+  assert.is(budget.budgetMs(bytes), newPoolBudgetMs(bytes, 2));
   // 1e6 jobs that outran their budget and slept for 0.9 ms: expected at 0.5 ms, they still poll.
   for (let job = 0; job < 9; job++) budget.ended(bytes, 0.9, true);
   assert.ok(Math.abs(budget.budgetMs(bytes) - (1 + 0.08)) < 1e-12, `${budget.budgetMs(bytes)}`);
@@ -84,7 +85,7 @@ test("a learnt time ages out: 64 jobs after its samples were taken the pool poll
   for (let job = 0; job < 9; job++) budget.ended(bytes, 0.6, false);
   assert.is(budget.budgetMs(bytes), 0, "expected at 0.6 ms: sleeps, and so teaches nothing more");
   for (let job = 1; job < 63; job++) assert.is(budget.budgetMs(bytes), 0, `job ${job}`);
-  assert.is(budget.budgetMs(bytes), pollBudgetMs(bytes, 2), "the 64th job after the samples polls again");
+  assert.is(budget.budgetMs(bytes), newPoolBudgetMs(bytes, 2), "the 64th job after the samples polls again");
 });
 
 test("every async job is budgeted, and the polled ones that found the workers polling teach the budget", async () => {
@@ -169,7 +170,7 @@ test("a polled call's tasks cover at most STEPPED_TASK_ELEMENTS, so its caller h
   const pool = await createPool({ threads: 2 });
   const polled = f64(3_000_000).fill(1); // 733 blocks: 64 a task for 2 threads, left to the plan
   const long = f64(10_000_000).fill(1); // sleeps at once, 64-block tasks
-  assert.ok(pollBudgetMs(F64_PAIR * polled.length, 2) > 0 && pollBudgetMs(F64_PAIR * long.length, 2) === 0);
+  assert.ok(newPoolBudgetMs(F64_PAIR * polled.length, 2) > 0 && newPoolBudgetMs(F64_PAIR * long.length, 2) === 0);
   assert.is(await pool.dot(polled, polled), 3_000_000);
   const stepped = lastJobTaskLengths(pool);
   assert.is(Math.max(...stepped), STEPPED_TASK_ELEMENTS);

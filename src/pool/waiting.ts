@@ -63,16 +63,6 @@ function budgetFor(expectedMs: number): number {
   return 2 * expectedMs + WAIT_COST_MS;
 }
 
-/** What a job takes per byte on `threads` threads on a good day, in ms. */
-function goodDayMsPerByte(threads: number): number {
-  return 1 / (BYTES_PER_MS * threads);
-}
-
-/** The poll budget, in ms, of a job of `bytes` on `threads` threads in a pool that has run none. */
-export function pollBudgetMs(bytes: number, threads: number): number {
-  return budgetFor(bytes * goodDayMsPerByte(threads));
-}
-
 /** A job's size class: its bytes to the nearest power of two. */
 function sizeClass(bytes: number): number {
   return Math.round(Math.log2(bytes));
@@ -94,13 +84,14 @@ function sizeClass(bytes: number): number {
  *   MAX_AGE jobs after they were taken.
  */
 export class PollBudget {
+  /** What a job takes per byte on this pool's threads on a good day, in ms: the floor. */
   readonly #goodDay: number;
   readonly #classes = new Map<number, RecentQuartile>();
   /** Jobs budgeted so far: the clock the samples age by. */
   #jobs = 0;
 
   constructor(threads: number) {
-    this.#goodDay = goodDayMsPerByte(threads);
+    this.#goodDay = 1 / (BYTES_PER_MS * threads);
   }
 
   /** How long a job of `bytes` should poll before it sleeps, in ms: 0 where it is long. */

@@ -10,11 +10,11 @@ import { SLICE_MS } from "/dist/pool/here.js";
 import { CHUNK } from "/dist/dot/scratch.js";
 import { platform, setPlatform } from "/dist/platform/platform.js";
 import { dotPlan } from "/dist/pool/plan.js";
-import { pollBudgetMs } from "/dist/pool/waiting.js";
 import { NOT_VECTORS } from "../support/bad-values.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U64 } from "../support/reference.js";
 import { bits, fillRandom } from "../support/seeded.js";
 import { computeCases } from "./cases.js";
+import { newPoolBudgetMs } from "../support/budget.js";
 
 /** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
@@ -207,12 +207,12 @@ if (isolated) {
     // Every block lies above 3.75 GiB, past the page's arena; at 160 MB the job is waited for
     // asleep, so the worker runs it (a short one the page's thread would run itself).
     const beyondMemory = { precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
-    assert.is(pollBudgetMs(dotPlan([beyondMemory]).bytes, 1), 0);
+    assert.is(newPoolBudgetMs(dotPlan([beyondMemory]).bytes, 1), 0);
     const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), "a test job", () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST");
     assert.match(error.message, /memory access out of bounds/);
     const a = f64(3_000_000).fill(1); // waited for asleep too: the replacement computes it
-    assert.is(pollBudgetMs(2 * 8 * a.length, 1), 0);
+    assert.is(newPoolBudgetMs(2 * 8 * a.length, 1), 0);
     assert.is(await pool.dot(a, a), 3_000_000);
     assert.is.not(pool[internals].rawWorkers()[0], before, "worker 0 was replaced");
     await pool.close();
