@@ -12,7 +12,8 @@ import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
-import type { StartWorker, WorkerHandle } from "./worker-handle.js";
+import type { StartWorker } from "./worker-handle.js";
+import { WorkerSlots } from "./worker-slots.js";
 
 /**
  * How long the host polls DONE before it sleeps, in ms. A blocking call spins up to 0.2 ms: a
@@ -57,12 +58,10 @@ interface AsyncJob {
 export class Dispatcher {
   readonly threads: number;
   readonly #kernels: KernelExports;
-  readonly #module: WebAssembly.Module;
-  readonly #startWorker: StartWorker;
   #control: number;
   readonly #ctrl: Int32Array;
   readonly #area = new JobArea();
-  readonly #workers: (WorkerHandle | undefined)[];
+  readonly #workers: WorkerSlots;
   readonly #queue: AsyncJob[] = [];
   #running: AsyncJob | undefined;
   #stopped = false;
@@ -71,7 +70,6 @@ export class Dispatcher {
   #callerTasks = 0;
   #jobs = 0;
   #callsAlone = 0;
-  readonly #starting = new Set<Promise<void>>();
   /** When the calling thread last got its event loop back: a turn, or a call from outside. */
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
@@ -84,22 +82,26 @@ export class Dispatcher {
     this.#waking = new WakingRule(threads);
     this.#pollBudget = new PollBudget(threads);
     this.#kernels = kernels;
-    this.#module = module;
-    this.#startWorker = startWorker;
     this.#control = allocate(CONTROL_BYTES, true);
     this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
-    this.#workers = new Array<WorkerHandle | undefined>(threads).fill(undefined);
+    const control = this.#control;
+    const start = (index: number) => {
+      // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
+      Atomics.store(this.#ctrl, stateWord(index), 0);
+      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads });
+    };
+    this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause));
   }
 
   /** A dispatcher whose `threads` workers are all running; rejects if any fails to start. */
   static async start(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker): Promise<Dispatcher> {
     const dispatcher = new Dispatcher(threads, kernels, module, startWorker);
     // The workers are unref'd from their start. A failed start waits for the ones still starting
-    // (#starting) before it gives the memory back, and with nothing else pending a process then
+    // (WorkerSlots) before it gives the memory back, and with nothing else pending a process then
     // ended in that wait (uvu exited early, twice in two runs, before this hold).
     platform().holdProcessOpen(true);
     try {
-      await Promise.all(dispatcher.#workers.map((_, index) => dispatcher.#spawn(index)));
+      await dispatcher.#workers.fillAll();
     } catch (error) {
       await dispatcher.destroy(() => error as Error);
       throw error;
@@ -195,8 +197,7 @@ export class Dispatcher {
     if (this.#control === 0) return;
     platform().holdProcessOpen(true);
     this.#signalStop();
-    await Promise.all(this.#workers.map((worker) => worker?.exited));
-    await Promise.allSettled(this.#starting);
+    await this.#workers.exited();
     platform().holdProcessOpen(false);
     this.#freeMemory();
   }
@@ -219,8 +220,7 @@ export class Dispatcher {
     this.#holdProcess(false);
     this.#notifyIdle();
     platform().holdProcessOpen(true);
-    await Promise.all(this.#workers.map((worker) => worker?.terminate()));
-    await Promise.allSettled(this.#starting);
+    await this.#workers.terminate();
     // Failed only now: until the workers are gone they may still write into the job's memory
     // (an arange's array), which its caller frees on failure.
     running?.fail(errorFor(running.where));
@@ -259,12 +259,12 @@ export class Dispatcher {
 
   /** The platform's worker objects, for tests that kill one from outside. */
   rawWorkers(): unknown[] {
-    return this.#workers.map((worker) => worker?.raw);
+    return this.#workers.raw();
   }
 
   /** For each worker, whether it may hold a claimed task right now (diagnostics and tests). */
   holdingTasks(): boolean[] {
-    return this.#workers.map((_, index) => Atomics.load(this.#ctrl, stateWord(index)) === 1);
+    return Array.from({ length: this.threads }, (_, index) => Atomics.load(this.#ctrl, stateWord(index)) === 1);
   }
 
   /**
@@ -437,7 +437,6 @@ export class Dispatcher {
   }
 
   #lost(index: number, cause: unknown): void {
-    this.#workers[index] = undefined;
     if (this.#stopped) return;
     const ctrl = this.#ctrl;
     const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
@@ -446,7 +445,7 @@ export class Dispatcher {
     if (job !== undefined && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
       this.#failWhenQuiet(job, workerLost(index, cause));
     }
-    this.#spawn(index).catch(() => {
+    this.#workers.fill(index).catch(() => {
       // The replacement failed to start: the pool goes on with one worker fewer.
     });
   }
@@ -475,37 +474,12 @@ export class Dispatcher {
    * Waits until no thread may still hold a task of an abandoned job, or the pool stops. Every
    * slot counts, not only workers the host has heard from: a replacement claims as soon as it
    * starts, before its "ready" arrives. A lost worker's STATE is cleared by #lost, a slot's
-   * by #spawn before its worker starts.
+   * before its worker starts (the constructor's `start`).
    */
   async #quiesce(): Promise<void> {
-    const holding = (index: number) => Atomics.load(this.#ctrl, stateWord(index)) !== 0;
-    while (!this.#stopped && this.#workers.some((_, index) => holding(index))) {
+    while (!this.#stopped && this.holdingTasks().some(Boolean)) {
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
-  }
-
-  /**
-   * Starts worker `index`; counted in #starting until it is seated (or ended, if the pool
-   * stopped meanwhile), so that stop() and destroy() give the memory back only after it: a worker
-   * still starting reads and writes the control block as soon as it runs.
-   */
-  #spawn(index: number): Promise<void> {
-    const spawn = this.#startAndSeat(index);
-    this.#starting.add(spawn);
-    const settled = (): void => void this.#starting.delete(spawn);
-    spawn.then(settled, settled);
-    return spawn;
-  }
-
-  async #startAndSeat(index: number): Promise<void> {
-    Atomics.store(this.#ctrl, stateWord(index), 0);
-    const worker = await this.#startWorker({ module: this.#module, memory: arenaMemory(), control: this.#control, index, ranges: this.threads });
-    if (this.#stopped) {
-      await worker.terminate();
-      return;
-    }
-    this.#workers[index] = worker;
-    worker.onLost((cause) => this.#lost(index, cause));
   }
 
   /** Holds the process open while a job is in flight, since the workers themselves do not. */

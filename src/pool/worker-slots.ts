@@ -1,0 +1,70 @@
+// The pool's worker slots: slot i holds the worker that serves range i of the control block. A
+// slot is filled again when its worker is lost, and a worker is counted while it starts, so the
+// pool gives its memory back only once no worker can touch it: a worker still starting reads and
+// writes the control block as soon as it runs.
+import type { WorkerHandle } from "./worker-handle.js";
+
+export class WorkerSlots {
+  readonly #workers: (WorkerHandle | undefined)[];
+  readonly #starting = new Set<Promise<void>>();
+  readonly #start: (index: number) => Promise<WorkerHandle>;
+  readonly #onLost: (index: number, cause: unknown) => void;
+  /** Set by exited() and terminate(): a worker that finishes starting after it is terminated. */
+  #closed = false;
+
+  /**
+   * `start` starts the worker for a slot; `onLost` hears of each worker that stops for any
+   * reason other than terminate(), after its slot is emptied.
+   */
+  constructor(count: number, start: (index: number) => Promise<WorkerHandle>, onLost: (index: number, cause: unknown) => void) {
+    this.#workers = new Array<WorkerHandle | undefined>(count).fill(undefined);
+    this.#start = start;
+    this.#onLost = onLost;
+  }
+
+  /** Starts a worker in every slot; rejects if any fails to start. */
+  async fillAll(): Promise<void> {
+    await Promise.all(this.#workers.map((_, index) => this.fill(index)));
+  }
+
+  /** Starts a worker in slot `index`; resolves once it is seated (or ended, if closed meanwhile). */
+  fill(index: number): Promise<void> {
+    const seated = this.#startAndSeat(index);
+    this.#starting.add(seated);
+    const settled = (): void => void this.#starting.delete(seated);
+    seated.then(settled, settled);
+    return seated;
+  }
+
+  /** Closes the slots and waits until every worker, started or starting, has exited. */
+  async exited(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((worker) => worker?.exited));
+    await Promise.allSettled(this.#starting);
+  }
+
+  /** Closes the slots, terminates every worker and waits for the ones still starting. */
+  async terminate(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#workers.map((worker) => worker?.terminate()));
+    await Promise.allSettled(this.#starting);
+  }
+
+  /** The platform's worker objects, for tests that kill one from outside. */
+  raw(): unknown[] {
+    return this.#workers.map((worker) => worker?.raw);
+  }
+
+  async #startAndSeat(index: number): Promise<void> {
+    const worker = await this.#start(index);
+    if (this.#closed) {
+      await worker.terminate();
+      return;
+    }
+    this.#workers[index] = worker;
+    worker.onLost((cause) => {
+      this.#workers[index] = undefined;
+      this.#onLost(index, cause);
+    });
+  }
+}
