@@ -1,6 +1,6 @@
 import { features } from "./kernels/features.js";
 import { chooseVariant } from "./kernels/module.js";
-import type { Variant } from "./kernels/exports.js";
+import type { Variant } from "./kernels/variant.js";
 
 export interface Capabilities {
   /** 128-bit WebAssembly SIMD; kernelpool needs it. */

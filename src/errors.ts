@@ -24,7 +24,7 @@ export function describe(value: unknown): string {
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of length ${(value as { length?: number }).length ?? value.byteLength}`;
+  if (ArrayBuffer.isView(value)) return `${article(value.constructor.name)} ${value.constructor.name} of length ${(value as { length?: number }).length ?? value.byteLength}`;
   switch (typeof value) {
     case "string": return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value)}`;
     case "function": return "a function";
@@ -32,6 +32,10 @@ export function describe(value: unknown): string {
     case "bigint": return `the bigint ${value}n`;
     default: return `${typeof value} ${String(value)}`;
   }
+}
+
+function article(word: string): string {
+  return /^[AEIOU]/.test(word) ? "an" : "a";
 }
 
 export function invalidType(where: string, rule: string, value: unknown): Coded<TypeError> {
@@ -46,11 +50,34 @@ export function lengthMismatch(what: string, left: number, right: number): Coded
   return withCode(new RangeError(`kernelpool: ${what} must have equal lengths; got ${left} and ${right}.`), "ERR_KP_LENGTH_MISMATCH");
 }
 
-export function outOfMemory(requested: number, available: number, limit: number): Coded<RangeError> {
+/** An operand outside the arena that shrank, or whose buffer was detached, while a call read it. */
+export function operandChanged(what: string, needed: number, length: number): Coded<RangeError> {
   return withCode(
     new RangeError(
-      `kernelpool: cannot allocate ${requested} bytes in the arena: it holds at most ${limit} bytes ` +
-        `(4 GiB, the wasm32 limit) and only ${available} bytes are left. Free arrays you no longer need.`,
+      `kernelpool: ${what} changed during the call: it needs ${needed} elements and now has ${length} (a resized or detached buffer). Change no operand until the call settles.`,
+    ),
+    "ERR_KP_LENGTH_MISMATCH",
+  );
+}
+
+export interface NoRoom {
+  readonly requested: number;
+  /** The block the request takes: a multiple of 64 bytes, 64 at least. */
+  readonly block: number;
+  /** What the block was for, where the caller did not ask for it by name (a scratch block). */
+  readonly purpose: string | undefined;
+  readonly longest: number;
+  readonly available: number;
+  readonly limit: number;
+}
+
+export function outOfMemory({ requested, block, purpose, longest, available, limit }: NoRoom): Coded<RangeError> {
+  const what = block === requested ? `${requested} bytes` : `${requested} bytes (a block of ${block})`;
+  const left = longest === available ? `only ${available} bytes are left` : `its longest free block is ${longest} bytes (${available} free in all, in pieces)`;
+  return withCode(
+    new RangeError(
+      `kernelpool: cannot allocate ${what} in the arena${purpose === undefined ? "" : ` for ${purpose}`}: it holds at most ${limit} bytes ` +
+        `(4 GiB, the wasm32 limit) and ${left}. Free arrays you no longer need.`,
     ),
     "ERR_KP_OUT_OF_MEMORY",
   );
@@ -61,6 +88,10 @@ export function notArena(where: string, value: unknown): Coded<RangeError> {
     new RangeError(`kernelpool: ${where} must be an array returned by f64(), f32() or pool.arange(), itself (not a subarray) and not yet freed; got ${describe(value)}.`),
     "ERR_KP_NOT_ARENA",
   );
+}
+
+export function illegalConstructor(name: string, instead: string): Coded<TypeError> {
+  return withCode(new TypeError(`kernelpool: new ${name}() is not how to make one; use ${instead}.`), "ERR_KP_UNSUPPORTED");
 }
 
 export function unsupported(what: string): Coded<Error> {

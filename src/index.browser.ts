@@ -2,7 +2,7 @@
 // platform, then exports the public API. Bundlers pick this file through the "browser" export
 // condition; the top-level await makes the first dot() synchronous, as in Node.
 import { unsupported } from "./errors.js";
-import { VARIANT_FILES } from "./kernels/exports.js";
+import { VARIANT_FILES } from "./kernels/variant.js";
 import { features } from "./kernels/features.js";
 import { browserPlatform } from "./platform/browser.js";
 import { setPlatform } from "./platform/platform.js";

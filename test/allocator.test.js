@@ -53,4 +53,29 @@ test("a request larger than what is left below the limit is refused", () => {
   assert.is(heap.allocate(1), undefined);
 });
 
+test("first fit still finds a hole after a miss, once a release merges one large enough", () => {
+  // A miss records the longest free span, so later larger requests skip the scan; a release
+  // that makes a longer span must lift that bound again, or the hole would never be reused.
+  const heap = new FreeListAllocator(0, 1 << 20);
+  const blocks = Array.from({ length: 8 }, () => heap.allocate(64));
+  heap.allocate(64); // keeps the holes below the top
+  for (const at of [1, 3, 5]) heap.release(blocks[at]);
+  const top = heap.top;
+  assert.is(heap.allocate(128), top, "no hole of 128 bytes: from the top");
+  heap.release(blocks[2]); // 64 + 64 + 64 merge into one span at blocks[1]
+  assert.is(heap.allocate(192), blocks[1], "the merged hole is found");
+  assert.is(heap.allocate(64), blocks[5], "and the last hole too");
+});
+
+test("the longest free block counts free spans and the space above the top", () => {
+  const heap = new FreeListAllocator(0, 4096);
+  const a = heap.allocate(1024);
+  heap.allocate(64);
+  heap.release(a);
+  assert.is(heap.longestFree, 4096 - 1088);
+  heap.allocate(4096 - 1088 - 64);
+  assert.is(heap.longestFree, 1024, "now the freed block is the longest");
+  assert.is(heap.available, 1024 + 64);
+});
+
 test.run();

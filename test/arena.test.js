@@ -138,4 +138,37 @@ test("the arena grows to 3 GiB on demand and refuses past 4 GiB with a RangeErro
   assert.is(dot(f64([3]), f64([4])), 12, "the arena still works after refusing");
 });
 
+test("f64 and f32 of a Proxy whose length no array has: RangeError naming values.length, and nothing is allocated", () => {
+  const before = availableBytes();
+  for (const length of [-1, 2.5, 2 ** 31]) {
+    const liar = new Proxy([1, 2], { get: (target, key) => (key === "length" ? length : target[key]) });
+    for (const [make, name] of [[f64, "f64"], [f32, "f32"]]) {
+      assert.throws(() => make(liar), (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes(`${name}(values): values.length must be an integer`), `${name} ${length}`);
+    }
+  }
+  assert.is(availableBytes(), before);
+});
+
+test("out of memory in a fragmented arena names the longest free block, and a copy names its scratch block", () => {
+  // In a child: it fills the arena to its 4 GiB limit (address space; untouched pages cost nothing).
+  const script = `
+    const { dot, f64, free } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const message = (call) => { try { call(); return "no error"; } catch (error) { return error.code + " " + error.message; } };
+    const fill = [];
+    for (let n = 2 ** 27; n >= 8; ) { try { fill.push(f64(n)); } catch { n /= 2; } }
+    const scratch = message(() => dot([1, 2], [3, 4])); // plain arrays are copied through the scratch block
+    // Two holes with a block in use between them, below the last block: free, but in pieces.
+    const [wide, narrow] = [fill.at(-4), fill.at(-2)];
+    const sizes = [wide.byteLength, narrow.byteLength];
+    free(wide), free(narrow);
+    const fragmented = message(() => f64((sizes[0] + sizes[1]) / 8));
+    console.log(JSON.stringify({ scratch, fragmented, sizes }));`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.is(status, 0, stderr);
+  const { scratch, fragmented, sizes } = JSON.parse(stdout);
+  assert.ok(scratch.startsWith("ERR_KP_OUT_OF_MEMORY") && scratch.includes("in the arena for the 1 MiB scratch block that operands outside the arena are copied through"), scratch);
+  assert.ok(sizes[0] > sizes[1], `${sizes}`);
+  assert.ok(fragmented.startsWith("ERR_KP_OUT_OF_MEMORY") && fragmented.includes(`its longest free block is ${sizes[0]} bytes`) && fragmented.includes("in pieces"), fragmented);
+});
+
 test.run();

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { runInNewContext } from "node:vm";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
@@ -157,6 +158,52 @@ test("on an engine without SIMD, capabilities() reports it (variant undefined) a
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, KERNELPOOL_KERNELS: "" } });
   assert.is(status, 0, stderr);
   assert.equal(JSON.parse(stdout), { simd: false, relaxedSimd: false, variant: null, code: "ERR_KP_UNSUPPORTED" });
+});
+
+
+test("a Float64Array or Float32Array from another realm (a vm context) is a vector, copied in", () => {
+  const other = (code) => runInNewContext(code);
+  assert.is(dot(other("new Float64Array([1, 2, 3])"), [4, 5, 6]), 32);
+  assert.is(dot(f32([1, 2]), other("new Float32Array([3, 4])")), 11);
+});
+
+test("a Proxy that is an array to Array.isArray but lies about its length: RangeError naming the length", () => {
+  for (const length of [-5, 2.5, NaN, "3"]) {
+    const liar = new Proxy([1, 2, 3], { get: (target, key) => (key === "length" ? length : target[key]) });
+    assert.throws(
+      () => dot(liar, [1, 2, 3]),
+      (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("dot(a, b): a.length must be a non-negative integer"),
+      String(length),
+    );
+  }
+});
+
+test("an element getter that calls dot() again leaves the outer product right: the nested call gets its own scratch block", () => {
+  const a = [1, 2, 3];
+  let nested;
+  Object.defineProperty(a, 2, { get: () => ((nested = dot([5, 5, 5], [5, 5, 5])), 3) });
+  assert.is(dot(a, [1, 1, 1]), 6);
+  assert.is(nested, 75);
+  // Long enough for several chunks: the getter fires in the second.
+  const long = new Array(2 * 65536 + 10).fill(1);
+  Object.defineProperty(long, 65536 + 3, { get: () => (dot(new Float64Array(70000).fill(2), new Float64Array(70000).fill(2)), 1) });
+  assert.is(dot(long, new Float64Array(long.length).fill(1)), long.length);
+});
+
+test("a typed array outside the arena that shrinks or is detached during a call: RangeError, never a short read", () => {
+  const resizable = new ArrayBuffer(8 * 100_000, { maxByteLength: 8 * 100_000 });
+  const b = new Float64Array(resizable).fill(1); // tracks the buffer's length
+  const a = new Array(100_000).fill(1);
+  Object.defineProperty(a, 70_000, { get: () => (resizable.resize(8 * 1000), 1) }); // b's second chunk is then gone
+  assert.throws(
+    () => dot(a, b),
+    (e) => e instanceof RangeError && e.code === "ERR_KP_LENGTH_MISMATCH" && e.message.includes("dot(a, b): b changed during the call: it needs 100000 elements and now has 1000"),
+  );
+  const plain = new Float64Array(100_000).fill(1);
+  const c = new Array(100_000).fill(1);
+  Object.defineProperty(c, 70_000, { get: () => (structuredClone(plain.buffer, { transfer: [plain.buffer] }), 1) });
+  assert.throws(() => dot(c, plain), (e) => e instanceof RangeError && e.code === "ERR_KP_LENGTH_MISMATCH" && e.message.includes("now has 0"));
+  assert.is(dot([1, 2], [3, 4]), 11, "dot still works");
 });
 
 test.run();

@@ -554,6 +554,54 @@ test("Symbol.asyncDispose closes the pool (what `await using` calls; Node 20 lac
   await assert_rejects(p.dot([1], [1]), Error, "the pool was closed");
 });
 
+test("a pool method called without its pool (passed on its own) is a TypeError that says so; Pool is made by createPool only", async () => {
+  const a = f64([1, 2]);
+  const { dot: detachedDot, dotSync, dotBatch, matvec, arange, close, destroy } = pool;
+  const code = (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE";
+  for (const [name, call] of [
+    ["pool.dot(a, b)", () => detachedDot(a, a)],
+    ["pool.dotBatch(pairs)", () => dotBatch([[a, a]])],
+    ["pool.matvec(matrix, x, out)", () => matvec(a, a)],
+    ["pool.arange(n, type)", () => [4].map(arange)[0]],
+    ["pool.close()", () => close()],
+    ["pool.destroy()", () => destroy.call({})],
+  ]) {
+    await call().then(
+      () => assert.unreachable(`${name} resolved`),
+      (e) => assert.ok(code(e) && e.message.includes(`${name}: this must be the pool`), `${name}: ${e.message}`),
+    );
+  }
+  assert.throws(() => dotSync(a, a), (e) => code(e) && e.message.includes("pool.dotSync(a, b): this must be the pool"));
+  assert.throws(() => new pool.constructor(), (e) => e instanceof TypeError && e.code === "ERR_KP_UNSUPPORTED" && e.message.includes("createPool"));
+  assert.is(await pool.dot(a, a), 5, "the pool is unharmed");
+  free(a);
+});
+
+test("an element getter that calls the pool again leaves the outer product right", async () => {
+  const n = INLINE_ELEMENTS + 4096; // copied, on the calling thread a chunk at a time
+  const ones = new Float64Array(n).fill(1);
+  const a = new Array(n).fill(1);
+  Object.defineProperty(a, 66_000, { get: () => (pool.dotSync([5, 5], [5, 5]), void pool.dot(new Float64Array(n).fill(3), ones), 1) });
+  assert.is(pool.dotSync(a, ones), n);
+  assert.is(await pool.dot(a, ones), n);
+  assert.equal(await pool.dotBatch([[a, ones], [ones, ones]]), new Float64Array([n, n]));
+});
+
+test("an operand outside the arena that shrinks while an awaited call reads it between turns: RangeError, and the pool goes on", async () => {
+  const n = 8 * 65536; // eight chunks, over several turns
+  const y = f64(n).fill(1);
+  const shrinking = () => {
+    const buffer = new ArrayBuffer(8 * n, { maxByteLength: 8 * n });
+    setImmediate(() => buffer.resize(8 * 1000));
+    return new Float64Array(buffer).fill(1);
+  };
+  await assert_rejects(pool.dot(shrinking(), y), RangeError, "pool.dot(a, b): a changed during the call");
+  await assert_rejects(pool.dotBatch([[y, shrinking()]]), RangeError, "pool.dotBatch(pairs): pairs[0]: b changed during the call");
+  await assert_rejects(pool.matvec(shrinking(), y.subarray(0, n / 2)), RangeError, "pool.matvec(matrix, x, out): matrix changed during the call");
+  assert.is(await pool.dot(y, y), n);
+  free(y);
+});
+
 async function assert_rejects(promise, Type, text, label = text) {
   try {
     await promise;

@@ -19,6 +19,11 @@ export class FreeListAllocator {
   readonly #limit: number;
   readonly #sizes = new Map<number, number>();
   #free: Span[] = []; // sorted by start, never adjacent to each other or to top
+  /**
+   * No free span is longer than this. A request above it skips the scan: with tens of thousands
+   * of small holes, scanning them all for every larger block made allocation quadratic.
+   */
+  #longestBound = 0;
   #top: number;
 
   constructor(base: number, limit: number) {
@@ -38,10 +43,22 @@ export class FreeListAllocator {
     return bytes;
   }
 
+  /** The longest free block: a free span, or what lies above top. */
+  get longestFree(): number {
+    let bytes = this.#limit - this.#top;
+    for (const span of this.#free) bytes = Math.max(bytes, span.end - span.start);
+    return bytes;
+  }
+
+  /** The size of the block a request of `bytes` takes: a multiple of ALIGNMENT, one at least. */
+  static blockSize(bytes: number): number {
+    return Math.max(ALIGNMENT, roundUp(bytes));
+  }
+
   /** The start of a block of at least `bytes` bytes, or undefined where none fits below the limit. */
   allocate(bytes: number): number | undefined {
-    const size = Math.max(ALIGNMENT, roundUp(bytes));
-    const index = this.#free.findIndex((span) => span.end - span.start >= size);
+    const size = FreeListAllocator.blockSize(bytes);
+    const index = size > this.#longestBound ? -1 : this.#firstFit(size);
     let start: number;
     if (index >= 0) {
       const span = this.#free[index]!;
@@ -57,6 +74,30 @@ export class FreeListAllocator {
     return start;
   }
 
+  /** The index of the first free span of at least `size` bytes, or -1; tightens the bound on a miss. */
+  #firstFit(size: number): number {
+    let longest = 0;
+    for (let i = 0; i < this.#free.length; i++) {
+      const length = this.#free[i]!.end - this.#free[i]!.start;
+      if (length >= size) return i;
+      longest = Math.max(longest, length);
+    }
+    this.#longestBound = longest;
+    return -1;
+  }
+
+  /** The index of the first free span that starts after `ptr` (binary search: spans are sorted). */
+  #spanAfter(ptr: number): number {
+    let low = 0;
+    let high = this.#free.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.#free[mid]!.start > ptr) high = mid;
+      else low = mid + 1;
+    }
+    return low;
+  }
+
   /** The size of the block starting at ptr, or undefined when no block in use starts there. */
   sizeOf(ptr: number): number | undefined {
     return this.#sizes.get(ptr);
@@ -69,8 +110,7 @@ export class FreeListAllocator {
     this.#sizes.delete(ptr);
     let start = ptr;
     let end = ptr + size;
-    let at = this.#free.findIndex((span) => span.start > start);
-    if (at < 0) at = this.#free.length;
+    const at = this.#spanAfter(start);
     const before = this.#free[at - 1];
     const after = this.#free[at];
     let removeFrom = at;
@@ -89,6 +129,7 @@ export class FreeListAllocator {
       this.#top = start;
     } else {
       this.#free.splice(removeFrom, removeCount, { start, end });
+      this.#longestBound = Math.max(this.#longestBound, end - start);
     }
     return true;
   }

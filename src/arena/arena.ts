@@ -76,21 +76,25 @@ export function inArena(view: ArrayBufferView): boolean {
  * A block of at least `bytes` bytes, 64-byte aligned. With `zeroed`, its bytes are zero, as in a
  * new typed array; otherwise they are whatever a freed block held. Grows the memory as needed.
  */
-export function allocate(bytes: number, zeroed: boolean): number {
+export function allocate(bytes: number, zeroed: boolean, purpose?: string): number {
   const s = arena();
   const ptr = s.allocator.allocate(bytes);
-  if (ptr === undefined) throw outOfMemory(bytes, s.allocator.available, LIMIT_BYTES - RESERVED_BYTES);
+  if (ptr === undefined) throw noRoom(s.allocator, bytes, purpose);
   const size = s.allocator.sizeOf(ptr)!;
   if (!ensureCapacity(s.memory, ptr + size)) {
     // The engine or the OS refused to grow: give the block back, so the arena is as it was.
     s.allocator.release(ptr);
-    throw outOfMemory(bytes, s.allocator.available, LIMIT_BYTES - RESERVED_BYTES);
+    throw noRoom(s.allocator, bytes, purpose);
   }
   if (zeroed && ptr < s.cleanFrom) {
     new Uint8Array(arenaBuffer(), ptr, Math.min(size, s.cleanFrom - ptr)).fill(0);
   }
   s.cleanFrom = Math.max(s.cleanFrom, ptr + size);
   return ptr;
+}
+
+function noRoom(allocator: FreeListAllocator, bytes: number, purpose: string | undefined): RangeError {
+  return outOfMemory({ requested: bytes, block: FreeListAllocator.blockSize(bytes), purpose, longest: allocator.longestFree, available: allocator.available, limit: LIMIT_BYTES - RESERVED_BYTES });
 }
 
 /** Gives back the block that starts at ptr; false when no block in use starts there. */

@@ -1,5 +1,6 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
+import { typedArrayKind } from "../typed-array-kind.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
 
 type ElementArray = Float64Array | Float32Array;
@@ -75,6 +76,10 @@ function arenaArray<T extends ElementArray>(
     return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
   }
   const values = toArrayLike(nOrValues, name);
+  // Only a Proxy has an array's type and a length no array has.
+  if (!Number.isInteger(values.length) || values.length < 0 || values.length > MAX_LENGTH) {
+    throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, values.length);
+  }
   const array = view(Type, allocate(values.length * Type.BYTES_PER_ELEMENT, false), values.length);
   try {
     copyNumbers(array, values, name);
@@ -86,7 +91,7 @@ function arenaArray<T extends ElementArray>(
 }
 
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
-  if (ArrayBuffer.isView(values) && !(values instanceof DataView)) return values as unknown as ArrayLike<unknown>;
+  if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
   if (Array.isArray(values)) return values;
   if (values !== null && typeof values === "object" && Symbol.iterator in values) {
     return Array.from(values as Iterable<unknown>);
@@ -95,7 +100,8 @@ function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
 }
 
 function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: string): void {
-  if (ArrayBuffer.isView(values) && !(values instanceof BigInt64Array || values instanceof BigUint64Array)) {
+  const kind = typedArrayKind(values);
+  if (kind !== undefined && !kind.startsWith("Big")) {
     target.set(values as ArrayLike<number>);
     return;
   }

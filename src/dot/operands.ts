@@ -1,7 +1,8 @@
 // Checks the operands of a dot product. Arena arrays become kernel pointers; anything else is
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
-import { invalidType, lengthMismatch } from "../errors.js";
+import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
+import { typedArrayKind } from "../typed-array-kind.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
@@ -29,6 +30,8 @@ export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
   const vb = b as Vector;
+  checkLength(where, "a", va);
+  checkLength(where, "b", vb);
   if (va.length !== vb.length) throw lengthMismatch(`${where}: a and b`, va.length, vb.length);
   return { precision, n: va.length, a: va, b: vb, x: pointerOf(va), y: pointerOf(vb) };
 }
@@ -41,7 +44,12 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
   const buffer = arenaBuffer();
   const target = precision === "f64" ? new Float64Array(buffer, ptr, count) : new Float32Array(buffer, ptr, count);
   if (!Array.isArray(vector)) {
-    target.set((vector as Float64Array).subarray(start, start + count));
+    // A typed array on a resizable buffer may have shrunk, or its buffer been detached, since the
+    // call began (by a getter of the other operand, or between the turns of an awaited call);
+    // subarray would then come back short, or throw V8's own TypeError.
+    const typed = vector as Float64Array;
+    if (typed.length < start + count) throw operandChanged(`${where}: ${name}`, start + count, typed.length);
+    target.set(typed.subarray(start, start + count));
     return;
   }
   for (let i = 0; i < count; i++) {
@@ -58,11 +66,24 @@ export function checkSameType(where: string, name: string, value: unknown, preci
   }
 }
 
-/** The element type of a vector argument; a TypeError naming it for anything else. */
+/**
+ * The element type of a vector argument; a TypeError naming it for anything else. A typed array
+ * of another realm counts; a Proxy around one does not (typed-array-kind.ts).
+ */
 export function precisionOf(where: string, name: string, value: unknown): Precision {
-  if (value instanceof Float64Array || Array.isArray(value)) return "f64";
-  if (value instanceof Float32Array) return "f32";
+  const kind = typedArrayKind(value);
+  if (kind === "Float64Array" || (kind === undefined && Array.isArray(value))) return "f64";
+  if (kind === "Float32Array") return "f32";
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
+}
+
+/**
+ * Only a Proxy can make Array.isArray true with a length that is no array length; reading
+ * elements up to such a length would give a wrong product or a raw engine error.
+ */
+function checkLength(where: string, name: string, vector: Vector): void {
+  const length: unknown = vector.length;
+  if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: ${name}.length`, "a non-negative integer", length);
 }
 
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */

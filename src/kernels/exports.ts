@@ -14,14 +14,6 @@ export interface KernelExports {
   runTask(task: number): void;
 }
 
-export type Variant = "baseline" | "relaxed";
-
-/** The build file of each variant, in the package's build/ folder. */
-export const VARIANT_FILES: Record<Variant, string> = {
-  baseline: "kernels.wasm",
-  relaxed: "kernels-relaxed.wasm",
-};
-
 /** Instantiates the kernels on a memory. Any thread may call it with the same module and memory. */
 export function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   const instance = new WebAssembly.Instance(module, { env: { memory } });

@@ -4,7 +4,8 @@ import { unsupported } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import { arenaMemory } from "../arena/arena.js";
 import { features } from "./features.js";
-import { instantiate, VARIANT_FILES, type KernelExports, type Variant } from "./exports.js";
+import { instantiate, type KernelExports } from "./exports.js";
+import { VARIANT_FILES, type Variant } from "./variant.js";
 
 interface Loaded {
   readonly variant: Variant;

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
-import type { Variant } from "../kernels/exports.js";
+import type { Variant } from "../kernels/variant.js";
 import { startWorker } from "./node-worker.js";
 import type { Platform } from "./platform.js";
 

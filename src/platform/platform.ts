@@ -2,7 +2,7 @@
 // browser entry for Web Workers) installs one Platform before anything runs, so no core module
 // imports node:* or touches browser globals itself.
 import { unsupported } from "../errors.js";
-import type { Variant } from "../kernels/exports.js";
+import type { Variant } from "../kernels/variant.js";
 import type { StartWorker } from "../pool/worker-handle.js";
 
 export interface Platform {

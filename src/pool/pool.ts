@@ -8,7 +8,7 @@ import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
 import { BYTES, checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { cannotBlock, invalidType, invalidValue, poolClosed } from "../errors.js";
+import { cannotBlock, illegalConstructor, invalidType, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -38,6 +38,9 @@ const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
 
+/** What createPool passes the constructor, so that `new Pool()` elsewhere is refused. */
+const fromCreatePool = Symbol("createPool");
+
 type State = "open" | "closing" | "closed" | "destroyed";
 
 export class Pool implements AsyncDisposable {
@@ -53,7 +56,8 @@ export class Pool implements AsyncDisposable {
   readonly singleThreadReason: string | undefined;
 
   /** @internal Use createPool(). */
-  constructor(dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) {
+  constructor(token: typeof fromCreatePool, dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) {
+    if (token !== fromCreatePool) throw illegalConstructor("Pool", "await createPool(options)");
     this.#dispatcher = dispatcher;
     this.singleThreadReason = singleThreadReason;
   }
@@ -73,7 +77,7 @@ export class Pool implements AsyncDisposable {
   dot(a: Vector, b: Vector): Promise<number> {
     let operands: Operands;
     try {
-      this.#checkOpen("pool.dot(a, b)");
+      Pool.#checkOpen(this, "pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
       if (runsInline(operandBytes([operands]))) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
     } catch (error) {
@@ -94,7 +98,7 @@ export class Pool implements AsyncDisposable {
    * pool.dotSync(f64([1, 2]), f64([3, 4])); // returns 11
    */
   dotSync(a: Vector, b: Vector): number {
-    this.#checkOpen("pool.dotSync(a, b)");
+    Pool.#checkOpen(this, "pool.dotSync(a, b)");
     // Thrown for short calls too, so code that works on small data does not fail on large.
     if (!platform().canBlock()) throw cannotBlock("pool.dotSync(a, b)", "pool.dot(a, b)");
     const operands = checkOperands("pool.dotSync(a, b)", a, b);
@@ -126,7 +130,7 @@ export class Pool implements AsyncDisposable {
     const where = "pool.dotBatch(pairs)";
     let checked: Operands[];
     try {
-      this.#checkOpen(where);
+      Pool.#checkOpen(this, where);
       checked = checkPairs(where, pairs);
       if (runsInline(operandBytes(checked))) return Promise.resolve(dotEach(checked));
     } catch (error) {
@@ -152,7 +156,7 @@ export class Pool implements AsyncDisposable {
     const where = "pool.matvec(matrix, x, out)";
     let shape: MatvecShape;
     try {
-      this.#checkOpen(where);
+      Pool.#checkOpen(this, where);
       shape = matvecShape(where, matrix, x, out);
       if (runsInline(matrix.length * BYTES[shape.precision])) return Promise.resolve(matvecHere(where, matrix, x, shape) as Out);
     } catch (error) {
@@ -183,7 +187,7 @@ export class Pool implements AsyncDisposable {
     let precision: Precision;
     let ptr: number;
     try {
-      this.#checkOpen(where);
+      Pool.#checkOpen(this, where);
       precision = arangeType(where, type);
       if (typeof n !== "number") throw invalidType(`${where}: n`, "a number", n);
       if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw invalidValue(`${where}: n`, `an integer from 0 to ${2 ** 30}`, n);
@@ -205,6 +209,7 @@ export class Pool implements AsyncDisposable {
 
   /** Lets queued and running calls finish, then stops the workers. Later calls reject. */
   close(): Promise<void> {
+    if (!Pool.#isPool(this)) return Promise.reject(detached("pool.close()", this));
     if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
@@ -219,6 +224,7 @@ export class Pool implements AsyncDisposable {
 
   /** Stops the workers now: queued and running calls reject. On a closed pool it does nothing. */
   async destroy(): Promise<void> {
+    if (!Pool.#isPool(this)) throw detached("pool.destroy()", this);
     if (this.#state === "destroyed" || this.#state === "closed") return;
     this.#state = "destroyed";
     await this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
@@ -269,8 +275,17 @@ export class Pool implements AsyncDisposable {
     return this.#state === "destroyed" ? poolClosed(call, "destroyed") : undefined;
   }
 
-  #checkOpen(call: string): void {
-    if (this.#state !== "open") throw poolClosed(call, this.#state === "destroyed" ? "destroyed" : "closed");
+  /**
+   * Throws unless `self`, a method's `this`, is an open pool. A method passed on its own, as in
+   * `[1, 2].map(pool.arange)`, has no pool: that gets a TypeError that says so, not the engine's.
+   */
+  static #checkOpen(self: unknown, call: string): asserts self is Pool {
+    if (!Pool.#isPool(self)) throw detached(call, self);
+    if (self.#state !== "open") throw poolClosed(call, self.#state === "destroyed" ? "destroyed" : "closed");
+  }
+
+  static #isPool(self: unknown): self is Pool {
+    return typeof self === "object" && self !== null && #state in self;
   }
 
   /**
@@ -293,6 +308,11 @@ export class Pool implements AsyncDisposable {
     // refuses it (runAsync), or a pool without workers stops before its first task (inSteps).
     return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()));
   }
+}
+
+/** The error for a pool method called without its pool as `this`. */
+function detached(call: string, self: unknown): TypeError {
+  return invalidType(`${call}: this`, `the pool (call the method on it, or bind it)`, self);
 }
 
 /**
@@ -350,6 +370,6 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
   const { threads } = resolveOptions(options);
   const loaded = kernels();
   const unavailable = platform().workersUnavailable();
-  if (unavailable !== undefined) return new Pool(undefined, unavailable);
-  return new Pool(await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker), undefined);
+  if (unavailable !== undefined) return new Pool(fromCreatePool, undefined, unavailable);
+  return new Pool(fromCreatePool, await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker), undefined);
 }

@@ -11,4 +11,7 @@ export const NOT_VECTORS = [
   ["an Int32Array", new Int32Array(3)],
   ["a BigInt64Array", new BigInt64Array(3)],
   ["a DataView", new DataView(new ArrayBuffer(24))],
+  // Passes instanceof Float64Array, but its length getter throws for any receiver but the target.
+  ["a Proxy around a Float64Array", new Proxy(new Float64Array(3), {})],
+  ["an object whose prototype is Float64Array's", Object.create(Float64Array.prototype)],
 ];

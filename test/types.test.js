@@ -1,0 +1,53 @@
+// The published declarations, as a TypeScript consumer compiles them: strict, checking library
+// files too, and without the DOM lib (a Node project's usual setup), where the WebAssembly
+// namespace does not exist. Internal modules that name it must not be reachable from the API.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+
+const root = new URL("..", import.meta.url);
+const tsc = fileURLToPath(new URL("node_modules/typescript/bin/tsc", root));
+const entry = fileURLToPath(new URL("dist/index.js", root));
+
+const consumer = `
+import { capabilities, createPool, dot, f32, f64, free, Pool, type Capabilities, type ErrorCode, type PoolOptions, type Vector } from ${JSON.stringify(entry)};
+const options: PoolOptions = { threads: 2 };
+const pool: Pool = await createPool(options);
+const x: Float64Array = await pool.arange(4);
+const y: Float32Array = await pool.arange(4, "f32");
+const v: Vector = [1, 2, 3, 4];
+const sums: Float64Array = await pool.dotBatch([[x, v], [x, x]]);
+const rows: Float32Array = await pool.matvec(f32(8), y);
+const total: number = dot(x, f64(4)) + pool.dotSync(x, x) + (await pool.dot(y, y)) + sums[0]! + rows[0]!;
+const c: Capabilities = capabilities();
+const code: ErrorCode = "ERR_KP_POOL_CLOSED";
+const reason: string | undefined = pool.singleThreadReason;
+free(x), free(y);
+await pool.close();
+export { total, c, code, reason };
+`;
+
+test("the package's declarations compile for a consumer without the DOM lib, with library checks on", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kernelpool-types-"));
+  try {
+    writeFileSync(join(dir, "consumer.mts"), consumer);
+    const config = {
+      compilerOptions: {
+        target: "es2022", module: "nodenext", moduleResolution: "nodenext", strict: true, noEmit: true,
+        lib: ["es2022", "esnext.disposable"], types: ["node"], typeRoots: [fileURLToPath(new URL("node_modules/@types", root))], skipLibCheck: false,
+      },
+      files: ["consumer.mts"],
+    };
+    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config));
+    const { status, stdout, stderr } = spawnSync(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { encoding: "utf8" });
+    assert.is(status, 0, stdout + stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
