@@ -26,6 +26,15 @@ test("kernelpool dot prints each product, its error against the exact Σi², the
   assert.match(stdout, /speed-up: [\d.]+×/);
 });
 
+test("one product on one thread is said in the singular; a closed pipe ends the job quietly", () => {
+  const { status, stdout, stderr } = run("dot", "--n", "1e3", "--count", "1", "--threads", "1");
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.includes("1 dot product of two float64 vectors of 1,000 elements (0.00 GB) on 1 thread\n"), stdout);
+  const piped = spawnSync("bash", ["-c", `"${process.execPath}" "${main}" dot --n 1e5 --count 50 --threads 1 | head -c 1`], { encoding: "utf8", timeout: 60_000 });
+  assert.is(piped.status, 0);
+  assert.not.ok(piped.stderr.includes("EPIPE"), piped.stderr);
+});
+
 test("at n = 1 the exact Σi² is 0, so the error printed is absolute, never NaN", () => {
   const { status, stdout, stderr } = run("dot", "--n", "1", "--count", "1", "--threads", "1");
   assert.is(status, 0, stderr);
@@ -39,6 +48,8 @@ test("bad flags exit with status 2 and a message naming the flag and its rule", 
     [["--n", "0"], "--n must be an integer from 1 to 268435456"],
     [["--count", "2.5"], "--count must be an integer from 1 to 1000"],
     [["--threads", "0"], "--threads must be an integer from 1 to 256"],
+    [["--n", "0x10"], "--n must be an integer from 1 to 268435456"],
+    [["--n", " 7 "], "--n must be an integer from 1 to 268435456"],
   ]) {
     const { status, stderr } = run("dot", ...args);
     assert.is(status, 2, args.join(" "));
@@ -55,7 +66,9 @@ test("no command or --help prints the usage with status 0; an unknown command ex
     assert.is(status, 0, args.join(" "));
     assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
   }
-  assert.is(run("fly").status, 2);
+  const unknown = run("fly");
+  assert.is(unknown.status, 2);
+  assert.ok(unknown.stderr.startsWith('kernelpool: unknown command "fly"\n\nusage: kernelpool dot'), unknown.stderr);
 });
 
 test("n shrinks, with the reason, when the two vectors do not fit; otherwise it is kept", () => {

@@ -93,6 +93,7 @@ test("anything that is not a vector: TypeError naming the argument", () => {
     assert.throws(() => dot(bad, f64(3)), (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes("dot(a, b): a must be"), label);
     assert.throws(() => dot(f64(3), bad), (e) => e instanceof TypeError && e.message.includes("dot(a, b): b must be"), label);
   }
+  assert.throws(() => dot(new Int32Array(3), f64(3)), (e) => e.message.endsWith("; got an Int32Array of length 3."), "the article fits the name");
 });
 
 test("mixed element types: TypeError naming b", () => {

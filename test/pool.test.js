@@ -50,6 +50,7 @@ test("createPool rejects bad options with errors that name the option", async ()
     [{ thread: 2 }, RangeError, "options.thread must be left out"],
     [null, TypeError, "options must be an object"],
     [5, TypeError, "options must be an object"],
+    [[], TypeError, "options must be an object"],
   ];
   for (const [options, Type, text] of cases) {
     try {
@@ -306,6 +307,8 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   for (const bad of [-1, 1.5, NaN, 2 ** 31]) await assert_rejects(pool.arange(bad), RangeError, "pool.arange(n, type): n must be an integer", String(bad));
   await assert_rejects(pool.arange("5"), TypeError, 'pool.arange(n, type): n must be a number; got the string "5".');
   await assert_rejects(pool.arange(3, "i32"), RangeError, 'type must be "f64", "f32" or undefined');
+  await assert_rejects(pool.arange(3, null), TypeError, 'type must be "f64", "f32" or undefined');
+  await assert_rejects(pool.arange(3, Float32Array), TypeError, 'type must be "f64", "f32" or undefined');
   const a = wavy(100_000);
   assert.is(await pool.dot(a, a), dot(a, a));
   free(a);

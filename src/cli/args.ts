@@ -14,8 +14,8 @@ export interface DotJobArgs {
 
 export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${availableParallelism()}]
 
-Ten dot products of two float64 vectors of n elements, a = b = arange(n), timed on one thread
-and on the pool, as the seed's numpy example does with %time.`;
+\`count\` dot products of two float64 vectors of n elements, a = b = arange(n), timed on one
+thread and on the pool, as the seed's numpy example does with %time of ten.`;
 
 export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   const { values } = parseArgs({
@@ -33,8 +33,11 @@ export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   };
 }
 
+/** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
+const DECIMAL = /^\d+(\.\d+)?(e\d+)?$/i;
+
 function integerFlag(name: string, text: string, min: number, max: number): number {
-  const value = Number(text);
+  const value = DECIMAL.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) throw invalidValue(name, `an integer from ${min} to ${max} (1e8 style is fine)`, text);
   return value;
 }

@@ -16,7 +16,7 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
   if (reason !== undefined) console.log(reason);
   const gb = (16 * n) / 1e9;
   await using pool = await createPool({ threads: args.threads });
-  console.log(`${args.count} dot products of two float64 vectors of ${n.toLocaleString("en")} elements (${gb.toFixed(2)} GB) on ${pool.threads} threads`);
+  console.log(`${plural(args.count, "dot product")} of two float64 vectors of ${n.toLocaleString("en")} elements (${gb.toFixed(2)} GB) on ${plural(pool.threads, "thread")}`);
 
   const fillStart = performance.now();
   const [a, b] = await Promise.all([pool.arange(n), pool.arange(n)]);
@@ -37,6 +37,8 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
 
 const WARMUP_MS = 100;
 
+const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? "" : "s"}`;
+
 async function timed(label: string, count: number, run: () => Promise<number>): Promise<Timing> {
   const progress = new Progress(label, count);
   const results: number[] = [];
@@ -48,7 +50,7 @@ async function timed(label: string, count: number, run: () => Promise<number>): 
   }
   const wallMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
-  progress.finish(`done: ${count} products in ${wallMs.toFixed(1)} ms`);
+  progress.finish(`done: ${plural(count, "product")} in ${wallMs.toFixed(1)} ms`);
   return { results, wallMs, cpuMs: { user: used.user / 1000, system: used.system / 1000 } };
 }
 

@@ -3,13 +3,20 @@
 import { parseDotJobArgs, USAGE } from "./args.js";
 import { runDotJob } from "./dot-job.js";
 
+// `kernelpool dot | head` closes the pipe early: end quietly, as other command-line tools do.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EPIPE") throw error;
+  process.exit(0);
+});
+
 const [command, ...rest] = process.argv.slice(2);
 const asksForHelp = (args: readonly string[]): boolean => args.some((arg) => arg === "--help" || arg === "-h" || arg === "help");
 try {
   if (command === "dot" && !asksForHelp(rest)) await runDotJob(parseDotJobArgs(rest));
+  else if (command === undefined || asksForHelp([command, ...rest])) console.log(USAGE);
   else {
-    console.log(USAGE);
-    process.exitCode = command === undefined || asksForHelp([command, ...rest]) ? 0 : 2;
+    console.error(`kernelpool: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+    process.exitCode = 2;
   }
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -55,6 +55,8 @@ export function operandBytes(products: readonly Operands[]): number {
 export function arangeType(where: string, type: unknown): Precision {
   if (type === undefined || type === "f64") return "f64";
   if (type === "f32") return "f32";
+  // A string that names no type is a bad value; anything else (null, Float32Array) the wrong type.
+  if (typeof type !== "string") throw invalidType(`${where}: type`, '"f64", "f32" or undefined', type);
   throw invalidValue(`${where}: type`, '"f64", "f32" or undefined', type);
 }
 
