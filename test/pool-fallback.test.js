@@ -37,6 +37,17 @@ test("without workers, destroy() right after a call that copies its operands rej
     free(a);
   }));
 
+test("without workers, free() refuses an array that a call computing between turns reads", () =>
+  withPlatform({ workersUnavailable: () => REASON }, async () => {
+    const pool = await createPool();
+    const a = f64(4 * 65536).fill(1);
+    const call = pool.dot(a, a);
+    assert.throws(() => free(a), (e) => e instanceof RangeError && e.message.includes("read by no pending pool call"));
+    assert.is(await call, 4 * 65536);
+    free(a);
+    await pool.close();
+  }));
+
 test("a pool with workers has no singleThreadReason", async () => {
   const pool = await createPool({ threads: 2 });
   assert.is(pool.singleThreadReason, undefined);

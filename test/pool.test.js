@@ -605,6 +605,27 @@ test("an operand outside the arena that shrinks while an awaited call reads it b
   free(y);
 });
 
+test("free() refuses an array that a pending pool call reads, takes it once the call settles, and takes others meanwhile", async () => {
+  const n = 16 * INLINE_ELEMENTS; // a job for the workers, long enough to be pending when free() comes
+  const x = f64(n).fill(1);
+  const v = f64(n).fill(2);
+  const other = f64(8);
+  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be read by no pending pool call");
+  const calls = [
+    ["pool.dot, running or queued", () => [pool.dot(x, x), pool.dot(v, v)], [x, v]],
+    ["pool.dot copying a plain array, reading the arena one in place", () => [pool.dot(Array.from(x), v)], [v]],
+    ["dotBatch with a staged operand", () => [pool.dotBatch([[x, new Float64Array(n).fill(1)]])], [x]],
+    ["matvec", () => [pool.matvec(x, v.subarray(0, n / 4))], [x, v]],
+  ];
+  for (const [label, start, operands] of calls) {
+    const pending = start();
+    for (const operand of operands) assert.throws(() => free(operand), inUse, label);
+    await Promise.all(pending);
+  }
+  free(other); // read by nothing
+  free(x), free(v); // the calls have settled
+});
+
 async function assert_rejects(promise, Type, text, label = text) {
   try {
     await promise;

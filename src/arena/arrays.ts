@@ -2,6 +2,7 @@
 import { invalidType, invalidValue, notArena } from "../errors.js";
 import { typedArrayKind } from "../typed-array-kind.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
+import { beingRead } from "./readers.js";
 
 type ElementArray = Float64Array | Float32Array;
 interface ElementArrayConstructor {
@@ -52,6 +53,7 @@ export function f32(nOrValues: number | Iterable<number>): Float32Array {
  * Gives an array made by f64(), f32() or pool.arange() back to the arena, whose space is then
  * reused. The array must not be used afterwards: its bytes will belong to the next allocation.
  * Only the array itself is taken, once: not a subarray of it, nor another view of its bytes.
+ * An array that a pending pool call reads is refused (a RangeError): free it once that settles.
  *
  * @example
  * free(f64(1000)); // returns undefined
@@ -60,7 +62,11 @@ export function free(array: Float64Array | Float32Array): void {
   if (!(array instanceof Float64Array || array instanceof Float32Array)) {
     throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64(), f32() or pool.arange()", array);
   }
-  if (!handedOut.has(array) || !release(array.byteOffset)) throw notArena("free(array): array", array);
+  if (!handedOut.has(array)) throw notArena("free(array): array", array);
+  if (beingRead(array.byteOffset, array.byteOffset + array.byteLength)) {
+    throw invalidValue("free(array): array", "read by no pending pool call (free it once the call settles)", array);
+  }
+  if (!release(array.byteOffset)) throw notArena("free(array): array", array);
   handedOut.delete(array);
 }
 

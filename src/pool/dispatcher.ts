@@ -182,6 +182,11 @@ export class Dispatcher {
     }
   }
 
+  /** Whether a running or queued job may read a byte in [start, end) of the arena. */
+  reads(start: number, end: number): boolean {
+    return this.#running?.plan.reads(start, end) === true || this.#queue.some((job) => job.plan.reads(start, end));
+  }
+
   /** Resolves once no job is running or queued. */
   whenIdle(): Promise<void> {
     if (!this.busy) return Promise.resolve();

@@ -107,5 +107,19 @@ export function dotPlan(groups: readonly Group[]): JobPlan {
   const blocks = countBlocks(groups);
   let bytes = 0;
   for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
-  return { partials: blocks, bytes, maxTasks: blocks, emit: (threads, longest, sink) => planTasks(groups, threads, longest, sink) };
+  return {
+    partials: blocks,
+    bytes,
+    maxTasks: blocks,
+    reads: (start, end) => groups.some((g) => groupReads(g, start, end)),
+    emit: (threads, longest, sink) => planTasks(groups, threads, longest, sink),
+  };
+}
+
+/** Whether a group's products read a byte in [start, end): what spans its first to its last product. */
+function groupReads(g: Group, start: number, end: number): boolean {
+  if (g.count === 0 || g.n === 0) return false;
+  const bytes = g.n * (g.precision === "f64" ? 8 : 4);
+  const overlaps = (from: number, stride: number) => from < end && start < from + (g.count - 1) * stride + bytes;
+  return overlaps(g.x, g.strideX) || overlaps(g.y, g.strideY);
 }

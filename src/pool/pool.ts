@@ -3,6 +3,7 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
+import { addReader, removeReader, type Reader } from "../arena/readers.js";
 import { handOut } from "../arena/arrays.js";
 import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
@@ -47,8 +48,17 @@ export class Pool implements AsyncDisposable {
   readonly #dispatcher: Dispatcher | undefined;
   #state: State = "open";
   #closing: Promise<void> | undefined;
-  /** Calls computing on the calling thread (here.ts), which close() waits for as for jobs. */
-  readonly #here = new Set<Promise<unknown>>();
+  /**
+   * Calls computing on the calling thread (here.ts), which close() waits for as for jobs, each
+   * with the arena bytes it may read until it settles.
+   */
+  readonly #here = new Map<Promise<unknown>, Reader>();
+  /** Whether a pending call of this pool may read arena bytes: free() asks (arena/readers.ts). */
+  readonly #reads: Reader = (start, end) => {
+    if (this.#dispatcher?.reads(start, end) === true) return true;
+    for (const reads of this.#here.values()) if (reads(start, end)) return true;
+    return false;
+  };
   /**
    * Why this pool computes on the calling thread alone, or undefined when it has workers. In a
    * browser: the page is not cross-origin isolated, so the shared memory cannot reach workers.
@@ -60,6 +70,7 @@ export class Pool implements AsyncDisposable {
     if (token !== fromCreatePool) throw illegalConstructor("Pool", "await createPool(options)");
     this.#dispatcher = dispatcher;
     this.singleThreadReason = singleThreadReason;
+    addReader(this.#reads);
   }
 
   /** How many threads compute: the number of workers, or 1 for the calling thread alone. */
@@ -83,7 +94,7 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands));
+    if (this.#dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands), operandsRead(operands));
     return this.#runJob("pool.dot(a, b)", dotPlan([inPlaceGroup(operands)]), sumOf);
   }
 
@@ -213,9 +224,10 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
-      await Promise.allSettled(this.#here);
+      await Promise.allSettled(this.#here.keys());
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
+      removeReader(this.#reads);
       // destroy() may have come while this waited; the pool then stays destroyed.
       if (this.#state === "closing") this.#state = "closed";
     })();
@@ -228,6 +240,8 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "destroyed" || this.#state === "closed") return;
     this.#state = "destroyed";
     await this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
+    // A call left on this thread stops before its next step (#stopped), so none reads any more.
+    removeReader(this.#reads);
   }
 
   /** `await using pool = await createPool()` closes the pool at the end of the block. */
@@ -258,13 +272,13 @@ export class Pool implements AsyncDisposable {
   /** Runs a job on the workers, or on this thread in a pool without them; `finish` reads its partials. */
   #runJob<T>(where: string, plan: JobPlan, finish: (partials: Float64Array) => T): Promise<T> {
     const dispatcher = this.#dispatcher;
-    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish));
+    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish), plan.reads);
     return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, where, (partials) => resolve(finish(partials)), reject));
   }
 
   /** Keeps `call` among the calls close() waits for until it settles. */
-  #onThisThread<T>(call: Promise<T>): Promise<T> {
-    this.#here.add(call);
+  #onThisThread<T>(call: Promise<T>, reads: Reader): Promise<T> {
+    this.#here.set(call, reads);
     const settled = () => void this.#here.delete(call);
     call.then(settled, settled);
     return call;
@@ -302,12 +316,19 @@ export class Pool implements AsyncDisposable {
       staging.release();
       return Promise.reject(error);
     }
-    const job = () => this.#runJob(where, dotPlan(groups), (partials) => finish(partials, groups));
+    const plan = dotPlan(groups);
+    const job = () => this.#runJob(where, plan, (partials) => finish(partials, groups));
     if (!staging.pending) return job().finally(() => staging.release());
     // The job starts a microtask after the copy, when destroy() may have come: then the dispatcher
     // refuses it (runAsync), or a pool without workers stops before its first task (inSteps).
-    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()));
+    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()), plan.reads);
   }
+}
+
+/** What a call on operands reads in place: the arena bytes of those not copied in. */
+function operandsRead({ x, y, n, precision }: Operands): Reader {
+  const bytes = n * BYTES[precision];
+  return (start, end) => (x >= 0 && x < end && start < x + bytes) || (y >= 0 && y < end && start < y + bytes);
 }
 
 /** The error for a pool method called without its pool as `this`. */
