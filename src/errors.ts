@@ -34,8 +34,9 @@ export function describe(value: unknown): string {
   }
 }
 
+/** "an Int32Array", "a Uint8Array": by the sound, as far as typed array names go. */
 function article(word: string): string {
-  return /^[AEIOU]/.test(word) ? "an" : "a";
+  return /^([AEIO]|U(?!int))/.test(word) ? "an" : "a";
 }
 
 export function invalidType(where: string, rule: string, value: unknown): Coded<TypeError> {
@@ -66,21 +67,21 @@ export interface NoRoom {
   readonly block: number;
   /** What the block was for, where the caller did not ask for it by name (a scratch block). */
   readonly purpose: string | undefined;
+  /** The memory size the engine or the OS refused to grow to, where that was why. */
+  readonly refusedGrowth: number | undefined;
   readonly longest: number;
   readonly available: number;
   readonly limit: number;
 }
 
-export function outOfMemory({ requested, block, purpose, longest, available, limit }: NoRoom): Coded<RangeError> {
-  const what = block === requested ? `${requested} bytes` : `${requested} bytes (a block of ${block})`;
+export function outOfMemory({ requested, block, purpose, refusedGrowth, longest, available, limit }: NoRoom): Coded<RangeError> {
+  const what = `${block === requested ? `${requested} bytes` : `${requested} bytes (a block of ${block})`} in the arena${purpose === undefined ? "" : ` for ${purpose}`}`;
   const left = longest === available ? `only ${available} bytes are left` : `its longest free block is ${longest} bytes (${available} free in all, in pieces)`;
-  return withCode(
-    new RangeError(
-      `kernelpool: cannot allocate ${what} in the arena${purpose === undefined ? "" : ` for ${purpose}`}: it holds at most ${limit} bytes ` +
-        `(4 GiB, the wasm32 limit) and ${left}. Free arrays you no longer need.`,
-    ),
-    "ERR_KP_OUT_OF_MEMORY",
-  );
+  const why =
+    refusedGrowth === undefined
+      ? `it holds at most ${limit} bytes (4 GiB, the wasm32 limit) and ${left}`
+      : `the engine or the system refused to grow its memory to ${refusedGrowth} bytes`;
+  return withCode(new RangeError(`kernelpool: cannot allocate ${what}: ${why}. Free arrays you no longer need.`), "ERR_KP_OUT_OF_MEMORY");
 }
 
 export function notArena(where: string, value: unknown): Coded<RangeError> {

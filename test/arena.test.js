@@ -171,4 +171,25 @@ test("out of memory in a fragmented arena names the longest free block, and a co
   assert.ok(fragmented.startsWith("ERR_KP_OUT_OF_MEMORY") && fragmented.includes(`its longest free block is ${sizes[0]} bytes`) && fragmented.includes("in pieces"), fragmented);
 });
 
+test("f64(values) reads the length of a Proxy once: one that answers more later never writes past its block", () => {
+  let reads = 0;
+  const shifty = new Proxy([1, 2, 3, 4, 5, 6, 7, 8], { get: (target, key) => (key === "length" ? (reads++ < 1 ? 8 : 16) : (target[key] ?? 9)) });
+  const a = f64(shifty);
+  const next = f64([0, 0, 0, 0]);
+  assert.is(a.length, 8);
+  assert.equal([...next], [0, 0, 0, 0], "the next block is untouched");
+  free(a), free(next);
+});
+
+test("free() takes the block by the array's own slots: an own byteOffset cannot free another array's block", () => {
+  const a = f64(8);
+  const b = f64(8).fill(7);
+  Object.defineProperty(a, "byteOffset", { value: b.byteOffset });
+  free(a);
+  const c = f64(8); // reuses a's block, not b's
+  assert.equal([...b], new Array(8).fill(7));
+  assert.is.not(c.byteOffset, b.byteOffset);
+  free(b), free(c);
+});
+
 test.run();

@@ -27,10 +27,10 @@ test("kernelpool dot prints each product, its error against the exact Σi², the
 });
 
 test("one product on one thread is said in the singular; a closed pipe ends the job quietly", () => {
-  const { status, stdout, stderr } = run("dot", "--n", "1e3", "--count", "1", "--threads", "1");
+  const { status, stdout, stderr } = run("dot", "--n", "1e+3", "--count", "1", "--threads", "1");
   assert.is(status, 0, stderr);
   assert.ok(stdout.includes("1 dot product of two float64 vectors of 1,000 elements (0.00 GB) on 1 thread\n"), stdout);
-  const piped = spawnSync("bash", ["-c", `"${process.execPath}" "${main}" dot --n 1e5 --count 50 --threads 1 | head -c 1`], { encoding: "utf8", timeout: 60_000 });
+  const piped = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" "${main}" dot --n 1e5 --count 50 --threads 1 | head -c 1`], { encoding: "utf8", timeout: 60_000 });
   assert.is(piped.status, 0);
   assert.not.ok(piped.stderr.includes("EPIPE"), piped.stderr);
 });

@@ -207,4 +207,21 @@ test("a typed array outside the arena that shrinks or is detached during a call:
   assert.is(dot([1, 2], [3, 4]), 11, "dot still works");
 });
 
+test("lengths are read once, through the intrinsic getter for typed arrays: a Proxy that changes its answer, or an own length, changes nothing", () => {
+  let reads = 0;
+  const shifty = new Proxy([1, 2, 3], { get: (target, key) => (key === "length" ? (reads++ === 0 ? 3 : NaN) : target[key]) });
+  assert.is(dot(shifty, [1, 1, 1]), 6);
+  const a = f64([1, 2, 3, 4]);
+  const neighbour = f64([100, 100, 100, 100]); // what a length of 8 would reach
+  Object.defineProperty(a, "length", { value: 8 });
+  Object.defineProperty(a, "byteOffset", { value: neighbour.byteOffset });
+  assert.is(dot(a, f64([1, 1, 1, 1])), 10);
+  assert.throws(() => dot(a, f64(8)), (e) => e.code === "ERR_KP_LENGTH_MISMATCH" && e.message.includes("got 4 and 8"));
+  free(a), free(neighbour);
+});
+
+test("a typed array's kind reads its internal slot: 'a Uint8Array', 'an Int32Array' in messages", () => {
+  assert.throws(() => dot(new Uint8Array(2), [1, 2]), (e) => e.message.endsWith("; got a Uint8Array of length 2."));
+});
+
 test.run();

@@ -244,7 +244,10 @@ test("an awaited call whose caller opens a group late and then stops computing s
       assert.is(newPoolBudgetMs(long.bytes, 4), 0);
       await run(long);
       // Its bytes raised so the caller polls for ~1 ms: it reaches task 1 whatever its turns take.
-      const short = () => ({ ...dotPlan([product(1), product(4096), product(4096)]), bytes: 144e6 });
+      const short = () => {
+        const plan = dotPlan([product(1), product(4096), product(4096)]);
+        return { partials: plan.partials, maxTasks: plan.maxTasks, bytes: 144e6, emit: (...args) => plan.emit(...args), touches: (start, end) => plan.touches(start, end) };
+      };
       assert.ok(newPoolBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
       for (let round = 0; round < 3; round++) {
         await new Promise((resolve) => setTimeout(resolve, 30)); // every worker asleep, worker 0 last

@@ -7,6 +7,7 @@
 // made before a grow stay valid, and every buffer the memory has handed out is remembered to
 // tell whether a view lives in the arena.
 import { outOfMemory, unsupported } from "../errors.js";
+import { typedBuffer } from "../typed-arrays.js";
 import { FreeListAllocator } from "./allocator.js";
 
 export const PAGE_BYTES = 65536;
@@ -69,7 +70,7 @@ export function arenaBuffer(): SharedArrayBuffer {
 
 /** Whether a view's bytes live in the arena, so that its byteOffset is a kernel pointer. */
 export function inArena(view: ArrayBufferView): boolean {
-  return state !== undefined && state.buffers.has(view.buffer);
+  return state !== undefined && state.buffers.has(typedBuffer(view));
 }
 
 /**
@@ -84,7 +85,7 @@ export function allocate(bytes: number, zeroed: boolean, purpose?: string): numb
   if (!ensureCapacity(s.memory, ptr + size)) {
     // The engine or the OS refused to grow: give the block back, so the arena is as it was.
     s.allocator.release(ptr);
-    throw noRoom(s.allocator, bytes, purpose);
+    throw noRoom(s.allocator, bytes, purpose, ptr + size);
   }
   if (zeroed && ptr < s.cleanFrom) {
     new Uint8Array(arenaBuffer(), ptr, Math.min(size, s.cleanFrom - ptr)).fill(0);
@@ -93,8 +94,10 @@ export function allocate(bytes: number, zeroed: boolean, purpose?: string): numb
   return ptr;
 }
 
-function noRoom(allocator: FreeListAllocator, bytes: number, purpose: string | undefined): RangeError {
-  return outOfMemory({ requested: bytes, block: FreeListAllocator.blockSize(bytes), purpose, longest: allocator.longestFree, available: allocator.available, limit: LIMIT_BYTES - RESERVED_BYTES });
+/** The error for a request that did not fit, or whose block needed the memory grown to `refusedGrowth` bytes. */
+function noRoom(allocator: FreeListAllocator, bytes: number, purpose: string | undefined, refusedGrowth?: number): RangeError {
+  const block = FreeListAllocator.blockSize(bytes);
+  return outOfMemory({ requested: bytes, block, purpose, refusedGrowth, longest: allocator.longestFree, available: allocator.available, limit: LIMIT_BYTES - RESERVED_BYTES });
 }
 
 /** Gives back the block that starts at ptr; false when no block in use starts there. */

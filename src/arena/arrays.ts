@@ -1,6 +1,6 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
-import { typedArrayKind } from "../typed-array-kind.js";
+import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
 import { beingRead } from "./readers.js";
 
@@ -63,10 +63,11 @@ export function free(array: Float64Array | Float32Array): void {
     throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64(), f32() or pool.arange()", array);
   }
   if (!handedOut.has(array)) throw notArena("free(array): array", array);
-  if (beingRead(array.byteOffset, array.byteOffset + array.byteLength)) {
-    throw invalidValue("free(array): array", "read by no pending pool call (free it once the call settles)", array);
+  const ptr = typedByteOffset(array);
+  if (beingRead(ptr, ptr + typedByteLength(array))) {
+    throw invalidValue("free(array): array", "used by no pending pool call (free it once the call settles)", array);
   }
-  if (!release(array.byteOffset)) throw notArena("free(array): array", array);
+  if (!release(ptr)) throw notArena("free(array): array", array);
   handedOut.delete(array);
 }
 
@@ -82,11 +83,13 @@ function arenaArray<T extends ElementArray>(
     return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
   }
   const values = toArrayLike(nOrValues, name);
-  // Only a Proxy has an array's type and a length no array has.
-  if (!Number.isInteger(values.length) || values.length < 0 || values.length > MAX_LENGTH) {
-    throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, values.length);
+  // Read once: a Proxy may answer differently each time, and any length but this one would
+  // reach past the block. A sparse array may be longer than MAX_LENGTH, a Proxy anything at all.
+  const length: unknown = typedArrayKind(values) === undefined ? values.length : typedLength(values as unknown as ArrayBufferView);
+  if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
+    throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
   }
-  const array = view(Type, allocate(values.length * Type.BYTES_PER_ELEMENT, false), values.length);
+  const array = view(Type, allocate((length as number) * Type.BYTES_PER_ELEMENT, false), length as number);
   try {
     copyNumbers(array, values, name);
   } catch (error) {
@@ -111,7 +114,7 @@ function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: str
     target.set(values as ArrayLike<number>);
     return;
   }
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < target.length; i++) {
     const value = values[i];
     if (typeof value !== "number") throw invalidType(`${name}(values): values[${i}]`, "a number", value);
     target[i] = value;

@@ -34,7 +34,7 @@ export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
 }
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
-const DECIMAL = /^\d+(\.\d+)?(e\d+)?$/i;
+const DECIMAL = /^\d+(\.\d+)?(e\+?\d+)?$/i;
 
 function integerFlag(name: string, text: string, min: number, max: number): number {
   const value = DECIMAL.test(text) ? Number(text) : NaN;

@@ -1,7 +1,7 @@
 import { kernels } from "../kernels/module.js";
 import { BLOCK } from "./block.js";
 import { BYTES, checkOperands, copyChunk, type Operands, type Vector } from "./operands.js";
-import { CHUNK, withScratch } from "./scratch.js";
+import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
 
 /**
  * The dot product Σ a[i]·b[i] of two vectors of equal length, on the calling thread.
@@ -39,11 +39,14 @@ export function dotChunk(operands: Operands, start: number, sum: number, where: 
   const blocked = precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
   const width = BYTES[precision];
   const count = Math.min(CHUNK, n - start);
-  return withScratch((scratch) => {
+  const scratch = takeScratch();
+  try {
     let x = operands.x + start * width;
     let y = operands.y + start * width;
     if (operands.x < 0) copyChunk(where, "a", a, precision, start, count, (x = scratch));
     if (operands.y < 0) copyChunk(where, "b", b, precision, start, count, (y = scratch + CHUNK * 8));
     return blocked(x, y, count, BLOCK, sum);
-  });
+  } finally {
+    giveBackScratch(scratch);
+  }
 }

@@ -2,7 +2,7 @@
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
-import { typedArrayKind } from "../typed-array-kind.js";
+import { typedArrayKind, typedByteOffset, typedLength, typedSubarray } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
@@ -30,10 +30,23 @@ export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
   const vb = b as Vector;
-  checkLength(where, "a", va);
-  checkLength(where, "b", vb);
-  if (va.length !== vb.length) throw lengthMismatch(`${where}: a and b`, va.length, vb.length);
-  return { precision, n: va.length, a: va, b: vb, x: pointerOf(va), y: pointerOf(vb) };
+  const n = lengthOf(where, "a", va);
+  const nb = lengthOf(where, "b", vb);
+  if (n !== nb) throw lengthMismatch(`${where}: a and b`, n, nb);
+  return { precision, n, a: va, b: vb, x: pointerOf(va), y: pointerOf(vb) };
+}
+
+/**
+ * A vector's length, read once: callers keep it, since a Proxy may answer differently each time
+ * it is asked. A typed array's comes from its intrinsic getter; an array's must be an array
+ * length, which only a Proxy's can fail to be (reading elements up to such a length would give
+ * a wrong product or an engine error).
+ */
+export function lengthOf(where: string, name: string, vector: Vector): number {
+  if (!Array.isArray(vector)) return typedLength(vector as Float64Array);
+  const length: unknown = vector.length;
+  if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: ${name}.length`, "a non-negative integer", length);
+  return length as number;
 }
 
 /**
@@ -48,8 +61,9 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     // call began (by a getter of the other operand, or between the turns of an awaited call);
     // subarray would then come back short, or throw V8's own TypeError.
     const typed = vector as Float64Array;
-    if (typed.length < start + count) throw operandChanged(`${where}: ${name}`, start + count, typed.length);
-    target.set(typed.subarray(start, start + count));
+    const length = typedLength(typed);
+    if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
+    target.set(typedSubarray(typed, start, start + count));
     return;
   }
   for (let i = 0; i < count; i++) {
@@ -68,7 +82,7 @@ export function checkSameType(where: string, name: string, value: unknown, preci
 
 /**
  * The element type of a vector argument; a TypeError naming it for anything else. A typed array
- * of another realm counts; a Proxy around one does not (typed-array-kind.ts).
+ * of another realm counts; a Proxy around one does not (typed-arrays.ts).
  */
 export function precisionOf(where: string, name: string, value: unknown): Precision {
   const kind = typedArrayKind(value);
@@ -77,16 +91,7 @@ export function precisionOf(where: string, name: string, value: unknown): Precis
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
 }
 
-/**
- * Only a Proxy can make Array.isArray true with a length that is no array length; reading
- * elements up to such a length would give a wrong product or a raw engine error.
- */
-function checkLength(where: string, name: string, vector: Vector): void {
-  const length: unknown = vector.length;
-  if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: ${name}.length`, "a non-negative integer", length);
-}
-
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */
 export function pointerOf(vector: Vector): number {
-  return !Array.isArray(vector) && inArena(vector as Float64Array) ? (vector as Float64Array).byteOffset : -1;
+  return !Array.isArray(vector) && inArena(vector as Float64Array) ? typedByteOffset(vector as Float64Array) : -1;
 }

@@ -17,24 +17,18 @@ let scratch = 0;
 let inUse = false;
 
 /**
- * Runs `use` on the scratch block. Copying a plain array runs its element getters, which may call
- * dot() again: such a nested call gets a block of its own for its duration, since writing the
- * shared one would overwrite what the outer call has copied so far.
+ * A scratch block for one chunk; give it back with giveBackScratch. Copying a plain array runs
+ * its element getters, which may call dot() again: such a nested call gets a block of its own,
+ * since writing the shared one would overwrite what the outer call has copied so far.
  */
-export function withScratch<T>(use: (block: number) => T): T {
-  if (inUse) {
-    const own = allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
-    try {
-      return use(own);
-    } finally {
-      release(own);
-    }
-  }
+export function takeScratch(): number {
+  if (inUse) return allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
   if (scratch === 0) scratch = allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
   inUse = true;
-  try {
-    return use(scratch);
-  } finally {
-    inUse = false;
-  }
+  return scratch;
+}
+
+export function giveBackScratch(block: number): void {
+  if (block === scratch) inUse = false;
+  else release(block);
 }

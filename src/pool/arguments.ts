@@ -1,6 +1,7 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { BYTES, checkOperands, checkSameType, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { typedArrayKind, typedLength } from "../typed-arrays.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
@@ -15,8 +16,8 @@ export const pairName = (where: string, i: number): string => `${where}: pairs[$
 
 /** dotBatch's i-th product as a dot group, its operands that live outside the arena staged into it. */
 export function productGroup(where: string, i: number, p: Operands, staging: Staging): Group {
-  const x = p.x >= 0 ? p.x : staging.pointer(pairName(where, i), "a", p.a, p.precision);
-  const y = p.y >= 0 ? p.y : staging.pointer(pairName(where, i), "b", p.b, p.precision);
+  const x = p.x >= 0 ? p.x : staging.pointer(pairName(where, i), "a", p.a, p.precision, p.n);
+  const y = p.y >= 0 ? p.y : staging.pointer(pairName(where, i), "b", p.b, p.precision, p.n);
   return { ...inPlaceGroup(p), x, y };
 }
 
@@ -63,20 +64,23 @@ export function arangeType(where: string, type: unknown): Precision {
 export interface MatvecShape {
   readonly precision: Precision;
   readonly rows: number;
+  /** x's length, read once (lengthOf). */
+  readonly columns: number;
   readonly target: Float64Array | Float32Array;
 }
 
 export function matvecShape(where: string, matrix: unknown, x: unknown, out: unknown): MatvecShape {
   const precision = precisionOf(where, "matrix", matrix);
   checkSameType(where, "x", x, precision, "matrix");
-  const n = (x as Vector).length;
-  const size = (matrix as Vector).length;
+  const n = lengthOf(where, "x", x as Vector);
+  const size = lengthOf(where, "matrix", matrix as Vector);
   if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);
   if (size % n !== 0) throw invalidValue(`${where}: matrix`, `a whole number of rows of x.length = ${n} elements`, matrix);
   const rows = size / n;
-  if (out === undefined) return { precision, rows, target: precision === "f64" ? new Float64Array(rows) : new Float32Array(rows) };
-  const Type = precision === "f64" ? Float64Array : Float32Array;
-  if (!(out instanceof Type)) throw invalidType(`${where}: out`, `a ${Type.name} to match matrix, or undefined`, out);
-  if (out.length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, out.length, rows);
-  return { precision, rows, target: out };
+  if (out === undefined) return { precision, rows, columns: n, target: precision === "f64" ? new Float64Array(rows) : new Float32Array(rows) };
+  const kind = precision === "f64" ? "Float64Array" : "Float32Array";
+  if (typedArrayKind(out) !== kind) throw invalidType(`${where}: out`, `a ${kind} to match matrix, or undefined`, out);
+  const length = typedLength(out as Float64Array);
+  if (length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, length, rows);
+  return { precision, rows, columns: n, target: out as Float64Array | Float32Array };
 }

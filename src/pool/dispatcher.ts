@@ -3,6 +3,7 @@
 // before the next job may overwrite them. No message is posted per job: only Atomics on shared
 // words.
 import { allocate, arenaMemory, release } from "../arena/arena.js";
+import { addReader, removeReader, type Reader } from "../arena/readers.js";
 import { poolClosed, workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
@@ -76,6 +77,11 @@ export class Dispatcher {
   readonly #waking: WakingRule;
   /** How long an async call polls for its job, learnt from the jobs' times. */
   readonly #pollBudget: PollBudget;
+  /**
+   * Whether a running or queued job may read or write arena bytes in [start, end): free() asks
+   * while the pool holds its memory (arena/readers.ts).
+   */
+  readonly #touches: Reader = (start, end) => this.#running?.plan.touches(start, end) === true || this.#queue.some((job) => job.plan.touches(start, end));
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -91,6 +97,7 @@ export class Dispatcher {
       return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads });
     };
     this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause));
+    addReader(this.#touches);
   }
 
   /** A dispatcher whose `threads` workers are all running; rejects if any fails to start. */
@@ -180,11 +187,6 @@ export class Dispatcher {
       this.#holdingSince = performance.now();
       this.#startNext();
     }
-  }
-
-  /** Whether a running or queued job may read a byte in [start, end) of the arena. */
-  reads(start: number, end: number): boolean {
-    return this.#running?.plan.reads(start, end) === true || this.#queue.some((job) => job.plan.reads(start, end));
   }
 
   /** Resolves once no job is running or queued. */
@@ -500,6 +502,7 @@ export class Dispatcher {
 
   #freeMemory(): void {
     if (this.#control === 0) return;
+    removeReader(this.#touches);
     this.#area.free();
     release(this.#control);
     this.#control = 0;

@@ -24,8 +24,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     partials: 0,
     bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
-    // It only writes, to an array its caller gets when the job is done.
-    reads: () => false,
+    touches: (start, end) => ptr < end && start < ptr + n * width,
     emit(threads, longest, sink) {
       // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.
       const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, longest, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));

@@ -20,8 +20,11 @@ export interface JobPlan {
   readonly bytes: number;
   /** At most how many tasks emit will make, to reserve room for the table first. */
   readonly maxTasks: number;
-  /** Whether the job may read a byte in [start, end) of the arena (free() asks, arena/readers.ts). */
-  reads(start: number, end: number): boolean;
+  /**
+   * Whether the job, or its caller when it ends, may read or write a byte in [start, end) of the
+   * arena: free() refuses such an array meanwhile (arena/readers.ts).
+   */
+  touches(start: number, end: number): boolean;
   /**
    * Emits the tasks, sized for `threads` threads, none covering more than `longest` elements of
    * an operand (Infinity leaves that to the plan); returns how many it emitted.

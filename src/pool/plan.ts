@@ -102,18 +102,41 @@ export function reduce(groups: readonly Group[], partials: Float64Array, results
   }
 }
 
-/** Dot groups as a job for the dispatcher: one partial per block, and a task covers a block or more. */
-export function dotPlan(groups: readonly Group[]): JobPlan {
-  const blocks = countBlocks(groups);
-  let bytes = 0;
-  for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
-  return {
-    partials: blocks,
-    bytes,
-    maxTasks: blocks,
-    reads: (start, end) => groups.some((g) => groupReads(g, start, end)),
-    emit: (threads, longest, sink) => planTasks(groups, threads, longest, sink),
-  };
+/**
+ * Dot groups as a job for the dispatcher: one partial per block, and a task covers a block or
+ * more. `target` is the arena range the caller writes the results to, if any (matvec's out).
+ */
+export function dotPlan(groups: readonly Group[], target?: readonly [start: number, end: number]): JobPlan {
+  return new DotPlan(groups, target);
+}
+
+/** A class, not an object of closures: a plan is made for every call. */
+class DotPlan implements JobPlan {
+  readonly partials: number;
+  readonly bytes: number;
+  readonly maxTasks: number;
+  readonly #groups: readonly Group[];
+  /** Arena bytes the caller writes the results to once the job is done (matvec's out), or none. */
+  readonly #target: readonly [number, number] | undefined;
+
+  constructor(groups: readonly Group[], target?: readonly [start: number, end: number]) {
+    this.#groups = groups;
+    this.#target = target;
+    this.partials = this.maxTasks = countBlocks(groups);
+    let bytes = 0;
+    for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
+    this.bytes = bytes;
+  }
+
+  emit(threads: number, longest: number, sink: TaskSink): number {
+    return planTasks(this.#groups, threads, longest, sink);
+  }
+
+  touches(start: number, end: number): boolean {
+    const target = this.#target;
+    if (target !== undefined && target[0] < end && start < target[1]) return true;
+    return this.#groups.some((g) => groupReads(g, start, end));
+  }
 }
 
 /** Whether a group's products read a byte in [start, end): what spans its first to its last product. */

@@ -8,7 +8,8 @@ import { handOut } from "../arena/arrays.js";
 import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
-import { BYTES, checkOperands, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { BYTES, checkOperands, pointerOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { typedByteLength } from "../typed-arrays.js";
 import { cannotBlock, illegalConstructor, invalidType, invalidValue, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
@@ -39,8 +40,14 @@ const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
 
-/** What createPool passes the constructor, so that `new Pool()` elsewhere is refused. */
+/**
+ * What makePool passes the constructor, so that `new Pool()` from JavaScript is refused too; to
+ * TypeScript the constructor is private.
+ */
 const fromCreatePool = Symbol("createPool");
+
+/** createPool's way to the private constructor, set in Pool's static block. */
+let makePool: (dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) => Pool;
 
 type State = "open" | "closing" | "closed" | "destroyed";
 
@@ -48,29 +55,23 @@ export class Pool implements AsyncDisposable {
   readonly #dispatcher: Dispatcher | undefined;
   #state: State = "open";
   #closing: Promise<void> | undefined;
-  /**
-   * Calls computing on the calling thread (here.ts), which close() waits for as for jobs, each
-   * with the arena bytes it may read until it settles.
-   */
-  readonly #here = new Map<Promise<unknown>, Reader>();
-  /** Whether a pending call of this pool may read arena bytes: free() asks (arena/readers.ts). */
-  readonly #reads: Reader = (start, end) => {
-    if (this.#dispatcher?.reads(start, end) === true) return true;
-    for (const reads of this.#here.values()) if (reads(start, end)) return true;
-    return false;
-  };
+  /** Calls computing on the calling thread (here.ts), which close() waits for as for jobs. */
+  readonly #here = new Set<Promise<unknown>>();
   /**
    * Why this pool computes on the calling thread alone, or undefined when it has workers. In a
    * browser: the page is not cross-origin isolated, so the shared memory cannot reach workers.
    */
   readonly singleThreadReason: string | undefined;
 
-  /** @internal Use createPool(). */
-  constructor(token: typeof fromCreatePool, dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) {
+  /** Use createPool(). */
+  private constructor(token: typeof fromCreatePool, dispatcher: Dispatcher | undefined, singleThreadReason: string | undefined) {
     if (token !== fromCreatePool) throw illegalConstructor("Pool", "await createPool(options)");
     this.#dispatcher = dispatcher;
     this.singleThreadReason = singleThreadReason;
-    addReader(this.#reads);
+  }
+
+  static {
+    makePool = (dispatcher, singleThreadReason) => new Pool(fromCreatePool, dispatcher, singleThreadReason);
   }
 
   /** How many threads compute: the number of workers, or 1 for the calling thread alone. */
@@ -169,19 +170,23 @@ export class Pool implements AsyncDisposable {
     try {
       Pool.#checkOpen(this, where);
       shape = matvecShape(where, matrix, x, out);
-      if (runsInline(matrix.length * BYTES[shape.precision])) return Promise.resolve(matvecHere(where, matrix, x, shape) as Out);
+      if (runsInline(shape.rows * shape.columns * BYTES[shape.precision])) return Promise.resolve(matvecHere(where, matrix, x, shape) as Out);
     } catch (error) {
       return Promise.reject(error);
     }
-    const { precision, rows, target } = shape;
+    const { precision, rows, columns, target } = shape;
     const width = BYTES[precision];
     return this.#run(
       where,
-      (staging) => [{ precision, x: staging.pointer(where, "matrix", matrix, precision), y: staging.pointer(where, "x", x, precision), n: x.length, count: rows, strideX: x.length * width, strideY: 0 }],
+      (staging) => [
+        { precision, x: staging.pointer(where, "matrix", matrix, precision, rows * columns), y: staging.pointer(where, "x", x, precision, columns), n: columns, count: rows, strideX: columns * width, strideY: 0 },
+      ],
       (partials, groups) => {
         reduce(groups, partials, target);
         return target as Out;
       },
+      // Written when the job ends: free() must not give it to another array meanwhile.
+      arenaRange(target),
     );
   }
 
@@ -224,10 +229,9 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
-      await Promise.allSettled(this.#here.keys());
+      await Promise.allSettled(this.#here);
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
-      removeReader(this.#reads);
       // destroy() may have come while this waited; the pool then stays destroyed.
       if (this.#state === "closing") this.#state = "closed";
     })();
@@ -240,12 +244,11 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "destroyed" || this.#state === "closed") return;
     this.#state = "destroyed";
     await this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
-    // A call left on this thread stops before its next step (#stopped), so none reads any more.
-    removeReader(this.#reads);
   }
 
   /** `await using pool = await createPool()` closes the pool at the end of the block. */
   [Symbol.asyncDispose](): Promise<void> {
+    if (!Pool.#isPool(this)) return Promise.reject(detached("pool[Symbol.asyncDispose]()", this));
     return this.close();
   }
 
@@ -272,14 +275,21 @@ export class Pool implements AsyncDisposable {
   /** Runs a job on the workers, or on this thread in a pool without them; `finish` reads its partials. */
   #runJob<T>(where: string, plan: JobPlan, finish: (partials: Float64Array) => T): Promise<T> {
     const dispatcher = this.#dispatcher;
-    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish), plan.reads);
+    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish), (start, end) => plan.touches(start, end));
     return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, where, (partials) => resolve(finish(partials)), reject));
   }
 
-  /** Keeps `call` among the calls close() waits for until it settles. */
-  #onThisThread<T>(call: Promise<T>, reads: Reader): Promise<T> {
-    this.#here.set(call, reads);
-    const settled = () => void this.#here.delete(call);
+  /**
+   * Keeps `call` among the calls close() waits for until it settles, and meanwhile has free()
+   * refuse the arena bytes it `touches` (arena/readers.ts).
+   */
+  #onThisThread<T>(call: Promise<T>, touches: Reader): Promise<T> {
+    this.#here.add(call);
+    addReader(touches);
+    const settled = () => {
+      this.#here.delete(call);
+      removeReader(touches);
+    };
     call.then(settled, settled);
     return call;
   }
@@ -307,7 +317,12 @@ export class Pool implements AsyncDisposable {
    * Operands from outside the arena are copied first, on this thread between turns, and the
    * call counts among those close() waits for until it settles.
    */
-  #run<T>(where: string, build: (staging: Staging) => Group[], finish: (partials: Float64Array, groups: Group[]) => T): Promise<T> {
+  #run<T>(
+    where: string,
+    build: (staging: Staging) => Group[],
+    finish: (partials: Float64Array, groups: Group[]) => T,
+    target?: readonly [start: number, end: number],
+  ): Promise<T> {
     const staging = new Staging();
     let groups: Group[];
     try {
@@ -316,13 +331,19 @@ export class Pool implements AsyncDisposable {
       staging.release();
       return Promise.reject(error);
     }
-    const plan = dotPlan(groups);
+    const plan = dotPlan(groups, target);
     const job = () => this.#runJob(where, plan, (partials) => finish(partials, groups));
     if (!staging.pending) return job().finally(() => staging.release());
     // The job starts a microtask after the copy, when destroy() may have come: then the dispatcher
     // refuses it (runAsync), or a pool without workers stops before its first task (inSteps).
-    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()), plan.reads);
+    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()), (start, end) => plan.touches(start, end));
   }
+}
+
+/** The arena bytes of an arena array, or undefined for an array elsewhere. */
+function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
+  const ptr = pointerOf(array);
+  return ptr < 0 ? undefined : [ptr, ptr + typedByteLength(array)];
 }
 
 /** What a call on operands reads in place: the arena bytes of those not copied in. */
@@ -360,17 +381,17 @@ function dotEach(products: readonly Operands[]): Float64Array {
  * also writes only once every task is done), and a bad element leaves `out` untouched. Operands
  * outside the arena are staged as the job path stages them, so errors name matrix[i] or x[i].
  */
-function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows, target }: MatvecShape): Float64Array | Float32Array {
+function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows, columns, target }: MatvecShape): Float64Array | Float32Array {
   const staging = new Staging();
   try {
-    const m = staging.pointer(where, "matrix", matrix, precision);
-    const v = staging.pointer(where, "x", x, precision);
+    const m = staging.pointer(where, "matrix", matrix, precision, rows * columns);
+    const v = staging.pointer(where, "x", x, precision, columns);
     staging.copyNow();
     const { dotBlockedF64, dotBlockedF32 } = kernels().kernels;
     const blocked = precision === "f64" ? dotBlockedF64 : dotBlockedF32;
-    const rowBytes = x.length * BYTES[precision];
+    const rowBytes = columns * BYTES[precision];
     const sums = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, x.length, BLOCK, 0);
+    for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, columns, BLOCK, 0);
     target.set(sums);
     return target;
   } finally {
@@ -391,6 +412,6 @@ export async function createPool(options?: PoolOptions): Promise<Pool> {
   const { threads } = resolveOptions(options);
   const loaded = kernels();
   const unavailable = platform().workersUnavailable();
-  if (unavailable !== undefined) return new Pool(fromCreatePool, undefined, unavailable);
-  return new Pool(fromCreatePool, await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker), undefined);
+  if (unavailable !== undefined) return makePool(undefined, unavailable);
+  return makePool(await Dispatcher.start(threads, loaded.kernels, loaded.module, platform().startWorker), undefined);
 }

@@ -13,6 +13,8 @@ interface Copy {
   readonly name: string;
   readonly vector: Vector;
   readonly precision: Precision;
+  /** The vector's length when the call checked it: a Proxy may answer otherwise later. */
+  readonly length: number;
   readonly ptr: number;
 }
 
@@ -24,12 +26,12 @@ export class Staging {
    * The kernel pointer to vector's elements: the array itself where it lives in the arena, else
    * a new block that copy() fills.
    */
-  pointer(where: string, name: string, vector: Vector, precision: Precision): number {
+  pointer(where: string, name: string, vector: Vector, precision: Precision, length: number): number {
     const inPlace = pointerOf(vector);
     if (inPlace >= 0) return inPlace;
-    const ptr = allocate(vector.length * BYTES[precision], false);
+    const ptr = allocate(length * BYTES[precision], false);
     this.#blocks.push(ptr);
-    this.#copies.push({ where, name, vector, precision, ptr });
+    this.#copies.push({ where, name, vector, precision, length, ptr });
     return ptr;
   }
 
@@ -68,9 +70,9 @@ export class Staging {
       step = [];
       room = CHUNK;
     };
-    for (const { where, name, vector, precision, ptr } of this.#copies.splice(0)) {
-      for (let start = 0; start < vector.length; ) {
-        const count = Math.min(room, vector.length - start);
+    for (const { where, name, vector, precision, length, ptr } of this.#copies.splice(0)) {
+      for (let start = 0; start < length; ) {
+        const count = Math.min(room, length - start);
         const first = start;
         step.push(() => copyChunk(where, name, vector, precision, first, count, ptr + first * BYTES[precision]));
         start += count;

@@ -9,7 +9,7 @@ export class WorkerSlots {
   readonly #starting = new Set<Promise<void>>();
   readonly #start: (index: number) => Promise<WorkerHandle>;
   readonly #onLost: (index: number, cause: unknown) => void;
-  /** Set by exited() and terminate(): a worker that finishes starting after it is terminated. */
+  /** Set by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
   #closed = false;
 
   /**
