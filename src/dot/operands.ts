@@ -85,8 +85,9 @@ export function checkSameType(where: string, name: string, value: unknown, preci
  * of another realm counts; a Proxy around one does not (typed-arrays.ts).
  */
 export function precisionOf(where: string, name: string, value: unknown): Precision {
+  if (Array.isArray(value)) return "f64";
   const kind = typedArrayKind(value);
-  if (kind === "Float64Array" || (kind === undefined && Array.isArray(value))) return "f64";
+  if (kind === "Float64Array") return "f64";
   if (kind === "Float32Array") return "f32";
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
 }
