@@ -1,7 +1,8 @@
 /* What 16-byte SIMD loads allow: an f64 dot product with SSE2 intrinsics, one thread, written as
- * assembly/dot.ts is (four accumulators, unaligned loads) and with eight. wasm SIMD has only
- * 16-byte vectors, so this is about what kernelpool's kernel can reach on a core, where numpy's
- * OpenBLAS uses 64-byte AVX-512 loads. Timed as ../shared/limit/dot_limit.c: median of 7 batches.
+ * assembly/dot.ts was until 2026-11-26 (four accumulators, unaligned loads) and with eight, as it
+ * is now. wasm SIMD has only 16-byte vectors, so this is about what kernelpool's kernel can reach
+ * on a core, where numpy's OpenBLAS uses 64-byte AVX-512 loads. Timed as
+ * ../shared/limit/dot_limit.c: median of 7 batches.
  * Usage: gcc -O2 -march=native bench/sse2_dot.c -o /tmp/sse2_dot && /tmp/sse2_dot [n ...]
  * (-march=native VEX-encodes the 16-byte operations, as V8 does on AVX machines; they stay 16 bytes
  * wide.) bench/README.md has what it showed. */
