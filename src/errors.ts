@@ -1,5 +1,6 @@
 // Every error kernelpool throws is made here, so each throw gets a fresh stack and a stable
 // `code` that callers can branch on without parsing the message.
+import { typedArrayKind, typedLength } from "./typed-arrays.js";
 
 export type ErrorCode =
   | "ERR_KP_INVALID_ARG_TYPE"
@@ -19,12 +20,25 @@ function withCode<E extends Error>(error: E, code: ErrorCode): Coded<E> {
   return Object.assign(error, { code });
 }
 
-/** A short, safe description of a value for an error message. */
+/**
+ * A short, safe description of a value for an error message. Never throws: a revoked Proxy or an
+ * odd `constructor` must not turn a clear error into the engine's.
+ */
 export function describe(value: unknown): string {
+  try {
+    return describeUnsafely(value);
+  } catch {
+    return "a value that cannot be inspected";
+  }
+}
+
+function describeUnsafely(value: unknown): string {
+  const kind = typedArrayKind(value);
+  if (kind !== undefined) return `${article(kind)} ${kind} of length ${typedLength(value as Uint8Array)}`;
   if (value === null) return "null";
   if (value === undefined) return "undefined";
   if (Array.isArray(value)) return `an Array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${article(value.constructor.name)} ${value.constructor.name} of length ${(value as { length?: number }).length ?? value.byteLength}`;
+  if (value instanceof DataView) return `a DataView of ${value.byteLength} bytes`;
   switch (typeof value) {
     case "string": return `the string ${JSON.stringify(value.length > 20 ? value.slice(0, 20) + "…" : value)}`;
     case "function": return "a function";

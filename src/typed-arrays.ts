@@ -2,6 +2,7 @@
 // their own properties: an own `length` or `byteOffset` on a real Float64Array would otherwise
 // point a kernel at a neighbouring arena array, and instanceof says yes to a Proxy around one
 // (whose getters then throw) and no to a Float64Array from another realm (a vm context, an iframe).
+// Nothing here runs user code: not subarray, which asks the array's constructor for its species.
 
 const prototype = Object.getPrototypeOf(Int8Array.prototype) as object;
 const getter = (key: PropertyKey) => Object.getOwnPropertyDescriptor(prototype, key)!.get!;
@@ -10,7 +11,7 @@ const lengthGetter = getter("length");
 const byteOffsetGetter = getter("byteOffset");
 const byteLengthGetter = getter("byteLength");
 const bufferGetter = getter("buffer");
-const subarrayMethod = (prototype as { subarray: (start: number, end: number) => unknown }).subarray;
+const setMethod = (prototype as { set: (source: ArrayLike<number>) => void }).set;
 
 /** "Float64Array" and the like for a typed array of any realm; undefined for anything else (never throws). */
 export function typedArrayKind(value: unknown): string | undefined {
@@ -34,7 +35,7 @@ export function typedBuffer(array: ArrayBufferView): ArrayBufferLike {
   return bufferGetter.call(array) as ArrayBufferLike;
 }
 
-/** A view of elements [start, end) of a typed array, of its own kind. */
-export function typedSubarray<T extends ArrayBufferView>(array: T, start: number, end: number): T {
-  return subarrayMethod.call(array, start, end) as T;
+/** Copies `source` into the start of `target`, as target.set(source) does without an own `set`. */
+export function typedSet(target: Float64Array | Float32Array, source: ArrayLike<number>): void {
+  setMethod.call(target, source);
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { runInNewContext } from "node:vm";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { dot, f32, f64, free } from "../dist/index.js";
@@ -190,6 +191,10 @@ test("free() takes the block by the array's own slots: an own byteOffset cannot 
   assert.equal([...b], new Array(8).fill(7));
   assert.is.not(c.byteOffset, b.byteOffset);
   free(b), free(c);
+});
+
+test("free() of a typed array from another realm is ERR_KP_NOT_ARENA, not a type error", () => {
+  assert.throws(() => free(runInNewContext("new Float64Array(2)")), (e) => e instanceof RangeError && e.code === "ERR_KP_NOT_ARENA");
 });
 
 test.run();

@@ -224,4 +224,24 @@ test("a typed array's kind reads its internal slot: 'a Uint8Array', 'an Int32Arr
   assert.throws(() => dot(new Uint8Array(2), [1, 2]), (e) => e.message.endsWith("; got a Uint8Array of length 2."));
 });
 
+test("a copy runs no user code of the array: a species constructor or a subclass changes nothing", () => {
+  const species = new Float64Array([1, 2, 3]);
+  species.constructor = { [Symbol.species]: function () { return new Float64Array(0); } };
+  assert.is(dot(new Float64Array([100, 100, 100]), new Float64Array([1, 1, 1])), 300);
+  assert.is(dot(species, new Float64Array([1, 1, 1])), 6, "not the scratch block's stale bytes");
+  class Vector extends Float64Array {
+    constructor(n) {
+      super(n); // a subclass whose constructor takes a length only: subarray would call it wrongly
+    }
+  }
+  const v = new Vector(70_000).fill(2);
+  assert.is(dot(v, v), 4 * 70_000);
+});
+
+test("an error message never fails itself: an odd constructor still gives the typed array's kind", () => {
+  const odd = new Int8Array(2);
+  odd.constructor = undefined;
+  assert.throws(() => dot(odd, odd), (e) => e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.endsWith("; got an Int8Array of length 2."));
+});
+
 test.run();

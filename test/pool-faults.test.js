@@ -209,6 +209,37 @@ test("a blocking call ends when a group opens after the caller's pass and its op
   }
 });
 
+test("a caller asleep on a job that is destroyed, or fails with its worker, is woken: a later pool reusing the memory gets its calls", async () => {
+  // The awaited call sleeps in Atomics.waitAsync on DONE (a job too long to poll). Before, that
+  // wait outlived the job; the next pool's control block, 128 bytes on (the freed one's first
+  // block taken by an array), put its EPOCH there, and its counted notify woke the stale waiter
+  // rather than its worker: its call never settled.
+  const a = f64(8_000_000).fill(1);
+  assert.is(newPoolBudgetMs(2 * a.byteLength, 1), 0, "the call sleeps");
+  const ends = [
+    ["destroyed", (pool) => pool.destroy()],
+    ["lost its worker, then closed", async (pool) => {
+      await pool[internals].rawWorkers()[0].terminate();
+      await until(() => !pool[internals].busy, "the job failed");
+      await pool.close();
+    }],
+  ];
+  for (const [how, end] of ends) {
+    const first = await createPool({ threads: 1 });
+    const call = first.dot(a, a).then(() => "resolved", (e) => e.code);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the caller sleeps on DONE
+    await end(first);
+    assert.ok(["ERR_KP_POOL_CLOSED", "ERR_KP_WORKER_LOST", "resolved"].includes(await call), how);
+    const filler = f64(10); // takes the freed control block's first 128 bytes
+    const second = await createPool({ threads: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // its worker sleeps on EPOCH
+    assert.is(await orHung(second.dot(a, a), 5000), a.length, how);
+    await second.close();
+    free(filler);
+  }
+  free(a);
+});
+
 test("an awaited call whose caller opens a group late and then stops computing still ends", async () => {
   // 3 tasks on 4 threads: range 1 holds task 0 (a product of one element), range 2 (leader of
   // {2, 3}) task 1, range 3 task 2. Worker 2 stalls 5 ms when it finds its range open, workers 1

@@ -659,6 +659,46 @@ test("matvec's out may be a Float64Array of another realm", async () => {
   assert.equal([...out], [3, 7]);
 });
 
+test("matvec's out that shrinks or is detached before the rows are written: RangeError, never rows dropped; an own set() is not called", async () => {
+  const m = f64(200 * 5000).fill(1); // a job
+  // x is a plain array, copied in on this thread, and its getter changes out meanwhile: so the
+  // change surely comes before the job ends, however fast it runs.
+  const xChanging = (change) => {
+    const x = new Array(5000).fill(1);
+    Object.defineProperty(x, 4999, { get: () => (change(), 1) });
+    return x;
+  };
+  const resizable = () => new Float64Array(new ArrayBuffer(8 * 200, { maxByteLength: 8 * 200 }));
+  const shrunk = resizable();
+  await assert_rejects(
+    pool.matvec(m, xChanging(() => shrunk.buffer.resize(8)), shrunk),
+    RangeError,
+    "pool.matvec(matrix, x, out): out changed during the call: it needs 200 elements and now has 1",
+  );
+  const detached = new Float64Array(200);
+  await assert_rejects(
+    pool.matvec(m, xChanging(() => structuredClone(detached.buffer, { transfer: [detached.buffer] })), detached),
+    RangeError,
+    "out changed during the call: it needs 200 elements and now has 0",
+  );
+  const inline = resizable().subarray(0, 2); // a 2 × 2 matrix runs on this thread
+  const plainX = [1, 1];
+  Object.defineProperty(plainX, 1, { get: () => (inline.buffer.resize(8), 1) });
+  await assert_rejects(pool.matvec(f64([1, 2, 3, 4]), plainX, inline), RangeError, "out changed during the call: it needs 2 elements and now has 0");
+  const out = new Float64Array(2);
+  out.set = () => {};
+  assert.equal([...(await pool.matvec(f64([1, 2, 3, 4]), f64([1, 1]), out))], [3, 7]);
+  free(m);
+});
+
+test("dotBatch reads the list's length once: a pair's getter that shortens it changes nothing", async () => {
+  const a = f64([1, 2]);
+  const pairs = [null, [a, a]];
+  Object.defineProperty(pairs, 0, { get: () => ((pairs.length = 1), [a, a]) });
+  await assert_rejects(pool.dotBatch(pairs), TypeError, "pool.dotBatch(pairs): pairs[1] must be a pair [a, b] of vectors");
+  free(a);
+});
+
 async function assert_rejects(promise, Type, text, label = text) {
   try {
     await promise;

@@ -59,7 +59,8 @@ export function f32(nOrValues: number | Iterable<number>): Float32Array {
  * free(f64(1000)); // returns undefined
  */
 export function free(array: Float64Array | Float32Array): void {
-  if (!(array instanceof Float64Array || array instanceof Float32Array)) {
+  const kind = typedArrayKind(array);
+  if (kind !== "Float64Array" && kind !== "Float32Array") {
     throw invalidType("free(array): array", "a Float64Array or Float32Array made by f64(), f32() or pool.arange()", array);
   }
   if (!handedOut.has(array)) throw notArena("free(array): array", array);

@@ -19,6 +19,9 @@ try {
     process.exitCode = 2;
   }
 } catch (error) {
-  console.error(error instanceof Error ? error.message : error);
+  // parseArgs's own errors (an unknown flag) come without our prefix, and the usage helps there.
+  const fromParseArgs = String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(fromParseArgs ? `kernelpool: ${message}\n\n${USAGE}` : message);
   process.exitCode = 2;
 }

@@ -2,7 +2,7 @@
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
-import { typedArrayKind, typedByteOffset, typedLength, typedSubarray } from "../typed-arrays.js";
+import { typedArrayKind, typedBuffer, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
@@ -63,7 +63,8 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     const typed = vector as Float64Array;
     const length = typedLength(typed);
     if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
-    target.set(typedSubarray(typed, start, start + count));
+    const from = typedByteOffset(typed) + start * BYTES[precision];
+    target.set(precision === "f64" ? new Float64Array(typedBuffer(typed), from, count) : new Float32Array(typedBuffer(typed), from, count));
     return;
   }
   for (let i = 0; i < count; i++) {

@@ -24,8 +24,10 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
 /** Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. */
 export function checkPairs(where: string, pairs: unknown): Operands[] {
   if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
-  const checked = new Array<Operands>(pairs.length);
-  for (let i = 0; i < pairs.length; i++) {
+  // Read once, as a vector's length: a getter of one pair may change it.
+  const count = pairs.length;
+  const checked = new Array<Operands>(count);
+  for (let i = 0; i < count; i++) {
     const pair: unknown = pairs[i];
     if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
     // Named as the call, not as the pair: building "…: pairs[i]" for every pair cost ~20 ns each,

@@ -473,6 +473,7 @@ export class Dispatcher {
       clearRanges(this.#ctrl, this.threads);
       job.fail(error);
       this.#running = undefined;
+      this.#releaseWaiter();
       this.#startNext();
     });
   }
@@ -500,8 +501,20 @@ export class Dispatcher {
     for (const resolve of this.#idle.splice(0)) resolve();
   }
 
+  /**
+   * Wakes a caller still asleep in Atomics.waitAsync on DONE for a job that failed or was
+   * destroyed, so that it returns (#awaitDone). Such a wait outlives the job otherwise: DONE
+   * never reaches its count, and once the control block is freed and reused by another pool,
+   * whose EPOCH lands on this address, that pool's counted notify woke the stale waiter instead
+   * of a worker, and its call never settled (found by an adversarial test).
+   */
+  #releaseWaiter(): void {
+    Atomics.notify(this.#ctrl, DONE);
+  }
+
   #freeMemory(): void {
     if (this.#control === 0) return;
+    this.#releaseWaiter();
     removeReader(this.#touches);
     this.#area.free();
     release(this.#control);

@@ -9,8 +9,8 @@ import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
 import { BYTES, checkOperands, pointerOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { typedByteLength } from "../typed-arrays.js";
-import { cannotBlock, illegalConstructor, invalidType, invalidValue, poolClosed } from "../errors.js";
+import { typedByteLength, typedLength, typedSet } from "../typed-arrays.js";
+import { cannotBlock, illegalConstructor, invalidType, invalidValue, operandChanged, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
@@ -182,6 +182,7 @@ export class Pool implements AsyncDisposable {
         { precision, x: staging.pointer(where, "matrix", matrix, precision, rows * columns), y: staging.pointer(where, "x", x, precision, columns), n: columns, count: rows, strideX: columns * width, strideY: 0 },
       ],
       (partials, groups) => {
+        checkOut(where, target, rows);
         reduce(groups, partials, target);
         return target as Out;
       },
@@ -340,6 +341,15 @@ export class Pool implements AsyncDisposable {
   }
 }
 
+/**
+ * Throws unless `out` still has its `rows` elements: a getter of a copied operand, or the turns of
+ * an awaited call, may have shrunk or detached it, and rows written past its end are dropped.
+ */
+function checkOut(where: string, out: Float64Array | Float32Array, rows: number): void {
+  const length = typedLength(out);
+  if (length < rows) throw operandChanged(`${where}: out`, rows, length);
+}
+
 /** The arena bytes of an arena array, or undefined for an array elsewhere. */
 function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
   const ptr = pointerOf(array);
@@ -392,7 +402,8 @@ function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows,
     const rowBytes = columns * BYTES[precision];
     const sums = new Float64Array(rows);
     for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, columns, BLOCK, 0);
-    target.set(sums);
+    checkOut(where, target, rows);
+    typedSet(target, sums);
     return target;
   } finally {
     staging.release();
