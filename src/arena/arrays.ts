@@ -2,7 +2,7 @@
 import { invalidType, invalidValue, notArena } from "../errors.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
-import { beingRead } from "./readers.js";
+import { inUse } from "./readers.js";
 
 type ElementArray = Float64Array | Float32Array;
 interface ElementArrayConstructor {
@@ -53,7 +53,8 @@ export function f32(nOrValues: number | Iterable<number>): Float32Array {
  * Gives an array made by f64(), f32() or pool.arange() back to the arena, whose space is then
  * reused. The array must not be used afterwards: its bytes will belong to the next allocation.
  * Only the array itself is taken, once: not a subarray of it, nor another view of its bytes.
- * An array that a pending pool call reads is refused (a RangeError): free it once that settles.
+ * An array that a pending pool call reads or writes is refused (a RangeError): free it once that
+ * call settles.
  *
  * @example
  * free(f64(1000)); // returns undefined
@@ -65,7 +66,7 @@ export function free(array: Float64Array | Float32Array): void {
   }
   if (!handedOut.has(array)) throw notArena("free(array): array", array);
   const ptr = typedByteOffset(array);
-  if (beingRead(ptr, ptr + typedByteLength(array))) {
+  if (inUse(ptr, ptr + typedByteLength(array))) {
     throw invalidValue("free(array): array", "used by no pending pool call (free it once the call settles)", array);
   }
   if (!release(ptr)) throw notArena("free(array): array", array);

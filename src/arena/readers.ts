@@ -1,13 +1,13 @@
-// Calls still pending that may read arena arrays. free() asks them before it gives a block
-// back: a block freed under an awaited pool call would be read after its next owner wrote it,
-// and the call would resolve with a silently wrong sum.
+// What pending calls still read or write in the arena. free() asks before it gives a block back:
+// a block freed under an awaited pool call would be read, or written with its results, after its
+// next owner took it, and the call would resolve with a silently wrong sum or spoil that array.
 
-/** Whether something pending may read a byte in [start, end) of the arena. */
+/** Whether something pending may read or write a byte in [start, end) of the arena. */
 export type Reader = (start: number, end: number) => boolean;
 
 const readers = new Set<Reader>();
 
-/** Adds a reader (a pool, for as long as it is open). */
+/** Adds a reader: a dispatcher while it holds its memory, or a call run on the calling thread until it settles. */
 export function addReader(reader: Reader): void {
   readers.add(reader);
 }
@@ -16,8 +16,13 @@ export function removeReader(reader: Reader): void {
   readers.delete(reader);
 }
 
-/** Whether any pending call may read a byte in [start, end). */
-export function beingRead(start: number, end: number): boolean {
+/** Whether any pending call may read or write a byte in [start, end). */
+export function inUse(start: number, end: number): boolean {
   for (const reader of readers) if (reader(start, end)) return true;
   return false;
+}
+
+/** Whether the `bytes` bytes at `from` meet [start, end); an empty range meets nothing. */
+export function overlaps(from: number, bytes: number, start: number, end: number): boolean {
+  return bytes > 0 && from < end && start < from + bytes;
 }

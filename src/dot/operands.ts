@@ -54,8 +54,7 @@ export function lengthOf(where: string, name: string, vector: Vector): number {
  * element by element, so a stray string or undefined is an error, never a NaN in the result.
  */
 export function copyChunk(where: string, name: string, vector: Vector, precision: Precision, start: number, count: number, ptr: number): void {
-  const buffer = arenaBuffer();
-  const target = precision === "f64" ? new Float64Array(buffer, ptr, count) : new Float32Array(buffer, ptr, count);
+  const target = elements(precision, arenaBuffer(), ptr, count);
   if (!Array.isArray(vector)) {
     // A typed array on a resizable buffer may have shrunk, or its buffer been detached, since the
     // call began (by a getter of the other operand, or between the turns of an awaited call);
@@ -63,8 +62,7 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     const typed = vector as Float64Array;
     const length = typedLength(typed);
     if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
-    const from = typedByteOffset(typed) + start * BYTES[precision];
-    target.set(precision === "f64" ? new Float64Array(typedBuffer(typed), from, count) : new Float32Array(typedBuffer(typed), from, count));
+    target.set(elements(precision, typedBuffer(typed), typedByteOffset(typed) + start * BYTES[precision], count));
     return;
   }
   for (let i = 0; i < count; i++) {
@@ -72,6 +70,11 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
     target[i] = value;
   }
+}
+
+/** A view of `count` elements of `precision` at `byteOffset` in `buffer`. */
+function elements(precision: Precision, buffer: ArrayBufferLike, byteOffset: number, count: number): Float64Array | Float32Array {
+  return precision === "f64" ? new Float64Array(buffer, byteOffset, count) : new Float32Array(buffer, byteOffset, count);
 }
 
 /** Throws a TypeError naming `name` unless `value` has the element type of `other`. */

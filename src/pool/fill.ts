@@ -1,6 +1,7 @@
 // Plans a parallel fill, the way numpy's arange makes a vector: the array is cut into slices of
 // whole cache lines, a few per thread, and each task writes one slice. It has no partial sums.
 import type { Precision } from "../dot/operands.js";
+import { overlaps } from "../arena/readers.js";
 import { KERNEL } from "./layout.js";
 import type { JobPlan } from "./job.js";
 
@@ -24,7 +25,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     partials: 0,
     bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
-    touches: (start, end) => ptr < end && start < ptr + n * width,
+    touches: (start, end) => overlaps(ptr, n * width, start, end),
     emit(threads, longest, sink) {
       // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.
       const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, longest, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));

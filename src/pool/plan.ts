@@ -9,6 +9,7 @@
 //     matvec   one group: the rows (strideX = row bytes) against one vector (strideY = 0)
 import { BLOCK } from "../dot/block.js";
 import type { Precision } from "../dot/operands.js";
+import { overlaps } from "../arena/readers.js";
 import { KERNEL } from "./layout.js";
 import type { JobPlan } from "./job.js";
 
@@ -134,7 +135,7 @@ class DotPlan implements JobPlan {
 
   touches(start: number, end: number): boolean {
     const target = this.#target;
-    if (target !== undefined && target[0] < end && start < target[1]) return true;
+    if (target !== undefined && overlaps(target[0], target[1] - target[0], start, end)) return true;
     return this.#groups.some((g) => groupReads(g, start, end));
   }
 }
@@ -143,6 +144,5 @@ class DotPlan implements JobPlan {
 function groupReads(g: Group, start: number, end: number): boolean {
   if (g.count === 0 || g.n === 0) return false;
   const bytes = g.n * (g.precision === "f64" ? 8 : 4);
-  const overlaps = (from: number, stride: number) => from < end && start < from + (g.count - 1) * stride + bytes;
-  return overlaps(g.x, g.strideX) || overlaps(g.y, g.strideY);
+  return overlaps(g.x, (g.count - 1) * g.strideX + bytes, start, end) || overlaps(g.y, (g.count - 1) * g.strideY + bytes, start, end);
 }

@@ -3,7 +3,7 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
-import { addReader, removeReader, type Reader } from "../arena/readers.js";
+import { addReader, overlaps, removeReader, type Reader } from "../arena/readers.js";
 import { handOut } from "../arena/arrays.js";
 import { BLOCK } from "../dot/block.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
@@ -359,7 +359,7 @@ function arenaRange(array: Float64Array | Float32Array): readonly [number, numbe
 /** What a call on operands reads in place: the arena bytes of those not copied in. */
 function operandsRead({ x, y, n, precision }: Operands): Reader {
   const bytes = n * BYTES[precision];
-  return (start, end) => (x >= 0 && x < end && start < x + bytes) || (y >= 0 && y < end && start < y + bytes);
+  return (start, end) => (x >= 0 && overlaps(x, bytes, start, end)) || (y >= 0 && overlaps(y, bytes, start, end));
 }
 
 /** The error for a pool method called without its pool as `this`. */
