@@ -1,6 +1,6 @@
 import { kernels } from "../kernels/module.js";
 import { BLOCK } from "./block.js";
-import { BYTES, checkOperands, copyChunk, type Operands, type Vector } from "./operands.js";
+import { BYTES, checkOperands, copyChunk, type Matching, type Operands, type Vector } from "./operands.js";
 import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
 
 /**
@@ -13,7 +13,7 @@ import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
  * @example
  * dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
  */
-export function dot(a: Vector, b: Vector): number {
+export function dot<V extends Vector>(a: V, b: Matching<V>): number {
   return dotChecked(checkOperands("dot(a, b)", a, b));
 }
 

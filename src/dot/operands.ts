@@ -7,6 +7,13 @@ import { typedArrayKind, typedBuffer, typedByteOffset, typedLength } from "../ty
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
 
+/**
+ * The vectors that may be paired with a `V`: those of its element type. Distributes over a union,
+ * so a `Vector` pairs with any `Vector` and the mix is checked at run time; a `Float64Array`
+ * paired with a `Float32Array` does not compile.
+ */
+export type Matching<V extends Vector> = V extends Float32Array ? Float32Array : Float64Array | readonly number[];
+
 export type Precision = "f64" | "f32";
 
 export interface Operands {
