@@ -28,7 +28,7 @@ export function describe(value: unknown): string {
   try {
     return describeUnsafely(value);
   } catch {
-    return "a value that cannot be inspected";
+    return "a value that cannot be inspected (a revoked Proxy?)";
   }
 }
 

@@ -168,6 +168,15 @@ test("a Float64Array or Float32Array from another realm (a vm context) is a vect
   assert.is(dot(f32([1, 2]), other("new Float32Array([3, 4])")), 11);
 });
 
+test("a revoked Proxy as an operand: the TypeError names the operand, not the engine's IsArray", () => {
+  const { proxy, revoke } = Proxy.revocable([1, 2, 3], {});
+  revoke();
+  for (const call of [() => dot(proxy, [1, 2, 3]), () => dot([1, 2, 3], proxy)]) {
+    assert.throws(call, (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && /dot\(a, b\): [ab] must be .*revoked Proxy/.test(e.message));
+  }
+  assert.is(dot([1, 2, 3], [1, 1, 1]), 6);
+});
+
 test("a Proxy that is an array to Array.isArray but lies about its length: RangeError naming the length", () => {
   for (const length of [-5, 2.5, NaN, "3"]) {
     const liar = new Proxy([1, 2, 3], { get: (target, key) => (key === "length" ? length : target[key]) });

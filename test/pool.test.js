@@ -576,6 +576,8 @@ test("a pool method called without its pool (passed on its own) is a TypeError t
     );
   }
   assert.throws(() => dotSync(a, a), (e) => code(e) && e.message.includes("pool.dotSync(a, b): this must be the pool"));
+  const threads = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(pool), "threads").get;
+  assert.throws(() => threads.call({}), (e) => code(e) && e.message.includes("pool.threads: this must be the pool"));
   assert.throws(() => new pool.constructor(), (e) => e instanceof TypeError && e.code === "ERR_KP_UNSUPPORTED" && e.message.includes("createPool"));
   assert.is(await pool.dot(a, a), 5, "the pool is unharmed");
   free(a);

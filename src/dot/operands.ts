@@ -96,11 +96,20 @@ export function checkSameType(where: string, name: string, value: unknown, preci
  * of another realm counts; a Proxy around one does not (typed-arrays.ts).
  */
 export function precisionOf(where: string, name: string, value: unknown): Precision {
-  if (Array.isArray(value)) return "f64";
+  if (isArrayNotRevoked(value)) return "f64";
   const kind = typedArrayKind(value);
   if (kind === "Float64Array") return "f64";
   if (kind === "Float32Array") return "f32";
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
+}
+
+/** Array.isArray, but false for a revoked Proxy, for which it throws the engine's own error. */
+function isArrayNotRevoked(value: unknown): boolean {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }
 
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */

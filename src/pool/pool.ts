@@ -76,6 +76,7 @@ export class Pool implements AsyncDisposable {
 
   /** How many threads compute: the number of workers, or 1 for the calling thread alone. */
   get threads(): number {
+    if (!Pool.#isPool(this)) throw detached("pool.threads", this);
     return this.#dispatcher?.threads ?? 1;
   }
 
