@@ -1,6 +1,7 @@
 // The task table: how the host tells any thread which kernel to run on which memory. A task is
-// eight u32 words in the shared memory; `runTask` reads one and calls its kernel. New kernels
-// (elementwise maps, user kernels) get a new id here and nothing else in the dispatch changes.
+// eight u32 words in the shared memory; `runTask` reads one and calls its kernel. A new kernel
+// (an elementwise map, a user kernel) gets an id here and in the host's KERNEL (src/pool/layout.ts),
+// and a plan that writes its tasks (src/pool/plan.ts); the claiming and waking do not change.
 //
 //   word:   0       1   2   3   4       5         6         7
 //         [ kernel | x | y | n | count | strideX | strideY | out ]

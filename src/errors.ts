@@ -24,7 +24,7 @@ function withCode<E extends Error>(error: E, code: ErrorCode): Coded<E> {
  * A short, safe description of a value for an error message. Never throws: a revoked Proxy or an
  * odd `constructor` must not turn a clear error into the engine's.
  */
-export function describe(value: unknown): string {
+function describe(value: unknown): string {
   try {
     return describeUnsafely(value);
   } catch {
@@ -75,7 +75,7 @@ export function operandChanged(what: string, needed: number, length: number): Co
   );
 }
 
-export interface NoRoom {
+interface NoRoom {
   readonly requested: number;
   /** The block the request takes: a multiple of 64 bytes, 64 at least. */
   readonly block: number;

@@ -10,12 +10,12 @@ import { outOfMemory, unsupported } from "../errors.js";
 import { typedBuffer } from "../typed-arrays.js";
 import { FreeListAllocator } from "./allocator.js";
 
-export const PAGE_BYTES = 65536;
+const PAGE_BYTES = 65536;
 /** 65536 pages: 4 GiB, the most a wasm32 memory can address. */
-export const MAX_PAGES = 65536;
+const MAX_PAGES = 65536;
 export const LIMIT_BYTES = MAX_PAGES * PAGE_BYTES;
 /** asc at -O2 and above assumes the first 1024 bytes are its own; no block starts below this. */
-export const RESERVED_BYTES = 1024;
+const RESERVED_BYTES = 1024;
 const INITIAL_PAGES = 16;
 
 interface ArenaState {

@@ -73,15 +73,18 @@ export function free(array: Float64Array | Float32Array): void {
   handedOut.delete(array);
 }
 
+/** Throws a RangeError naming `where` unless `n` is a length an arena array may have. */
+export function checkLength(where: string, n: number): void {
+  if (!Number.isInteger(n) || n < 0 || n > MAX_LENGTH) throw invalidValue(where, `an integer from 0 to ${MAX_LENGTH}`, n);
+}
+
 function arenaArray<T extends ElementArray>(
   Type: ElementArrayConstructor,
   name: string,
   nOrValues: number | Iterable<number>,
 ): T {
   if (typeof nOrValues === "number") {
-    if (!Number.isInteger(nOrValues) || nOrValues < 0 || nOrValues > MAX_LENGTH) {
-      throw invalidValue(`${name}(n): n`, `an integer from 0 to ${MAX_LENGTH}`, nOrValues);
-    }
+    checkLength(`${name}(n): n`, nOrValues);
     return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
   }
   const values = toArrayLike(nOrValues, name);

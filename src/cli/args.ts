@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
+import { MAX_WORKERS } from "../pool/layout.js";
 
 export interface DotJobArgs {
   /** Elements per vector. @default 1e8, as in the seed's example */
@@ -29,7 +30,7 @@ export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   return {
     n: integerFlag("--n", values.n, 1, 2 ** 28),
     count: integerFlag("--count", values.count, 1, 1000),
-    threads: integerFlag("--threads", values.threads, 1, 256),
+    threads: integerFlag("--threads", values.threads, 1, MAX_WORKERS),
   };
 }
 

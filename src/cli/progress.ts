@@ -7,10 +7,10 @@ export class Progress {
   readonly #total: number;
   readonly #tty: boolean;
 
-  constructor(label: string, total: number, stream: NodeJS.WriteStream = process.stdout) {
+  constructor(label: string, total: number) {
     this.#label = label;
     this.#total = total;
-    this.#tty = stream.isTTY === true;
+    this.#tty = process.stdout.isTTY === true;
   }
 
   update(done: number): void {

@@ -1,14 +1,15 @@
 import { kernels } from "../kernels/module.js";
 import { BLOCK } from "./block.js";
-import { BYTES, checkOperands, copyChunk, type Matching, type Operands, type Vector } from "./operands.js";
+import { BYTES, checkOperands, copyChunk, type Matching, type Operands, type Precision, type Vector } from "./operands.js";
 import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
 
 /**
  * The dot product Σ a[i]·b[i] of two vectors of equal length, on the calling thread.
  *
  * Both must be Float64Array (or plain arrays of numbers, taken as f64) or both Float32Array.
- * Arrays made by f64()/f32() are read in place; any other array is copied first. f32 data is
- * multiplied and summed in f32 within each block of 4096 elements, and blocks are summed in f64.
+ * Arrays made by f64()/f32(), and views of them, are read in place; any other array is copied
+ * first. f32 data is multiplied and summed in f32 within each block of 4096 elements, and blocks
+ * are summed in f64.
  *
  * @example
  * dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
@@ -22,7 +23,7 @@ export function dot<V extends Vector>(a: V, b: Matching<V>): number {
  * `where` names the call in the errors of a copy (a plain array holding a string, say).
  */
 export function dotChecked(operands: Operands, where = "dot(a, b)"): number {
-  const blocked = operands.precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
+  const blocked = blockedKernel(operands.precision);
   if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
   let sum = 0;
   for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
@@ -36,7 +37,7 @@ export function dotChecked(operands: Operands, where = "dot(a, b)"): number {
  */
 export function dotChunk(operands: Operands, start: number, sum: number, where: string): number {
   const { precision, n, a, b } = operands;
-  const blocked = precision === "f64" ? kernels().kernels.dotBlockedF64 : kernels().kernels.dotBlockedF32;
+  const blocked = blockedKernel(precision);
   const width = BYTES[precision];
   const count = Math.min(CHUNK, n - start);
   const scratch = takeScratch();
@@ -49,4 +50,10 @@ export function dotChunk(operands: Operands, start: number, sum: number, where: 
   } finally {
     giveBackScratch(scratch);
   }
+}
+
+/** The kernel that sums a run of blocks of `precision` elements, adding each block's sum in f64. */
+export function blockedKernel(precision: Precision): (x: number, y: number, n: number, block: number, sum: number) => number {
+  const { dotBlockedF64, dotBlockedF32 } = kernels().kernels;
+  return precision === "f64" ? dotBlockedF64 : dotBlockedF32;
 }

@@ -64,8 +64,8 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
   const target = elements(precision, arenaBuffer(), ptr, count);
   if (!Array.isArray(vector)) {
     // A typed array on a resizable buffer may have shrunk, or its buffer been detached, since the
-    // call began (by a getter of the other operand, or between the turns of an awaited call);
-    // subarray would then come back short, or throw V8's own TypeError.
+    // call began (by a getter of the other operand, or between the turns of an awaited call); a
+    // view of the old extent would then reach past the buffer's end, or throw on a detached one.
     const typed = vector as Float64Array;
     const length = typedLength(typed);
     if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
@@ -80,7 +80,7 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
 }
 
 /** A view of `count` elements of `precision` at `byteOffset` in `buffer`. */
-function elements(precision: Precision, buffer: ArrayBufferLike, byteOffset: number, count: number): Float64Array | Float32Array {
+export function elements(precision: Precision, buffer: ArrayBufferLike, byteOffset: number, count: number): Float64Array | Float32Array {
   return precision === "f64" ? new Float64Array(buffer, byteOffset, count) : new Float32Array(buffer, byteOffset, count);
 }
 

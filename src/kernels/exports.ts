@@ -1,5 +1,6 @@
 // The kernel module's exports as the host sees them: pointers are byte addresses in the arena,
-// lengths are element counts, strides are bytes. Mirrors assembly/index.ts.
+// lengths are element counts, strides are bytes. Mirrors assembly/index.ts, which says why the
+// host's code calls only some of them.
 
 export interface KernelExports {
   dotF64(x: number, y: number, n: number): number;

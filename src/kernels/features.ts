@@ -1,7 +1,8 @@
 // What the engine supports, asked with WebAssembly.validate on tiny modules, as
 // tfjs-backend-wasm does: validating compiles nothing and runs nothing.
 
-// (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 <OP>)
+// A module of one function, (func (param v128 v128 v128) (result v128) <body>), the body given as
+// its instruction bytes.
 function probe(body: number[]): Uint8Array<ArrayBuffer> {
   const code = [0x00, ...body, 0x0b];
   return new Uint8Array([
@@ -15,7 +16,7 @@ function probe(body: number[]): Uint8Array<ArrayBuffer> {
 const SIMD_PROBE = probe([0x20, 0x00, 0x20, 0x01, 0xfd, 0xf2, 0x01]); // f64x2.mul
 const RELAXED_SIMD_PROBE = probe([0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x87, 0x02]); // f64x2.relaxed_madd
 
-export interface Features {
+interface Features {
   /** 128-bit SIMD: required, every kernel uses it. */
   readonly simd: boolean;
   /** Relaxed SIMD, whose relaxed_madd becomes a hardware FMA. */

@@ -1,5 +1,5 @@
-// What the core needs from its host environment. Each entry point (index.ts for Node, the
-// browser entry for Web Workers) installs one Platform before anything runs, so no core module
+// What the core needs from its host environment. Each entry point (index.ts for Node,
+// index.browser.ts for browsers) installs one Platform before anything runs, so no core module
 // imports node:* or touches browser globals itself.
 import { unsupported } from "../errors.js";
 import type { Variant } from "../kernels/variant.js";

@@ -25,7 +25,7 @@ export function rangeStart(r: number, tasks: number, ranges: number): number {
  * core while the caller computes. Groups of ⌈√ranges⌉ leave each about √ranges stores. With 3
  * ranges or fewer the caller opens them all, as before.
  */
-export function groupSize(ranges: number): number {
+function groupSize(ranges: number): number {
   return Math.ceil(Math.sqrt(ranges));
 }
 

@@ -29,9 +29,9 @@ const ASYNC_SPIN_MS = 0.002;
 /** How often a blocking call asleep on DONE looks through the ranges again, in ms (runSync). */
 const RESCAN_MS = 1;
 /**
- * How long a polling caller computes before it gives its event loop a turn, in ms: about the step
- * a copied pool.dot takes between turns (a chunk of 16 blocks, here.ts). It runs tasks until this
- * has passed, and always one at least.
+ * How long a polling caller computes before it gives its event loop a turn, in ms: about one step
+ * of work on the calling thread in Node (here.ts), a task of 16 blocks of arena data in cache. It
+ * runs tasks until this has passed, and always one at least.
  */
 const CALLER_SLICE_MS = 0.015;
 

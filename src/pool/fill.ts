@@ -1,6 +1,6 @@
 // Plans a parallel fill, the way numpy's arange makes a vector: the array is cut into slices of
 // whole cache lines, a few per thread, and each task writes one slice. It has no partial sums.
-import type { Precision } from "../dot/operands.js";
+import { BYTES, type Precision } from "../dot/operands.js";
 import { overlaps } from "../arena/readers.js";
 import { KERNEL } from "./layout.js";
 import type { JobPlan } from "./job.js";
@@ -20,7 +20,7 @@ const MAX_SLICE = 262144;
 /** Fills `n` elements at `ptr` with 0, 1, 2, … in the given precision. */
 export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan {
   const kernel = precision === "f64" ? KERNEL.iotaF64 : KERNEL.iotaF32;
-  const width = precision === "f64" ? 8 : 4;
+  const width = BYTES[precision];
   return {
     partials: 0,
     bytes: n * width,

@@ -57,7 +57,7 @@ export function rangeWord(r: number): number {
 }
 
 /** Offsets in a range line: worker r's state, and the words a claim reads after it succeeds. */
-export const RANGE_STATE = 1;
+const RANGE_STATE = 1;
 export const RANGE_END = 2;
 export const RANGE_TABLE = 3;
 export const RANGE_TASKS = 4;

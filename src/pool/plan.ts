@@ -8,7 +8,7 @@
 //     dotBatch one group per pair
 //     matvec   one group: the rows (strideX = row bytes) against one vector (strideY = 0)
 import { BLOCK } from "../dot/block.js";
-import type { Precision } from "../dot/operands.js";
+import { BYTES, type Precision } from "../dot/operands.js";
 import { overlaps } from "../arena/readers.js";
 import { KERNEL } from "./layout.js";
 import type { JobPlan } from "./job.js";
@@ -58,7 +58,7 @@ function planTasks(groups: readonly Group[], threads: number, longest: number, e
   let partial = 0;
   for (const g of groups) {
     const kernel = g.precision === "f64" ? KERNEL.dotManyF64 : KERNEL.dotManyF32;
-    const width = g.precision === "f64" ? 8 : 4;
+    const width = BYTES[g.precision];
     // Blocks, or whole short products, a task: an empty product's division gives Infinity.
     const perTask = Math.max(1, Math.min(sized, Math.floor(longest / Math.min(g.n, BLOCK))));
     if (g.n <= BLOCK) {
@@ -125,7 +125,7 @@ class DotPlan implements JobPlan {
     this.#target = target;
     this.partials = this.maxTasks = countBlocks(groups);
     let bytes = 0;
-    for (const g of groups) bytes += 2 * g.count * g.n * (g.precision === "f64" ? 8 : 4);
+    for (const g of groups) bytes += 2 * g.count * g.n * BYTES[g.precision];
     this.bytes = bytes;
   }
 
@@ -143,6 +143,6 @@ class DotPlan implements JobPlan {
 /** Whether a group's products read a byte in [start, end): what spans its first to its last product. */
 function groupReads(g: Group, start: number, end: number): boolean {
   if (g.count === 0 || g.n === 0) return false;
-  const bytes = g.n * (g.precision === "f64" ? 8 : 4);
+  const bytes = g.n * BYTES[g.precision];
   return overlaps(g.x, (g.count - 1) * g.strideX + bytes, start, end) || overlaps(g.y, (g.count - 1) * g.strideY + bytes, start, end);
 }

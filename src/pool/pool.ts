@@ -4,18 +4,18 @@
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { addReader, overlaps, removeReader, type Reader } from "../arena/readers.js";
-import { handOut } from "../arena/arrays.js";
-import { BLOCK } from "../dot/block.js";
+import { checkLength, handOut } from "../arena/arrays.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
-import { BYTES, checkOperands, pointerOf, type Matching, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { typedByteLength, typedLength, typedSet } from "../typed-arrays.js";
-import { cannotBlock, illegalConstructor, invalidType, invalidValue, operandChanged, poolClosed } from "../errors.js";
+import { BYTES, checkOperands, elements, pointerOf, type Matching, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { typedByteLength } from "../typed-arrays.js";
+import { cannotBlock, illegalConstructor, invalidType, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, pairName, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { checkOut, dotEach, matvecHere } from "./inline.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
 import type { JobPlan } from "./job.js";
@@ -117,8 +117,7 @@ export class Pool implements AsyncDisposable {
     const operands = checkOperands("pool.dotSync(a, b)", a, b);
     const dispatcher = this.#dispatcher;
     // Operands that must be copied run on this thread: copying is the larger part of the work,
-    // and dot()'s chunked copy stays in cache (bench: 0.9 ms for 1e6 f64, against 1.5 ms when
-    // whole copies were handed to the workers).
+    // and dot()'s chunked copy stays in cache (#dotHere has the figures).
     const bytes = operandBytes([operands]);
     if (runsInline(bytes) || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
       return dotChecked(operands, "pool.dotSync(a, b)");
@@ -208,12 +207,12 @@ export class Pool implements AsyncDisposable {
       Pool.#checkOpen(this, where);
       precision = arangeType(where, type);
       if (typeof n !== "number") throw invalidType(`${where}: n`, "a number", n);
-      if (!Number.isInteger(n) || n < 0 || n > 2 ** 30) throw invalidValue(`${where}: n`, `an integer from 0 to ${2 ** 30}`, n);
+      checkLength(`${where}: n`, n);
       ptr = allocate(n * BYTES[precision], false);
     } catch (error) {
       return Promise.reject(error);
     }
-    const array = handOut(precision === "f64" ? new Float64Array(arenaBuffer(), ptr, n) : new Float32Array(arenaBuffer(), ptr, n)) as Out;
+    const array = handOut(elements(precision, arenaBuffer(), ptr, n)) as Out;
     if (runsInline(n * BYTES[precision])) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
@@ -342,15 +341,6 @@ export class Pool implements AsyncDisposable {
   }
 }
 
-/**
- * Throws unless `out` still has its `rows` elements: a getter of a copied operand, or the turns of
- * an awaited call, may have shrunk or detached it, and rows written past its end are dropped.
- */
-function checkOut(where: string, out: Float64Array | Float32Array, rows: number): void {
-  const length = typedLength(out);
-  if (length < rows) throw operandChanged(`${where}: out`, rows, length);
-}
-
 /** The arena bytes of an arena array, or undefined for an array elsewhere. */
 function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
   const ptr = pointerOf(array);
@@ -368,48 +358,6 @@ function detached(call: string, self: unknown): TypeError {
   return invalidType(`${call}: this`, `the pool (call the method on it, or bind it)`, self);
 }
 
-/**
- * Each product on the calling thread. A plain loop: Float64Array.from with a map function took
- * 4 µs more than the products themselves for 64 pairs of 1e3 (0.66× a loop of dot).
- */
-function dotEach(products: readonly Operands[]): Float64Array {
-  const results = new Float64Array(products.length);
-  for (let i = 0; i < products.length; i++) {
-    // As in checkPairs, the pair's name is built only for an error (a bad element in a copy).
-    try {
-      results[i] = dotChecked(products[i]!, "pool.dotBatch(pairs)");
-    } catch (error) {
-      dotChecked(products[i]!, pairName("pool.dotBatch(pairs)", i));
-      throw error;
-    }
-  }
-  return results;
-}
-
-/**
- * matvec on the calling thread, each row summed as dot() sums it. The sums go to a scratch array
- * first and into `out` only at the end, since `out` may overlap the matrix or x (the job path
- * also writes only once every task is done), and a bad element leaves `out` untouched. Operands
- * outside the arena are staged as the job path stages them, so errors name matrix[i] or x[i].
- */
-function matvecHere(where: string, matrix: Vector, x: Vector, { precision, rows, columns, target }: MatvecShape): Float64Array | Float32Array {
-  const staging = new Staging();
-  try {
-    const m = staging.pointer(where, "matrix", matrix, precision, rows * columns);
-    const v = staging.pointer(where, "x", x, precision, columns);
-    staging.copyNow();
-    const { dotBlockedF64, dotBlockedF32 } = kernels().kernels;
-    const blocked = precision === "f64" ? dotBlockedF64 : dotBlockedF32;
-    const rowBytes = columns * BYTES[precision];
-    const sums = new Float64Array(rows);
-    for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, columns, BLOCK, 0);
-    checkOut(where, target, rows);
-    typedSet(target, sums);
-    return target;
-  } finally {
-    staging.release();
-  }
-}
 
 /**
  * Starts a pool of workers that share this thread's arena and compiled kernels. Where workers
