@@ -615,7 +615,7 @@ test("free() refuses an array that a pending pool call reads or will write, take
   const out = f64(4);
   const other = f64(8);
   const dispatcher = pool[internals];
-  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be used by no pending pool call");
+  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be used by no pending call");
   // Each case starts its calls one by one, with the arrays each uses. A job is pending if the
   // dispatcher is busy right after its call (jobs run in order, and it is the last): a stall of
   // this thread (a GC, the VM) while the call polls can let the workers end it before it
@@ -642,6 +642,41 @@ test("free() refuses an array that a pending pool call reads or will write, take
   assert.equal([...out], [n / 4, n / 4, n / 4, n / 4].map((s) => 2 * s), "out got the rows");
   free(other); // used by nothing
   free(x), free(v), free(out); // the calls have settled
+});
+
+test("free() from an element getter of a call's first copied chunk is refused, for every call that copies, inline or a job", async () => {
+  // The first chunk is copied before the call returns its promise (or its result): the guard
+  // must hold from before that copy, not from when the promise is made.
+  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("used by no pending call");
+  const calls = {
+    "dot": (a, b) => dot(a, b),
+    "pool.dotSync": (a, b) => pool.dotSync(a, b),
+    "pool.dot": (a, b) => pool.dot(a, b),
+    "pool.dotBatch": async (a, b) => (await pool.dotBatch([[a, b]]))[0],
+    "pool.matvec": async (a, b) => (await pool.matvec(a, b))[0],
+  };
+  for (const n of [1000, 4 * INLINE_ELEMENTS]) {
+    for (const [name, call] of Object.entries(calls)) {
+      const a = f64(n).fill(1);
+      const b = new Array(n).fill(1);
+      let error;
+      Object.defineProperty(b, 0, { get: () => { try { free(a); f64(n).fill(1000); } catch (e) { error ??= e; } return 1; } });
+      assert.is(await call(a, b), n, `${name}, n = ${n}: a was read as it was`);
+      assert.ok(error !== undefined && inUse(error), `${name}, n = ${n}: free refused (${error?.message})`);
+      free(a);
+    }
+  }
+  // matvec's out, from the first element of a copied matrix, inline and as a job.
+  for (const rows of [3, 50000]) {
+    const out = f64(rows);
+    const matrix = new Array(2 * rows).fill(1);
+    let error;
+    Object.defineProperty(matrix, 0, { get: () => { try { free(out); f64(rows).fill(-7); } catch (e) { error ??= e; } return 1; } });
+    const x = f64([1, 1]);
+    assert.is(await pool.matvec(matrix, x, out), out);
+    assert.ok(out.every((v) => v === 2) && inUse(error), `rows = ${rows}: out kept, free refused`);
+    free(out), free(x);
+  }
 });
 
 test("a staged operand's length is read once: a Proxy that answers more later neither overflows its block nor changes the sum", async () => {

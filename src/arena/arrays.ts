@@ -67,7 +67,7 @@ export function free(array: Float64Array | Float32Array): void {
   if (!handedOut.has(array)) throw notArena("free(array): array", array);
   const ptr = typedByteOffset(array);
   if (inUse(ptr, ptr + typedByteLength(array))) {
-    throw invalidValue("free(array): array", "used by no pending pool call (free it once the call settles)", array);
+    throw invalidValue("free(array): array", "used by no pending call (free it once the call returns or settles)", array);
   }
   if (!release(ptr)) throw notArena("free(array): array", array);
   handedOut.delete(array);

@@ -16,6 +16,19 @@ export function removeReader(reader: Reader): void {
   readers.delete(reader);
 }
 
+/**
+ * Runs `work` with `reader` added: for a synchronous call that copies operands, since an element
+ * getter it runs may call free() on what the call reads in place or will write.
+ */
+export function whileReading<T>(reader: Reader, work: () => T): T {
+  addReader(reader);
+  try {
+    return work();
+  } finally {
+    removeReader(reader);
+  }
+}
+
 /** Whether any pending call may read or write a byte in [start, end). */
 export function inUse(start: number, end: number): boolean {
   for (const reader of readers) if (reader(start, end)) return true;

@@ -1,6 +1,7 @@
 import { kernels } from "../kernels/module.js";
 import { BLOCK } from "./block.js";
-import { BYTES, checkOperands, copyChunk, type Matching, type Operands, type Precision, type Vector } from "./operands.js";
+import { whileReading } from "../arena/readers.js";
+import { BYTES, checkOperands, copyChunk, readInPlace, type Matching, type Operands, type Precision, type Vector } from "./operands.js";
 import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
 
 /**
@@ -25,9 +26,11 @@ export function dot<V extends Vector>(a: V, b: Matching<V>): number {
 export function dotChecked(operands: Operands, where = "dot(a, b)"): number {
   const blocked = blockedKernel(operands.precision);
   if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
-  let sum = 0;
-  for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
-  return sum;
+  return whileReading(readInPlace(operands), () => {
+    let sum = 0;
+    for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
+    return sum;
+  });
 }
 
 /**

@@ -2,7 +2,8 @@
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
-import { typedArrayKind, typedBuffer, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { overlaps, type Reader } from "../arena/readers.js";
+import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
@@ -112,7 +113,19 @@ function isArrayNotRevoked(value: unknown): boolean {
   }
 }
 
+/** What a call on `operands` reads in place: the arena bytes of those not copied in. */
+export function readInPlace({ x, y, n, precision }: Operands): Reader {
+  const bytes = n * BYTES[precision];
+  return (start, end) => (x >= 0 && overlaps(x, bytes, start, end)) || (y >= 0 && overlaps(y, bytes, start, end));
+}
+
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */
 export function pointerOf(vector: Vector): number {
   return !Array.isArray(vector) && inArena(vector as Float64Array) ? typedByteOffset(vector as Float64Array) : -1;
+}
+
+/** The arena bytes of an arena array, or undefined for an array elsewhere. */
+export function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
+  const ptr = pointerOf(array);
+  return ptr < 0 ? undefined : [ptr, ptr + typedByteLength(array)];
 }

@@ -2,7 +2,8 @@
 // products, a small matvec. They give the bits a job would (plan.ts sums a row as dot() does).
 import { BLOCK } from "../dot/block.js";
 import { blockedKernel, dotChecked } from "../dot/dot.js";
-import { BYTES, type Operands, type Vector } from "../dot/operands.js";
+import { overlaps, whileReading, type Reader } from "../arena/readers.js";
+import { arenaRange, BYTES, type Operands, type Vector } from "../dot/operands.js";
 import { operandChanged } from "../errors.js";
 import { typedLength, typedSet } from "../typed-arrays.js";
 import { namedAsPairOnError, type MatvecShape } from "./arguments.js";
@@ -34,9 +35,13 @@ export function matvecHere(where: string, matrix: Vector, x: Vector, { precision
   try {
     const m = staging.pointer(where, "matrix", matrix, precision, rows * columns);
     const v = staging.pointer(where, "x", x, precision, columns);
-    staging.copyNow();
-    const blocked = blockedKernel(precision);
     const rowBytes = columns * BYTES[precision];
+    // The copy runs element getters, which may free() an arena operand or `out`.
+    const [outStart, outEnd] = arenaRange(target) ?? [0, 0];
+    const touched: Reader = (start, end) =>
+      overlaps(m, rows * rowBytes, start, end) || overlaps(v, rowBytes, start, end) || overlaps(outStart, outEnd - outStart, start, end);
+    whileReading(touched, () => staging.copyNow());
+    const blocked = blockedKernel(precision);
     const sums = new Float64Array(rows);
     for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, columns, BLOCK, 0);
     checkOut(where, target, rows);

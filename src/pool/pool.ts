@@ -3,12 +3,11 @@
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
-import { addReader, overlaps, removeReader, type Reader } from "../arena/readers.js";
+import { addReader, removeReader, type Reader } from "../arena/readers.js";
 import { checkLength, handOut } from "../arena/arrays.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
-import { BYTES, checkOperands, elements, pointerOf, type Matching, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { typedByteLength } from "../typed-arrays.js";
+import { arenaRange, BYTES, checkOperands, elements, readInPlace, type Matching, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { cannotBlock, illegalConstructor, invalidType, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
@@ -96,7 +95,7 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    if (this.#dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(this.#dotHere(operands), operandsRead(operands));
+    if (this.#dispatcher === undefined || operands.x < 0 || operands.y < 0) return this.#onThisThread(readInPlace(operands), () => this.#dotHere(operands));
     return this.#runJob("pool.dot(a, b)", dotPlan([inPlaceGroup(operands)]), sumOf);
   }
 
@@ -276,20 +275,31 @@ export class Pool implements AsyncDisposable {
   /** Runs a job on the workers, or on this thread in a pool without them; `finish` reads its partials. */
   #runJob<T>(where: string, plan: JobPlan, finish: (partials: Float64Array) => T): Promise<T> {
     const dispatcher = this.#dispatcher;
-    if (dispatcher === undefined) return this.#onThisThread(runHere(plan, () => this.#stopped(where), finish), (start, end) => plan.touches(start, end));
+    if (dispatcher === undefined) return this.#onThisThread((start, end) => plan.touches(start, end), () => runHere(plan, () => this.#stopped(where), finish));
     return new Promise<T>((resolve, reject) => dispatcher.runAsync(plan, where, (partials) => resolve(finish(partials)), reject));
   }
 
   /**
-   * Keeps `call` among the calls close() waits for until it settles, and meanwhile has free()
-   * refuse the arena bytes it `touches` (arena/readers.ts).
+   * Starts a call on this thread and keeps it among the calls close() waits for until it settles,
+   * and meanwhile has free() refuse the arena bytes it `touches` (arena/readers.ts). Both hold
+   * before `start` runs: its first step runs before it returns, and an element getter there may
+   * call free() or close().
    */
-  #onThisThread<T>(call: Promise<T>, touches: Reader): Promise<T> {
-    this.#here.add(call);
+  #onThisThread<T>(touches: Reader, start: () => Promise<T>): Promise<T> {
+    let settle!: () => void;
+    const untilSettled = new Promise<void>((resolve) => (settle = resolve));
+    this.#here.add(untilSettled);
     addReader(touches);
+    let call: Promise<T>;
+    try {
+      call = start();
+    } catch (error) {
+      call = Promise.reject(error);
+    }
     const settled = () => {
-      this.#here.delete(call);
+      this.#here.delete(untilSettled);
       removeReader(touches);
+      settle();
     };
     call.then(settled, settled);
     return call;
@@ -337,20 +347,11 @@ export class Pool implements AsyncDisposable {
     if (!staging.pending) return job().finally(() => staging.release());
     // The job starts a microtask after the copy, when destroy() may have come: then the dispatcher
     // refuses it (runAsync), or a pool without workers stops before its first task (inSteps).
-    return this.#onThisThread(staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()), (start, end) => plan.touches(start, end));
+    return this.#onThisThread(
+      (start, end) => plan.touches(start, end),
+      () => staging.copy(() => this.#stopped(where)).then(job).finally(() => staging.release()),
+    );
   }
-}
-
-/** The arena bytes of an arena array, or undefined for an array elsewhere. */
-function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
-  const ptr = pointerOf(array);
-  return ptr < 0 ? undefined : [ptr, ptr + typedByteLength(array)];
-}
-
-/** What a call on operands reads in place: the arena bytes of those not copied in. */
-function operandsRead({ x, y, n, precision }: Operands): Reader {
-  const bytes = n * BYTES[precision];
-  return (start, end) => (x >= 0 && overlaps(x, bytes, start, end)) || (y >= 0 && overlaps(y, bytes, start, end));
 }
 
 /** The error for a pool method called without its pool as `this`. */
