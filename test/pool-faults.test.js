@@ -118,7 +118,7 @@ test("when both workers trap in one job, no late count reaches the next job: eac
   free(a), free(b);
 });
 
-test("a job whose task table does not fit in the arena fails alone; the calls queued behind it run", async () => {
+test("a job whose task table does not fit in the arena fails alone, naming that table; the calls queued behind it run", async () => {
   const pool = await createPool({ threads: 2 }); // a fresh pool: its task table is allocated by its first job
   const a = f64(INLINE_ELEMENTS + 1).fill(1);
   // Take every block the arena can still give, down to 64 bytes: then no task table (4 KiB at
@@ -131,10 +131,13 @@ test("a job whose task table does not fit in the arena fails alone; the calls qu
       bytes /= 2;
     }
   }
-  const first = pool.dot(a, a).then(() => "resolved", (e) => e.code);
-  const second = pool.dot(a, a).then(() => "resolved", (e) => e.code);
+  const named = (purpose) => (e) => `${e.code}${e.message.includes(` in the arena for ${purpose}: `) ? ", named" : ""}`;
+  const taskTable = named("the task table and partial sums of this call (kept by the pool for its later calls)");
+  const first = pool.dot(a, a).then(() => "resolved", taskTable);
+  const second = pool.dot(a, a).then(() => "resolved", taskTable);
+  const copy = pool.dotBatch([[a, new Float64Array(a.length)]]).then(() => "resolved", named("a copy of pool.dotBatch(pairs): pairs[0]: b, which is not in the arena"));
   // Bounded: a pool wedged on the failed publish would leave the second call queued forever.
-  assert.equal(await orHung(Promise.all([first, second])), ["ERR_KP_OUT_OF_MEMORY", "ERR_KP_OUT_OF_MEMORY"]);
+  assert.equal(await orHung(Promise.all([first, second, copy])), Array(3).fill("ERR_KP_OUT_OF_MEMORY, named"));
   fillers.forEach(free);
   // Not wedged: the next call is published and completes.
   assert.is(await pool.dot(a, a), INLINE_ELEMENTS + 1);

@@ -88,7 +88,7 @@ export class Dispatcher {
     this.#waking = new WakingRule(threads);
     this.#pollBudget = new PollBudget(threads);
     this.#kernels = kernels;
-    this.#control = allocate(CONTROL_BYTES, true);
+    this.#control = allocate(CONTROL_BYTES, true, "the pool's control block");
     this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
     const control = this.#control;
     const start = (index: number) => {

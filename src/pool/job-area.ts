@@ -18,7 +18,7 @@ export class JobArea {
     const bytes = partials * 8 + tasks * TASK_BYTES;
     if (bytes <= this.#bytes) return;
     const grown = Math.max(bytes, 2 * this.#bytes, 4096);
-    const ptr = allocate(grown, false);
+    const ptr = allocate(grown, false, "the task table and partial sums of this call (kept by the pool for its later calls)");
     if (this.#ptr !== 0) release(this.#ptr);
     this.#ptr = ptr;
     this.#bytes = grown;

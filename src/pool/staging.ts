@@ -29,7 +29,7 @@ export class Staging {
   pointer(where: string, name: string, vector: Vector, precision: Precision, length: number): number {
     const inPlace = pointerOf(vector);
     if (inPlace >= 0) return inPlace;
-    const ptr = allocate(length * BYTES[precision], false);
+    const ptr = allocate(length * BYTES[precision], false, `a copy of ${where}: ${name}, which is not in the arena`);
     this.#blocks.push(ptr);
     this.#copies.push({ where, name, vector, precision, length, ptr });
     return ptr;
