@@ -109,6 +109,21 @@ export function illegalConstructor(name: string, instead: string): Coded<TypeErr
   return withCode(new TypeError(`kernelpool: new ${name}() is not how to make one; use ${instead}.`), "ERR_KP_UNSUPPORTED");
 }
 
+/** The CLI's job cannot fit in this machine's memory at any size. */
+export function jobTooLarge(why: string): Coded<RangeError> {
+  return withCode(new RangeError(`kernelpool: ${why}.`), "ERR_KP_OUT_OF_MEMORY");
+}
+
+/** The engine could not reserve the address space of the arena's memory. */
+export function noAddressSpace(why: string): Coded<RangeError> {
+  return withCode(
+    new RangeError(
+      `kernelpool: cannot create the arena (${why}): the engine may reserve far more address space for a WebAssembly.Memory than it holds (Node 20's V8: about 10 GiB), and this process may not have that much. Raise its virtual-memory limit (ulimit -v).`,
+    ),
+    "ERR_KP_OUT_OF_MEMORY",
+  );
+}
+
 export function unsupported(what: string): Coded<Error> {
   return withCode(new Error(`kernelpool: ${what}`), "ERR_KP_UNSUPPORTED");
 }

@@ -78,4 +78,22 @@ test("n shrinks, with the reason, when the two vectors do not fit; otherwise it 
   assert.match(reason, /^memory is short \((the arena holds at most 4 GiB|only [\d.]+ GiB of memory is free)\): using n = [\d,]+ instead of 268,435,456$/);
 });
 
+test("with no memory free, the job stops with a RangeError instead of running empty vectors", () => {
+  // os.freemem() made 0 in the child, before the CLI reads it.
+  const fake = `import os from "node:os"; import { syncBuiltinESMExports } from "node:module"; os.freemem = () => 0; syncBuiltinESMExports();`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1"], { encoding: "utf8" });
+  assert.is(status, 2, stdout + stderr);
+  assert.is(stdout, "");
+  assert.ok(stderr.startsWith("kernelpool: memory is short (only 0.0 GiB of memory is free): not even vectors of one element fit."), stderr);
+});
+
+test("a process that may not reserve the arena's address space gets a RangeError that says so, not a browser hint", () => {
+  const script = `import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)}).then((m) => m.f64(1)).then(() => console.log("made"), (e) => console.log(e.constructor.name, e.code, e.message));`;
+  // 8 GB of address space: Node itself runs, but Node 20's V8 reserves ~10 GiB for any wasm memory
+  // and refuses it. Node 24's makes the memory without that reservation: then it is made.
+  const { stdout, stderr } = spawnSync("bash", ["-c", `ulimit -v 8000000 && exec "${process.execPath}" -e '${script}'`], { encoding: "utf8" });
+  if (stdout === "made\n" && !process.version.startsWith("v20.")) return;
+  assert.ok(stdout.startsWith("RangeError ERR_KP_OUT_OF_MEMORY kernelpool: cannot create the arena (") && stdout.includes("ulimit -v"), stdout + stderr);
+});
+
 test.run();

@@ -48,7 +48,7 @@ test("createPool rejects bad options with errors that name the option", async ()
     [{ threads: 1.5 }, RangeError, "options.threads"],
     [{ threads: 257 }, RangeError, "options.threads"],
     [{ threads: "2" }, TypeError, "options.threads"],
-    [{ thread: 2 }, RangeError, "options.thread must be left out"],
+    [{ thread: 2 }, RangeError, "options.thread must be left out: the known options are threads; got number 2."],
     [null, TypeError, "options must be an object"],
     [5, TypeError, "options must be an object"],
     [[], TypeError, "options must be an object"],

@@ -6,7 +6,7 @@
 // length and alias the same bytes, and `memory.buffer` returns a new, longer object. So views
 // made before a grow stay valid, and every buffer the memory has handed out is remembered to
 // tell whether a view lives in the arena.
-import { outOfMemory, unsupported } from "../errors.js";
+import { noAddressSpace, outOfMemory, unsupported } from "../errors.js";
 import { typedBuffer } from "../typed-arrays.js";
 import { FreeListAllocator } from "./allocator.js";
 
@@ -50,6 +50,9 @@ function sharedMemory(): WebAssembly.Memory {
   try {
     return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   } catch (error) {
+    // Node 20's V8 reserves ~10 GiB of address space for any wasm memory (guard regions),
+    // whatever its maximum, and throws a RangeError where it cannot: under `ulimit -v` 11 GB, say.
+    if (error instanceof RangeError) throw noAddressSpace(error.message);
     const why = error instanceof Error ? error.message : String(error);
     throw unsupported(`this engine would not create a shared WebAssembly.Memory (${why}), and the arena is one. In a browser, serve the page cross-origin isolated (README, "In the browser").`);
   }

@@ -1,18 +1,34 @@
 // How long the vectors can be: both must fit in the arena (4 GiB) and in free memory.
-import { freemem } from "node:os";
+import { freemem, totalmem } from "node:os";
 import { LIMIT_BYTES } from "../arena/arena.js";
+import { jobTooLarge } from "../errors.js";
 
 /** Free memory the job lets itself use: the rest is the OS's and other programs'. */
 const FREE_SHARE = 0.6;
 /** Arena bytes kept for the pool's own blocks next to the two vectors. */
 const HEADROOM = 64 * 2 ** 20;
 
-/** The largest n up to `wanted` whose two f64 vectors fit; the reason when it is smaller. */
+/**
+ * The largest n up to `wanted` whose two f64 vectors fit, and the reason when it is smaller;
+ * a RangeError where not even n = 1 fits.
+ */
 export function fitLength(wanted: number): { n: number; reason?: string } {
+  const free = freeBytes();
   const byArena = Math.floor((LIMIT_BYTES - HEADROOM) / 16);
-  const byFree = Math.floor((freemem() * FREE_SHARE) / 16);
+  const byFree = Math.floor((free * FREE_SHARE) / 16);
   const n = Math.min(wanted, byArena, byFree);
   if (n === wanted) return { n };
-  const why = n === byArena ? "the arena holds at most 4 GiB" : `only ${(freemem() / 2 ** 30).toFixed(1)} GiB of memory is free`;
+  const why = n === byArena ? "the arena holds at most 4 GiB" : `only ${(free / 2 ** 30).toFixed(1)} GiB of memory is free`;
+  if (n < 1) throw jobTooLarge(`memory is short (${why}): not even vectors of one element fit`);
   return { n, reason: `memory is short (${why}): using n = ${n.toLocaleString("en")} instead of ${wanted.toLocaleString("en")}` };
+}
+
+/**
+ * Free memory by the OS, or what this process's cgroup limit leaves where that is less: in a
+ * container, the OS's figure is the host's.
+ */
+function freeBytes(): number {
+  const limit = process.constrainedMemory();
+  const free = Math.max(0, freemem());
+  return limit > 0 && limit < totalmem() ? Math.max(0, Math.min(free, limit - process.memoryUsage.rss())) : free;
 }

@@ -17,7 +17,7 @@ export function resolveOptions(options: unknown): Required<PoolOptions> {
   if (options === undefined) return { threads: defaultThreads() };
   if (options === null || typeof options !== "object" || Array.isArray(options)) throw invalidType("createPool(options): options", "an object or undefined", options);
   for (const key of Object.keys(options)) {
-    if (!KNOWN.has(key)) throw invalidValue(`createPool(options): options.${key}`, `left out: the known options are ${[...KNOWN].join(", ")}`, key);
+    if (!KNOWN.has(key)) throw invalidValue(`createPool(options): options.${key}`, `left out: the known options are ${[...KNOWN].join(", ")}`, (options as Record<string, unknown>)[key]);
   }
   const { threads } = options as PoolOptions;
   if (threads === undefined) return { threads: defaultThreads() };
