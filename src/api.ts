@@ -5,7 +5,7 @@ export { f64, f32, free } from "./arena/arrays.js";
 export { capabilities } from "./capabilities.js";
 export { createPool, Pool } from "./pool/pool.js";
 
-export type { Matching, Vector } from "./dot/operands.js";
+export type { Vector } from "./dot/operands.js";
 export type { Capabilities } from "./capabilities.js";
 export type { ErrorCode } from "./errors.js";
 export type { PoolOptions } from "./pool/options.js";

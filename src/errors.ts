@@ -118,7 +118,7 @@ export function jobTooLarge(why: string): Coded<RangeError> {
 export function noAddressSpace(why: string): Coded<RangeError> {
   return withCode(
     new RangeError(
-      `kernelpool: cannot create the arena (${why}): the engine may reserve far more address space for a WebAssembly.Memory than it holds (Node 20's V8: about 10 GiB), and this process may not have that much. Raise its virtual-memory limit (ulimit -v).`,
+      `kernelpool: cannot create the arena (${why}): the engine could not reserve memory for it. A WebAssembly.Memory may take far more address space than it holds (Node 20's V8: about 10 GiB), which a virtual-memory limit (ulimit -v) or a device short of memory refuses.`,
     ),
     "ERR_KP_OUT_OF_MEMORY",
   );

@@ -679,6 +679,58 @@ test("free() from an element getter of a call's first copied chunk is refused, f
   }
 });
 
+test("free() from user code run while a call's arguments are read (a Proxy's length, a getter of the list or of a pair) is refused", async () => {
+  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("used by no pending call");
+  const freeing = (array) => () => {
+    try {
+      free(array);
+      f64(array.length).fill(1000); // would take the freed block
+      return undefined;
+    } catch (error) {
+      return error;
+    }
+  };
+  // A plain array whose length trap frees the other operand: dot, and the pool's inline calls.
+  for (const [name, call] of [["dot", (a, b) => dot(a, b)], ["pool.dot", (a, b) => pool.dot(a, b)], ["pool.dotSync", (a, b) => pool.dotSync(a, b)]]) {
+    const a = f64(3).fill(1);
+    let error;
+    const b = new Proxy([1, 1, 1], { get: (target, key) => (key === "length" && (error ??= freeing(a)()), target[key]) });
+    assert.is(await call(a, b), 3, name);
+    assert.ok(inUse(error), `${name}: ${error?.message}`);
+    free(a);
+  }
+  // dotBatch, inline: a getter of a later pair, of the list, and of a pair's second element.
+  for (const n of [3, 4 * INLINE_ELEMENTS]) {
+    const a = f64(n).fill(1);
+    const errors = [];
+    const later = new Array(n).fill(1);
+    Object.defineProperty(later, 0, { get: () => (errors.push(freeing(a)()), 1) });
+    const pair = [a, null];
+    Object.defineProperty(pair, 1, { get: () => (errors.push(freeing(a)()), later) });
+    const list = [[a, f64(n).fill(1)], null, pair];
+    Object.defineProperty(list, 1, { get: () => (errors.push(freeing(a)()), [later, later]) });
+    assert.equal(await pool.dotBatch(list), new Float64Array([n, n, n]), `n = ${n}`);
+    assert.ok(errors.length >= 4 && errors.every(inUse), `n = ${n}: ${errors.map((e) => e?.message)}`);
+    free(list[0][1]), free(a);
+  }
+  // matvec: x's length trap frees the matrix and out.
+  const matrix = f64(6).fill(1);
+  const out = f64(3);
+  const errors = [];
+  const x = new Proxy([1, 1], { get: (target, key) => (key === "length" && errors.push(freeing(matrix)(), freeing(out)()), target[key]) });
+  assert.is(await pool.matvec(matrix, x, out), out);
+  assert.equal([...out], [2, 2, 2]);
+  assert.ok(errors.length === 2 && errors.every(inUse), errors.map((e) => e?.message).join());
+  free(matrix), free(out);
+});
+
+test("destroy() from a getter of a call's only copied chunk rejects the call, as from any other chunk", async () => {
+  const p = await createPool({ threads: 1 });
+  const b = new Array(CHUNK).fill(1); // one chunk exactly
+  Object.defineProperty(b, CHUNK - 1, { get: () => (void p.destroy(), 1) });
+  await assert_rejects(p.dot(f64(CHUNK).fill(1), b), Error, "the pool was destroyed");
+});
+
 test("a staged operand's length is read once: a Proxy that answers more later neither overflows its block nor changes the sum", async () => {
   const n = INLINE_ELEMENTS; // staged, a job
   let reads = 0;

@@ -1,7 +1,7 @@
 import { kernels } from "../kernels/module.js";
 import { BLOCK } from "./block.js";
-import { whileReading } from "../arena/readers.js";
-import { BYTES, checkOperands, copyChunk, readInPlace, type Matching, type Operands, type Precision, type Vector } from "./operands.js";
+import { heldMark, hold, releaseTo } from "../arena/readers.js";
+import { BYTES, checkOperands, copyChunk, mayFreeInPlace, type Operands, type Precision, type Vector } from "./operands.js";
 import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
 
 /**
@@ -15,7 +15,7 @@ import { CHUNK, giveBackScratch, takeScratch } from "./scratch.js";
  * @example
  * dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
  */
-export function dot<V extends Vector>(a: V, b: Matching<V>): number {
+export function dot(a: Vector, b: Vector): number {
   return dotChecked(checkOperands("dot(a, b)", a, b));
 }
 
@@ -24,13 +24,24 @@ export function dot<V extends Vector>(a: V, b: Matching<V>): number {
  * `where` names the call in the errors of a copy (a plain array holding a string, say).
  */
 export function dotChecked(operands: Operands, where = "dot(a, b)"): number {
-  const blocked = blockedKernel(operands.precision);
-  if (operands.x >= 0 && operands.y >= 0) return blocked(operands.x, operands.y, operands.n, BLOCK, 0);
-  return whileReading(readInPlace(operands), () => {
-    let sum = 0;
-    for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
-    return sum;
-  });
+  if (!mayFreeInPlace(operands.a, operands.b, operands.x, operands.y)) return dotHeld(operands, where);
+  // The copy runs a plain array's element getters, which may free() the operand read in place.
+  const mark = heldMark();
+  try {
+    hold(operands.a);
+    hold(operands.b);
+    return dotHeld(operands, where);
+  } finally {
+    releaseTo(mark);
+  }
+}
+
+/** dotChecked() where nothing needs holding, or the caller holds the operands (readers.ts). */
+export function dotHeld(operands: Operands, where: string): number {
+  if (operands.x >= 0 && operands.y >= 0) return blockedKernel(operands.precision)(operands.x, operands.y, operands.n, BLOCK, 0);
+  let sum = 0;
+  for (let start = 0; start < operands.n; start += CHUNK) sum = dotChunk(operands, start, sum, where);
+  return sum;
 }
 
 /**

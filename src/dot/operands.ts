@@ -2,18 +2,11 @@
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
-import { overlaps, type Reader } from "../arena/readers.js";
+import { heldMark, hold, overlaps, releaseTo, type Reader } from "../arena/readers.js";
 import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
-
-/**
- * The vectors that may be paired with a `V`: those of its element type. Distributes over a union,
- * so a `Vector` pairs with any `Vector` and the mix is checked at run time; a `Float64Array`
- * paired with a `Float32Array` does not compile.
- */
-export type Matching<V extends Vector> = V extends Float32Array ? Float32Array : Float64Array | readonly number[];
 
 export type Precision = "f64" | "f32";
 
@@ -38,10 +31,35 @@ export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
   const vb = b as Vector;
-  const n = lengthOf(where, "a", va);
-  const nb = lengthOf(where, "b", vb);
+  const x = pointerOf(va);
+  const y = pointerOf(vb);
+  if (!mayFreeInPlace(va, vb, x, y)) return withLengths(where, precision, va, vb, x, y);
+  // A plain array's length may come from a Proxy's trap, which may free() the other operand.
+  const mark = heldMark();
+  try {
+    hold(va);
+    hold(vb);
+    return withLengths(where, precision, va, vb, x, y);
+  } finally {
+    releaseTo(mark);
+  }
+}
+
+/**
+ * Whether reading a and b (a length, a copy's elements) may run user code that could free() one
+ * of them read in place: one is in the arena (at x or y) and the other a plain array, whose
+ * getters and Proxy traps are user code. Typed arrays are read through intrinsics alone.
+ */
+export function mayFreeInPlace(a: Vector, b: Vector, x: number, y: number): boolean {
+  return (x >= 0 && y < 0 && isArrayNotRevoked(b)) || (y >= 0 && x < 0 && isArrayNotRevoked(a));
+}
+
+/** The operands, with their lengths read once and checked equal. */
+function withLengths(where: string, precision: Precision, a: Vector, b: Vector, x: number, y: number): Operands {
+  const n = lengthOf(where, "a", a);
+  const nb = lengthOf(where, "b", b);
   if (n !== nb) throw lengthMismatch(`${where}: a and b`, n, nb);
-  return { precision, n, a: va, b: vb, x: pointerOf(va), y: pointerOf(vb) };
+  return { precision, n, a, b, x, y };
 }
 
 /**

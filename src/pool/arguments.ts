@@ -1,5 +1,6 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
+import { heldMark, hold, releaseTo } from "../arena/readers.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
@@ -36,18 +37,31 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
 }
 
 /** checkOperands on a pair [a, b]. */
-const checkPair = (where: string, pair: unknown[]): Operands => checkOperands(where, pair[0], pair[1]);
+const checkPair = (where: string, [a, b]: readonly [unknown, unknown]): Operands => checkOperands(where, a, b);
 
-/** Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. */
+/**
+ * Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. Reading the
+ * list, a pair or an element may run a getter, which may free() an operand already read: each is
+ * held (readers.ts) until every pair is checked.
+ */
 export function checkPairs(where: string, pairs: unknown): Operands[] {
   if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
   // Read once, as a vector's length: a getter of one pair may change it.
   const count = pairs.length;
   const checked = new Array<Operands>(count);
-  for (let i = 0; i < count; i++) {
-    const pair: unknown = pairs[i];
-    if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
-    checked[i] = namedAsPairOnError(where, i, checkPair, pair as unknown[]);
+  const mark = heldMark();
+  try {
+    for (let i = 0; i < count; i++) {
+      const pair: unknown = pairs[i];
+      if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
+      const a: unknown = pair[0];
+      hold(a);
+      const b: unknown = pair[1];
+      hold(b);
+      checked[i] = namedAsPairOnError(where, i, checkPair, [a, b] as const);
+    }
+  } finally {
+    releaseTo(mark);
   }
   return checked;
 }
@@ -81,11 +95,24 @@ export interface MatvecShape {
   readonly target: Float64Array | Float32Array;
 }
 
+/**
+ * Checks matvec's arguments. A plain array's length may come from a Proxy's trap, which may
+ * free() the matrix, x or out where they are in the arena: all three are held (readers.ts) meanwhile.
+ */
 export function matvecShape(where: string, matrix: unknown, x: unknown, out: unknown): MatvecShape {
   const precision = precisionOf(where, "matrix", matrix);
   checkSameType(where, "x", x, precision, "matrix");
-  const n = lengthOf(where, "x", x as Vector);
-  const size = lengthOf(where, "matrix", matrix as Vector);
+  const mark = heldMark();
+  let n: number, size: number;
+  try {
+    hold(matrix);
+    hold(x);
+    hold(out);
+    n = lengthOf(where, "x", x as Vector);
+    size = lengthOf(where, "matrix", matrix as Vector);
+  } finally {
+    releaseTo(mark);
+  }
   if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);
   if (size % n !== 0) throw invalidValue(`${where}: matrix`, `a whole number of rows of x.length = ${n} elements`, matrix);
   const rows = size / n;

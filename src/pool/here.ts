@@ -19,18 +19,20 @@ export const SLICE_MS = 1;
  * Runs step(0) … step(steps − 1) on this thread with turns of the event loop between steps: after
  * every step where turns are cheap (Node), else once SLICE_MS has passed since the last turn.
  * `stopped` is asked before every step, the first included (work that follows a copy starts a
- * microtask after it, when destroy() may already have come): an error it returns ends the work.
+ * microtask after it, when destroy() may already have come), and after the last (a getter of the
+ * last step may have called destroy()): an error it returns ends the work.
  */
 export async function inSteps(steps: number, step: (i: number) => void, stopped: () => Error | undefined): Promise<void> {
   const { cheapTurns } = platform();
   let since = performance.now();
-  for (let i = 0; i < steps; i++) {
-    if (i > 0 && (cheapTurns || performance.now() - since >= SLICE_MS)) {
+  for (let i = 0; ; i++) {
+    if (i > 0 && i < steps && (cheapTurns || performance.now() - since >= SLICE_MS)) {
       await platform().nextTurn();
       since = performance.now();
     }
     const error = stopped();
     if (error !== undefined) throw error;
+    if (i === steps) return;
     step(i);
   }
 }

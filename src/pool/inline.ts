@@ -1,15 +1,15 @@
 // Pool calls short enough to run on the calling thread at once, without a job: a batch of short
 // products, a small matvec. They give the bits a job would (plan.ts sums a row as dot() does).
 import { BLOCK } from "../dot/block.js";
-import { blockedKernel, dotChecked } from "../dot/dot.js";
-import { overlaps, whileReading, type Reader } from "../arena/readers.js";
-import { arenaRange, BYTES, type Operands, type Vector } from "../dot/operands.js";
+import { blockedKernel, dotHeld } from "../dot/dot.js";
+import { heldMark, hold, releaseTo } from "../arena/readers.js";
+import { BYTES, type Operands, type Vector } from "../dot/operands.js";
 import { operandChanged } from "../errors.js";
 import { typedLength, typedSet } from "../typed-arrays.js";
 import { namedAsPairOnError, type MatvecShape } from "./arguments.js";
 import { Staging } from "./staging.js";
 
-const dotNamed = (where: string, operands: Operands): number => dotChecked(operands, where);
+const dotNamed = (where: string, operands: Operands): number => dotHeld(operands, where);
 
 /**
  * Each product on the calling thread. A plain loop: Float64Array.from with a map function took
@@ -17,12 +17,20 @@ const dotNamed = (where: string, operands: Operands): number => dotChecked(opera
  */
 export function dotEach(products: readonly Operands[]): Float64Array {
   const results = new Float64Array(products.length);
-  for (let i = 0; i < products.length; i++) {
-    // Named as the pair only for an error (a bad element in a copy), as checkPairs does.
-    results[i] = namedAsPairOnError("pool.dotBatch(pairs)", i, dotNamed, products[i]!);
+  // A copy of one pair runs element getters, which may free() any pair's operand read in place.
+  const mark = heldMark();
+  try {
+    for (const p of products) hold(p.a), hold(p.b);
+    for (let i = 0; i < products.length; i++) {
+      // Named as the pair only for an error (a bad element in a copy), as checkPairs does.
+      results[i] = namedAsPairOnError("pool.dotBatch(pairs)", i, dotNamed, products[i]!);
+    }
+    return results;
+  } finally {
+    releaseTo(mark);
   }
-  return results;
 }
+
 
 /**
  * matvec on the calling thread, each row summed as dot() sums it. The sums go to a scratch array
@@ -37,10 +45,15 @@ export function matvecHere(where: string, matrix: Vector, x: Vector, { precision
     const v = staging.pointer(where, "x", x, precision, columns);
     const rowBytes = columns * BYTES[precision];
     // The copy runs element getters, which may free() an arena operand or `out`.
-    const [outStart, outEnd] = arenaRange(target) ?? [0, 0];
-    const touched: Reader = (start, end) =>
-      overlaps(m, rows * rowBytes, start, end) || overlaps(v, rowBytes, start, end) || overlaps(outStart, outEnd - outStart, start, end);
-    whileReading(touched, () => staging.copyNow());
+    const mark = heldMark();
+    try {
+      hold(matrix);
+      hold(x);
+      hold(target);
+      staging.copyNow();
+    } finally {
+      releaseTo(mark);
+    }
     const blocked = blockedKernel(precision);
     const sums = new Float64Array(rows);
     for (let r = 0; r < rows; r++) sums[r] = blocked(m + r * rowBytes, v, columns, BLOCK, 0);

@@ -7,7 +7,7 @@ import { addReader, removeReader, type Reader } from "../arena/readers.js";
 import { checkLength, handOut } from "../arena/arrays.js";
 import { dotChecked, dotChunk } from "../dot/dot.js";
 import { CHUNK } from "../dot/scratch.js";
-import { arenaRange, BYTES, checkOperands, elements, readInPlace, type Matching, type Operands, type Precision, type Vector } from "../dot/operands.js";
+import { arenaRange, BYTES, checkOperands, elements, readInPlace, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { cannotBlock, illegalConstructor, invalidType, poolClosed } from "../errors.js";
 import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
@@ -86,7 +86,7 @@ export class Pool implements AsyncDisposable {
    * @example
    * await pool.dot(f64([1, 2, 3]), f64([4, 5, 6])); // returns 32
    */
-  dot<V extends Vector>(a: V, b: Matching<V>): Promise<number> {
+  dot(a: Vector, b: Vector): Promise<number> {
     let operands: Operands;
     try {
       Pool.#checkOpen(this, "pool.dot(a, b)");
@@ -109,7 +109,7 @@ export class Pool implements AsyncDisposable {
    * @example
    * pool.dotSync(f64([1, 2]), f64([3, 4])); // returns 11
    */
-  dotSync<V extends Vector>(a: V, b: Matching<V>): number {
+  dotSync(a: Vector, b: Vector): number {
     Pool.#checkOpen(this, "pool.dotSync(a, b)");
     // Thrown for short calls too, so code that works on small data does not fail on large.
     if (!platform().canBlock()) throw cannotBlock("pool.dotSync(a, b)", "pool.dot(a, b)");
@@ -162,7 +162,7 @@ export class Pool implements AsyncDisposable {
    * @example
    * await pool.matvec(f64([1, 2, 3, 4]), f64([1, 1])); // returns Float64Array [3, 7]
    */
-  matvec<M extends Vector>(matrix: M, x: Matching<M>, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
+  matvec<M extends Vector>(matrix: M, x: Vector, out?: M extends Float32Array ? Float32Array : Float64Array): Promise<M extends Float32Array ? Float32Array : Float64Array> {
     type Out = M extends Float32Array ? Float32Array : Float64Array;
     const where = "pool.matvec(matrix, x, out)";
     let shape: MatvecShape;
