@@ -6,10 +6,8 @@ import { heldMark, hold, releaseTo } from "../arena/readers.js";
 import { BYTES, type Operands, type Vector } from "../dot/operands.js";
 import { operandChanged } from "../errors.js";
 import { typedLength, typedSet } from "../typed-arrays.js";
-import { namedAsPairOnError, type MatvecShape } from "./arguments.js";
+import { pairName, type MatvecShape } from "./arguments.js";
 import { Staging } from "./staging.js";
-
-const dotNamed = (where: string, operands: Operands): number => dotHeld(operands, where);
 
 /**
  * Each product on the calling thread. A plain loop: Float64Array.from with a map function took
@@ -20,10 +18,15 @@ export function dotEach(products: readonly Operands[]): Float64Array {
   // A copy of one pair runs element getters, which may free() any pair's operand read in place.
   const mark = heldMark();
   try {
-    for (const p of products) hold(p.a), hold(p.b);
+    if (copiesAny(products)) for (const p of products) hold(p.a), hold(p.b);
     for (let i = 0; i < products.length; i++) {
       // Named as the pair only for an error (a bad element in a copy), as checkPairs does.
-      results[i] = namedAsPairOnError("pool.dotBatch(pairs)", i, dotNamed, products[i]!);
+      try {
+        results[i] = dotHeld(products[i]!, "pool.dotBatch(pairs)");
+      } catch (error) {
+        dotHeld(products[i]!, pairName("pool.dotBatch(pairs)", i));
+        throw error;
+      }
     }
     return results;
   } finally {
@@ -31,6 +34,12 @@ export function dotEach(products: readonly Operands[]): Float64Array {
   }
 }
 
+
+/** Whether some product copies an operand in, running what user code its elements have. */
+function copiesAny(products: readonly Operands[]): boolean {
+  for (const p of products) if (p.x < 0 || p.y < 0) return true;
+  return false;
+}
 
 /**
  * matvec on the calling thread, each row summed as dot() sums it. The sums go to a scratch array
