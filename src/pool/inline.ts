@@ -34,7 +34,6 @@ export function dotEach(products: readonly Operands[]): Float64Array {
   }
 }
 
-
 /** Whether some product copies an operand in, running what user code its elements have. */
 function copiesAny(products: readonly Operands[]): boolean {
   for (const p of products) if (p.x < 0 || p.y < 0) return true;
