@@ -724,6 +724,44 @@ test("free() from user code run while a call's arguments are read (a Proxy's len
   free(matrix), free(out);
 });
 
+test("dotBatch: a Proxy's length trap in one pair cannot free an arena vector of a later pair", async () => {
+  const a = f64([1, 2, 3, 4]);
+  let error;
+  const trapped = new Proxy([1, 1], {
+    get: (target, key, receiver) => {
+      if (key === "length" && error === undefined) {
+        try {
+          free(a);
+          f64(4).fill(1000); // would take a's block
+        } catch (e) {
+          error = e;
+        }
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  assert.equal(await pool.dotBatch([[trapped, [1, 1]], [a, a]]), new Float64Array([2, 30]));
+  assert.ok(error instanceof RangeError && error.message.includes("used by no pending call"), String(error));
+  free(a);
+});
+
+test("after destroy(), the running job's arrays stay refused to free() until its workers are gone and the call has failed", async () => {
+  const p = await createPool({ threads: 2 });
+  const m = f64(256 * 65536).fill(1);
+  const x = f64(65536).fill(1);
+  const out = f64(256);
+  const inUse = (e) => e instanceof RangeError && e.message.includes("used by no pending call");
+  // The job is published at once; a matvec of 128 MiB outlasts the turn below.
+  const call = p.matvec(m, x, out).then(() => "resolved", (e) => e.code);
+  await new Promise((resolve) => setImmediate(resolve));
+  const settled = await Promise.race([call, "pending"]);
+  const destroyed = p.destroy();
+  if (settled === "pending") for (const array of [m, x, out]) assert.throws(() => free(array), inUse);
+  await destroyed;
+  assert.ok(["ERR_KP_POOL_CLOSED", "resolved"].includes(await call));
+  free(m), free(x), free(out); // taken once the call has settled
+});
+
 test("destroy() from a getter of a call's only copied chunk rejects the call, as from any other chunk", async () => {
   const p = await createPool({ threads: 1 });
   const b = new Array(CHUNK).fill(1); // one chunk exactly

@@ -34,6 +34,16 @@ export function hold(argument: unknown): void {
   held[top++] = argument;
 }
 
+/** A list of arguments held as one entry: dotBatch's vectors, one push for the whole batch. */
+class HeldList {
+  constructor(readonly items: readonly unknown[]) {}
+}
+
+/** Holds every argument that `list` has while it is held, those added later included. */
+export function holdEach(list: readonly unknown[]): void {
+  held[top++] = new HeldList(list);
+}
+
 /** Where the stack of held arguments stands, to release back to. */
 export function heldMark(): number {
   return top;
@@ -46,7 +56,10 @@ export function releaseTo(mark: number): void {
 
 /** Whether any pending call may read or write a byte in [start, end). */
 export function inUse(start: number, end: number): boolean {
-  for (let i = 0; i < top; i++) if (arenaBytesMeet(held[i], start, end)) return true;
+  for (let i = 0; i < top; i++) {
+    const entry = held[i];
+    if (entry instanceof HeldList ? entry.items.some((item) => arenaBytesMeet(item, start, end)) : arenaBytesMeet(entry, start, end)) return true;
+  }
   for (const reader of readers) if (reader(start, end)) return true;
   return false;
 }

@@ -77,11 +77,16 @@ export class Dispatcher {
   readonly #waking: WakingRule;
   /** How long an async call polls for its job, learnt from the jobs' times. */
   readonly #pollBudget: PollBudget;
+  /** The job running when destroy() came, until its workers are gone: they may still read it. */
+  #dying: AsyncJob | undefined;
   /**
-   * Whether a running or queued job may read or write arena bytes in [start, end): free() asks
-   * while the pool holds its memory (arena/readers.ts).
+   * Whether a running, queued or dying job may read or write arena bytes in [start, end): free()
+   * asks while the pool holds its memory (arena/readers.ts).
    */
-  readonly #touches: Reader = (start, end) => this.#running?.plan.touches(start, end) === true || this.#queue.some((job) => job.plan.touches(start, end));
+  readonly #touches: Reader = (start, end) =>
+    this.#running?.plan.touches(start, end) === true ||
+    this.#dying?.plan.touches(start, end) === true ||
+    this.#queue.some((job) => job.plan.touches(start, end));
 
   private constructor(threads: number, kernels: KernelExports, module: WebAssembly.Module, startWorker: StartWorker) {
     this.threads = threads;
@@ -222,14 +227,15 @@ export class Dispatcher {
     // control block reuses it, would then count it and wake one live worker fewer.
     this.#signalStop();
     for (const job of this.#queue.splice(0)) job.fail(errorFor(job.where));
-    const running = this.#running;
+    const running = (this.#dying = this.#running);
     this.#running = undefined;
     this.#holdProcess(false);
     this.#notifyIdle();
     platform().holdProcessOpen(true);
     await this.#workers.terminate();
     // Failed only now: until the workers are gone they may still write into the job's memory
-    // (an arange's array), which its caller frees on failure.
+    // (an arange's array), which its caller frees on failure, and free() must refuse its arrays.
+    this.#dying = undefined;
     running?.fail(errorFor(running.where));
     platform().holdProcessOpen(false);
     this.#freeMemory();
