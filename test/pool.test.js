@@ -754,12 +754,28 @@ test("after destroy(), the running job's arrays stay refused to free() until its
   // The job is published at once; a matvec of 128 MiB outlasts the turn below.
   const call = p.matvec(m, x, out).then(() => "resolved", (e) => e.code);
   await new Promise((resolve) => setImmediate(resolve));
-  const settled = await Promise.race([call, "pending"]);
-  const destroyed = p.destroy();
-  if (settled === "pending") for (const array of [m, x, out]) assert.throws(() => free(array), inUse);
-  await destroyed;
-  assert.ok(["ERR_KP_POOL_CLOSED", "resolved"].includes(await call));
-  free(m), free(x), free(out); // taken once the call has settled
+  assert.is(await Promise.race([call, "pending"]), "pending", "the job outlasts a turn");
+  void p.destroy();
+  for (const array of [m, x, out]) assert.throws(() => free(array), inUse);
+  await p.destroy(); // a second destroy() waits for the first: the workers are gone, the call failed
+  free(m), free(x), free(out);
+  assert.is(await call, "ERR_KP_POOL_CLOSED");
+  await p.close();
+});
+
+test("dotBatch: a getter of the list that frees a vector of a pair not read yet makes the call fail, naming it; a length that is no length is a RangeError", async () => {
+  const v = f64(4).fill(1);
+  const ones = [1, 1, 1, 1];
+  const pairs = [null, [v, v]];
+  Object.defineProperty(pairs, 0, { get: () => (free(v), f64(4).fill(1000), [ones, ones]) });
+  await assert_rejects(pool.dotBatch(pairs), RangeError, "pool.dotBatch(pairs): pairs[1][0] must be an array that no getter freed during the call");
+  for (const length of [1.5, -1, "2"]) {
+    const list = new Proxy([], { get: (target, key) => (key === "length" ? length : target[key]) });
+    await assert_rejects(pool.dotBatch(list), RangeError, "pool.dotBatch(pairs): pairs.length must be a non-negative integer");
+  }
+  const sparse = [];
+  sparse.length = 2 ** 31;
+  await assert_rejects(pool.dotBatch(sparse), TypeError, "pool.dotBatch(pairs): pairs[0] must be a pair [a, b] of vectors");
 });
 
 test("destroy() from a getter of a call's only copied chunk rejects the call, as from any other chunk", async () => {

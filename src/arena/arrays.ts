@@ -2,7 +2,7 @@
 import { invalidType, invalidValue, notArena } from "../errors.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
-import { inUse } from "./readers.js";
+import { inUse, noteFreed } from "./readers.js";
 
 type ElementArray = Float64Array | Float32Array;
 interface ElementArrayConstructor {
@@ -71,6 +71,7 @@ export function free(array: Float64Array | Float32Array): void {
   }
   if (!release(ptr)) throw notArena("free(array): array", array);
   handedOut.delete(array);
+  noteFreed(ptr, ptr + typedByteLength(array));
 }
 
 /** Throws a RangeError naming `where` unless `n` is a length an arena array may have. */

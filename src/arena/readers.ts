@@ -44,6 +44,40 @@ export function holdEach(list: readonly unknown[]): void {
   held[top++] = new HeldList(list);
 }
 
+/**
+ * Blocks freed while a call reads a list of arguments (dotBatch's pairs) as [start, end) pairs:
+ * a getter of the list may free a vector the call has not read yet, which holding cannot refuse,
+ * so the call checks afterwards (freedSince). Kept only while some call reads such a list.
+ */
+const freedWhileReading: number[] = [];
+let readingLists = 0;
+
+/** A call starts reading a list; returns the mark to pass to freedSince. */
+export function startReadingList(): number {
+  readingLists++;
+  return freedWhileReading.length;
+}
+
+export function endReadingList(): void {
+  if (--readingLists === 0) freedWhileReading.length = 0;
+}
+
+/** free() gave back [start, end). */
+export function noteFreed(start: number, end: number): void {
+  if (readingLists > 0) freedWhileReading.push(start, end);
+}
+
+/** Whether anything was freed since `mark`. */
+export function freedAny(mark: number): boolean {
+  return freedWhileReading.length > mark;
+}
+
+/** Whether `value` is an array in the arena whose bytes were freed since `mark`. */
+export function freedSince(mark: number, value: unknown): boolean {
+  for (let i = mark; i < freedWhileReading.length; i += 2) if (arenaBytesMeet(value, freedWhileReading[i]!, freedWhileReading[i + 1]!)) return true;
+  return false;
+}
+
 /** Where the stack of held arguments stands, to release back to. */
 export function heldMark(): number {
   return top;

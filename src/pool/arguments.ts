@@ -1,6 +1,6 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { heldMark, hold, holdEach, releaseTo } from "../arena/readers.js";
+import { endReadingList, freedAny, freedSince, heldMark, hold, holdEach, releaseTo, startReadingList } from "../arena/readers.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
@@ -31,19 +31,27 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
 export function checkPairs(where: string, pairs: unknown): Operands[] {
   if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
   // Read once, as a vector's length: a getter of one pair may change it.
-  const count = pairs.length;
-  const checked = new Array<Operands>(count);
-  const vectors = new Array<unknown>(2 * count);
+  const length: unknown = pairs.length;
+  if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: pairs.length`, "a non-negative integer", length);
+  const count = length as number;
+  const checked: Operands[] = [];
+  const vectors: unknown[] = [];
   const mark = heldMark();
+  const freedMark = startReadingList();
   try {
     // Every pair is read, and held, before any is checked: a check reads lengths, which a Proxy's
-    // trap answers, and that may free() a vector of a later pair.
+    // trap answers, and that may free() a vector of a later pair. A getter of the list or of a
+    // pair that frees a vector not read yet cannot be refused: that vector is refused after.
     holdEach(vectors);
     for (let i = 0; i < count; i++) {
       const pair: unknown = pairs[i];
       if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
-      vectors[2 * i] = pair[0];
-      vectors[2 * i + 1] = pair[1];
+      vectors.push(pair[0], pair[1]);
+    }
+    if (freedAny(freedMark)) {
+      for (let k = 0; k < vectors.length; k++) {
+        if (freedSince(freedMark, vectors[k])) throw invalidValue(`${pairName(where, k >> 1)}[${k & 1}]`, "an array that no getter freed during the call", vectors[k]);
+      }
     }
     for (let i = 0; i < count; i++) {
       const a = vectors[2 * i];
@@ -60,6 +68,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
     }
   } finally {
     releaseTo(mark);
+    endReadingList();
   }
   return checked;
 }

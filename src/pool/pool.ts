@@ -54,6 +54,8 @@ export class Pool implements AsyncDisposable {
   readonly #dispatcher: Dispatcher | undefined;
   #state: State = "open";
   #closing: Promise<void> | undefined;
+  /** What the first destroy() returned: later destroy() and close() calls wait for it too. */
+  #destroying: Promise<void> | undefined;
   /** Calls computing on the calling thread (here.ts), which close() waits for as for jobs. */
   readonly #here = new Set<Promise<unknown>>();
   /**
@@ -226,7 +228,8 @@ export class Pool implements AsyncDisposable {
   /** Lets queued and running calls finish, then stops the workers. Later calls reject. */
   close(): Promise<void> {
     if (!Pool.#isPool(this)) return Promise.reject(detached("pool.close()", this));
-    if (this.#state === "destroyed" || this.#state === "closed") return Promise.resolve();
+    if (this.#state === "destroyed") return this.#destroying ?? Promise.resolve();
+    if (this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
       await Promise.allSettled(this.#here);
@@ -238,12 +241,18 @@ export class Pool implements AsyncDisposable {
     return this.#closing;
   }
 
-  /** Stops the workers now: queued and running calls reject. On a closed pool it does nothing. */
-  async destroy(): Promise<void> {
-    if (!Pool.#isPool(this)) throw detached("pool.destroy()", this);
-    if (this.#state === "destroyed" || this.#state === "closed") return;
-    this.#state = "destroyed";
-    await this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
+  /**
+   * Stops the workers now: queued and running calls reject. On a closed pool it does nothing; on
+   * a destroyed one it resolves when the first destroy() does.
+   */
+  destroy(): Promise<void> {
+    if (!Pool.#isPool(this)) return Promise.reject(detached("pool.destroy()", this));
+    if (this.#state === "closed") return Promise.resolve();
+    if (this.#state !== "destroyed") {
+      this.#state = "destroyed";
+      this.#destroying = this.#dispatcher?.destroy((where) => poolClosed(where, "destroyed"));
+    }
+    return this.#destroying ?? Promise.resolve();
   }
 
   /** `await using pool = await createPool()` closes the pool at the end of the block. */
