@@ -773,6 +773,11 @@ test("dotBatch: a getter of the list that frees a vector of a pair not read yet 
     const list = new Proxy([], { get: (target, key) => (key === "length" ? length : target[key]) });
     await assert_rejects(pool.dotBatch(list), RangeError, "pool.dotBatch(pairs): pairs.length must be a non-negative integer");
   }
+  // A getter that frees an array of its own and makes a new one, which takes the freed block: fine.
+  const reused = [null, null];
+  Object.defineProperty(reused, 0, { get: () => (free(f64(4)), [[1], [1]]) });
+  Object.defineProperty(reused, 1, { get: () => ((z) => [z, z])(f64(4).fill(5)) });
+  assert.equal(await pool.dotBatch(reused), new Float64Array([1, 100]));
   const sparse = [];
   sparse.length = 2 ** 31;
   await assert_rejects(pool.dotBatch(sparse), TypeError, "pool.dotBatch(pairs): pairs[0] must be a pair [a, b] of vectors");

@@ -79,6 +79,11 @@ export function checkLength(where: string, n: number): void {
   if (!Number.isInteger(n) || n < 0 || n > MAX_LENGTH) throw invalidValue(where, `an integer from 0 to ${MAX_LENGTH}`, n);
 }
 
+/** Whether `value` is an array that f64(), f32() or pool.arange() made and free() has not taken. */
+export function isHandedOut(value: unknown): boolean {
+  return handedOut.has(value as ElementArray);
+}
+
 function arenaArray<T extends ElementArray>(
   Type: ElementArrayConstructor,
   name: string,

@@ -52,14 +52,24 @@ export function holdEach(list: readonly unknown[]): void {
 const freedWhileReading: number[] = [];
 let readingLists = 0;
 
+/** How many calls are reading a list: what endReadingList() restores once a call is done. */
+export function listsBeingRead(): number {
+  return readingLists;
+}
+
 /** A call starts reading a list; returns the mark to pass to freedSince. */
 export function startReadingList(): number {
   readingLists++;
   return freedWhileReading.length;
 }
 
-export function endReadingList(): void {
-  if (--readingLists === 0) freedWhileReading.length = 0;
+/**
+ * A call that found `depth` calls reading lists when it started is done. Restored, not counted
+ * down, so that a call whose `finally` never ran (a stack overflow) cannot keep the log growing.
+ */
+export function endReadingList(depth: number): void {
+  readingLists = depth;
+  if (depth === 0) freedWhileReading.length = 0;
 }
 
 /** free() gave back [start, end). */

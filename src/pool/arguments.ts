@@ -1,6 +1,7 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { endReadingList, freedAny, freedSince, heldMark, hold, holdEach, releaseTo, startReadingList } from "../arena/readers.js";
+import { endReadingList, freedAny, freedSince, heldMark, hold, holdEach, listsBeingRead, releaseTo, startReadingList } from "../arena/readers.js";
+import { isHandedOut } from "../arena/arrays.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
@@ -37,6 +38,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
   const checked: Operands[] = [];
   const vectors: unknown[] = [];
   const mark = heldMark();
+  const depth = listsBeingRead();
   const freedMark = startReadingList();
   try {
     // Every pair is read, and held, before any is checked: a check reads lengths, which a Proxy's
@@ -48,9 +50,14 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
       if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
       vectors.push(pair[0], pair[1]);
     }
+    // Matched by bytes, so only a vector free() has taken: a new array in a freed block is fine
+    // (a view of one is not: views carry no owner to tell them from a view of the freed array).
     if (freedAny(freedMark)) {
       for (let k = 0; k < vectors.length; k++) {
-        if (freedSince(freedMark, vectors[k])) throw invalidValue(`${pairName(where, k >> 1)}[${k & 1}]`, "an array that no getter freed during the call", vectors[k]);
+        const vector = vectors[k];
+        if (!isHandedOut(vector) && freedSince(freedMark, vector)) {
+          throw invalidValue(`${pairName(where, k >> 1)}[${k & 1}]`, "an array that no getter freed during the call", vector);
+        }
       }
     }
     for (let i = 0; i < count; i++) {
@@ -68,7 +75,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
     }
   } finally {
     releaseTo(mark);
-    endReadingList();
+    endReadingList(depth);
   }
   return checked;
 }
