@@ -2,7 +2,8 @@
 import { invalidType, invalidValue, notArena } from "../errors.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
-import { inUse, noteFreed } from "./readers.js";
+import { noteFreed } from "./freed-log.js";
+import { inUse } from "./readers.js";
 
 type ElementArray = Float64Array | Float32Array;
 interface ElementArrayConstructor {
@@ -66,12 +67,13 @@ export function free(array: Float64Array | Float32Array): void {
   }
   if (!handedOut.has(array)) throw notArena("free(array): array", array);
   const ptr = typedByteOffset(array);
-  if (inUse(ptr, ptr + typedByteLength(array))) {
+  const end = ptr + typedByteLength(array);
+  if (inUse(ptr, end)) {
     throw invalidValue("free(array): array", "used by no pending call (free it once the call returns or settles)", array);
   }
   if (!release(ptr)) throw notArena("free(array): array", array);
   handedOut.delete(array);
-  noteFreed(ptr, ptr + typedByteLength(array));
+  noteFreed(ptr, end);
 }
 
 /** Throws a RangeError naming `where` unless `n` is a length an arena array may have. */

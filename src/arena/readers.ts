@@ -44,50 +44,6 @@ export function holdEach(list: readonly unknown[]): void {
   held[top++] = new HeldList(list);
 }
 
-/**
- * Blocks freed while a call reads a list of arguments (dotBatch's pairs) as [start, end) pairs:
- * a getter of the list may free a vector the call has not read yet, which holding cannot refuse,
- * so the call checks afterwards (freedSince). Kept only while some call reads such a list.
- */
-const freedWhileReading: number[] = [];
-let readingLists = 0;
-
-/** How many calls are reading a list: what endReadingList() restores once a call is done. */
-export function listsBeingRead(): number {
-  return readingLists;
-}
-
-/** A call starts reading a list; returns the mark to pass to freedSince. */
-export function startReadingList(): number {
-  readingLists++;
-  return freedWhileReading.length;
-}
-
-/**
- * A call that found `depth` calls reading lists when it started is done. Restored, not counted
- * down, so that a call whose `finally` never ran (a stack overflow) cannot keep the log growing.
- */
-export function endReadingList(depth: number): void {
-  readingLists = depth;
-  if (depth === 0) freedWhileReading.length = 0;
-}
-
-/** free() gave back [start, end). */
-export function noteFreed(start: number, end: number): void {
-  if (readingLists > 0) freedWhileReading.push(start, end);
-}
-
-/** Whether anything was freed since `mark`. */
-export function freedAny(mark: number): boolean {
-  return freedWhileReading.length > mark;
-}
-
-/** Whether `value` is an array in the arena whose bytes were freed since `mark`. */
-export function freedSince(mark: number, value: unknown): boolean {
-  for (let i = mark; i < freedWhileReading.length; i += 2) if (arenaBytesMeet(value, freedWhileReading[i]!, freedWhileReading[i + 1]!)) return true;
-  return false;
-}
-
 /** Where the stack of held arguments stands, to release back to. */
 export function heldMark(): number {
   return top;
@@ -114,7 +70,7 @@ export function overlaps(from: number, bytes: number, start: number, end: number
 }
 
 /** Whether `value` is an array in the arena whose bytes meet [start, end). */
-function arenaBytesMeet(value: unknown, start: number, end: number): boolean {
+export function arenaBytesMeet(value: unknown, start: number, end: number): boolean {
   if (typedArrayKind(value) === undefined) return false;
   const view = value as Uint8Array;
   return inArena(view) && overlaps(typedByteOffset(view), typedByteLength(view), start, end);

@@ -1,6 +1,7 @@
 // The argument side of pool calls: shapes checked and turned into dot groups, and the small
 // sums that turn partials into results. Kept apart from pool.ts, which is about running calls.
-import { endReadingList, freedAny, freedSince, heldMark, hold, holdEach, listsBeingRead, releaseTo, startReadingList } from "../arena/readers.js";
+import { heldMark, hold, holdEach, releaseTo } from "../arena/readers.js";
+import { ListReading } from "../arena/freed-log.js";
 import { isHandedOut } from "../arena/arrays.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
@@ -25,9 +26,9 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
 
 /**
  * Checks dotBatch's argument: an array of [a, b] pairs, each a valid pair of operands. Reading the
- * list, a pair or an element may run a getter, which may free() an operand already read: each is
- * held (readers.ts) until every pair is checked. (One freed before it is read is the caller's own
- * use of a freed array.)
+ * list, a pair or an element may run a getter, which may free() an operand: one already read is
+ * held (readers.ts), so that free() is refused; one freed before it is read fails the call
+ * (freed-log.ts).
  */
 export function checkPairs(where: string, pairs: unknown): Operands[] {
   if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
@@ -38,8 +39,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
   const checked: Operands[] = [];
   const vectors: unknown[] = [];
   const mark = heldMark();
-  const depth = listsBeingRead();
-  const freedMark = startReadingList();
+  const reading = new ListReading();
   try {
     // Every pair is read, and held, before any is checked: a check reads lengths, which a Proxy's
     // trap answers, and that may free() a vector of a later pair. A getter of the list or of a
@@ -52,14 +52,8 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
     }
     // Matched by bytes, so only a vector free() has taken: a new array in a freed block is fine
     // (a view of one is not: views carry no owner to tell them from a view of the freed array).
-    if (freedAny(freedMark)) {
-      for (let k = 0; k < vectors.length; k++) {
-        const vector = vectors[k];
-        if (!isHandedOut(vector) && freedSince(freedMark, vector)) {
-          throw invalidValue(`${pairName(where, k >> 1)}[${k & 1}]`, "an array that no getter freed during the call", vector);
-        }
-      }
-    }
+    const k = reading.firstFreed(vectors, isHandedOut);
+    if (k >= 0) throw invalidValue(`${pairName(where, k >> 1)}[${k & 1}]`, "an array that no getter freed during the call", vectors[k]);
     for (let i = 0; i < count; i++) {
       const a = vectors[2 * i];
       const b = vectors[2 * i + 1];
@@ -75,7 +69,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
     }
   } finally {
     releaseTo(mark);
-    endReadingList(depth);
+    reading.end();
   }
   return checked;
 }

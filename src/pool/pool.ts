@@ -368,7 +368,6 @@ function detached(call: string, self: unknown): TypeError {
   return invalidType(`${call}: this`, `the pool (call the method on it, or bind it)`, self);
 }
 
-
 /**
  * Starts a pool of workers that share this thread's arena and compiled kernels. Where workers
  * cannot share the arena, the pool runs on the calling thread alone and says why in
