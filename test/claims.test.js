@@ -4,18 +4,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { claimOneTask, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, RAN_ONE } from "../dist/pool/claims.js";
-import { CONTROL_BYTES, LINE_WORDS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
 
-/** Tasks reported finished since the last publish, by every thread of a test together. */
-let finished = 0;
-const report = (count) => {
-  finished += count;
-};
-
 function publish(ctrl, tasks, ranges) {
-  finished = 0;
+  Atomics.store(ctrl, NTASKS, tasks);
+  Atomics.store(ctrl, DONE, 0);
   openRanges(ctrl, tasks, TABLE, ranges);
 }
 
@@ -31,17 +26,11 @@ function controlBlock(tasks, ranges) {
  */
 function claimOne(ctrl, home, ranges) {
   let claimed;
-  const ranToEnd = claimTasks(
-    ctrl,
-    home,
-    ranges,
-    (task) => {
-      claimed = (task - TABLE) / TASK_BYTES;
-      return false;
-    },
-    report,
-  );
-  assert.is(ranToEnd, claimed === undefined, "claimTasks says whether run stopped it");
+  const finished = claimTasks(ctrl, home, ranges, (task) => {
+    claimed = (task - TABLE) / TASK_BYTES;
+    return false;
+  });
+  assert.is(finished, claimed === undefined, "claimTasks says whether run stopped it");
   return claimed;
 }
 
@@ -65,27 +54,27 @@ const rangeOf = (r, tasks, ranges) => sequence(Math.floor((r * tasks) / ranges),
 test("one thread alone claims every task once: its own range first, then the following ranges in turn", () => {
   const ctrl = controlBlock(10, 4); // ranges [0,2) [2,5) [5,7) [7,10)
   const seen = [];
-  assert.ok(claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0, report));
+  assert.ok(claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
   assert.equal(seen, [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]);
-  assert.is(finished, 10);
+  assert.is(Atomics.load(ctrl, DONE), 10);
   assert.is(claimOne(ctrl, 0, 4), undefined, "nothing is left for another thread");
 });
 
-test("a thread reports its home tasks when its range runs dry, then each other task as it ends", () => {
+test("a thread adds its home tasks to DONE when its range runs dry, then each other task as it ends", () => {
   const ctrl = controlBlock(10, 4); // home range 2 is [5,7)
   const doneWhenRun = [];
-  claimTasks(ctrl, 2, 4, () => doneWhenRun.push(finished) > 0, report);
+  claimTasks(ctrl, 2, 4, () => doneWhenRun.push(Atomics.load(ctrl, DONE)) > 0);
   assert.equal(doneWhenRun, [0, 0, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
-test("a task whose run fails is still reported, and its thread claims nothing more", () => {
+test("a task whose run fails still counts as done, and its thread claims nothing more", () => {
   const ctrl = controlBlock(6, 2);
   let runs = 0;
-  assert.is(claimTasks(ctrl, 0, 2, () => ++runs < 2, report), false);
+  assert.is(claimTasks(ctrl, 0, 2, () => ++runs < 2), false);
   assert.is(runs, 2);
-  assert.is(finished, 2);
+  assert.is(Atomics.load(ctrl, DONE), 2);
   assert.equal(roundRobin(ctrl, 2).flat().sort((a, b) => a - b), [2, 3, 4, 5], "the others finish the job");
-  assert.is(finished, 6);
+  assert.is(Atomics.load(ctrl, DONE), 6);
 });
 
 test("threads claiming in turn take their own contiguous ranges first; every task is claimed once", () => {
@@ -116,14 +105,14 @@ test("a job with fewer tasks than ranges, after a job that used them all, gives 
   assert.equal(claims.flat().sort((a, b) => a - b), [0, 1, 2]);
 });
 
-test("claimOneTask takes one task, home range first, and reports it before it returns", () => {
+test("claimOneTask takes one task, home range first, and adds it to DONE before it returns", () => {
   const ctrl = controlBlock(5, 2); // ranges [0,2) [2,5)
   const seen = [];
   const doneAfter = [];
-  while (claimOneTask(ctrl, 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES), report)) doneAfter.push(finished);
+  while (claimOneTask(ctrl, 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES))) doneAfter.push(Atomics.load(ctrl, DONE));
   assert.equal(seen, [2, 3, 4, 0, 1]);
   assert.equal(doneAfter, [1, 2, 3, 4, 5]);
-  assert.is(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left"), report), NONE_LEFT);
+  assert.is(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")), NONE_LEFT);
 });
 
 test("a claim reads only its range's line: the line a spinning worker polls holds all it needs", () => {
@@ -140,9 +129,9 @@ const open = (ctrl, ranges) => Array.from({ length: ranges }, (_, r) => r).filte
 test("the caller opens its group and each leader; the first claim on a leader's range opens the rest of its group", () => {
   const ctrl = controlBlock(32, 16); // groups of 4: leaders 4, 8 and 12; range r holds tasks 2r and 2r + 1
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 12]);
-  assert.is(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16), report), OPENED_GROUP);
+  assert.is(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)), OPENED_GROUP);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 9, 10, 11, 12]);
-  assert.is(claimOneTask(ctrl, 8, 16, () => {}, report), RAN_ONE);
+  assert.is(claimOneTask(ctrl, 8, 16, () => {}), RAN_ONE);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 9, 10, 11, 12], "only the first claim opens; range 8 ran dry");
   assert.equal(roundRobin(ctrl, 16).flat().sort((a, b) => a - b), sequence(0, 32).filter((t) => t !== 16 && t !== 17));
 });
@@ -157,7 +146,7 @@ test("a thread that opens a group on its way through the others looks through ev
   // groups 8 and 12 and, near the end of its pass, 4's: ranges 5 and 7 open. Range 7 lies behind it.
   const ctrl = controlBlock(32, 16);
   const seen = [];
-  assert.ok(claimTasks(ctrl, 6, 16, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0, report));
+  assert.ok(claimTasks(ctrl, 6, 16, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
   const ownRange = [12, 13];
   assert.equal(seen.sort((a, b) => a - b), sequence(0, 32).filter((t) => !ownRange.includes(t)));
   assert.equal(open(ctrl, 16), [6], "its own range was opened after its claims on it; its owner's poll finds it");
@@ -183,7 +172,7 @@ test("a group whose opener claimed before its job was closed stays closed", () =
     return load(array, index);
   };
   try {
-    assert.ok(claimOneTask(ctrl, 4, 16, () => {}, report));
+    assert.ok(claimOneTask(ctrl, 4, 16, () => {}));
   } finally {
     Atomics.load = load;
   }

@@ -213,7 +213,7 @@ test("a blocking call ends when a group opens after the caller's pass and its op
 });
 
 test("a caller asleep on a job that is destroyed, or fails with its worker, is woken: a later pool reusing the memory gets its calls", async () => {
-  // The awaited call sleeps in Atomics.waitAsync on WAKE (a job too long to poll). Before, that
+  // The awaited call sleeps in Atomics.waitAsync on DONE (a job too long to poll). Before, that
   // wait outlived the job; the next pool's control block, 128 bytes on (the freed one's first
   // block taken by an array), put its EPOCH there, and its counted notify woke the stale waiter
   // rather than its worker: its call never settled.
@@ -230,7 +230,7 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
   for (const [how, end] of ends) {
     const first = await createPool({ threads: 1 });
     const call = first.dot(a, a).then(() => "resolved", (e) => e.code);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the caller sleeps on WAKE
+    await new Promise((resolve) => setTimeout(resolve, 5)); // the caller sleeps on DONE
     await end(first);
     assert.ok(["ERR_KP_POOL_CLOSED", "ERR_KP_WORKER_LOST", "resolved"].includes(await call), how);
     const filler = f64(10); // takes the freed control block's first 128 bytes

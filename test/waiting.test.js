@@ -5,7 +5,7 @@ import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { arenaBuffer } from "../dist/arena/arena.js";
 import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
-import { CONTROL_BYTES, RANGE_END, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { PollBudget } from "../dist/pool/waiting.js";
 import { WakingRule } from "../dist/pool/waking.js";
@@ -158,16 +158,12 @@ test("an awaited call polls through the platform's loop turns for a short job, n
   free(short), free(long);
 });
 
-/**
- * n·count of each task of the pool's last job, read from its task table (layout.ts,
- * assembly/tasks.ts); the last range ends at the job's last task.
- */
+/** n·count of each task of the pool's last job, read from its task table (layout.ts, assembly/tasks.ts). */
 function lastJobTaskLengths(pool) {
   const ctrl = new Int32Array(arenaBuffer(), pool[internals].controlAddress, CONTROL_BYTES / 4);
   const table = ctrl[rangeWord(0) + RANGE_TABLE] >>> 0;
-  const tasks = ctrl[rangeWord(pool.threads - 1) + RANGE_END];
-  const words = new Uint32Array(arenaBuffer(), table, tasks * TASK_WORDS);
-  return Array.from({ length: tasks }, (_, t) => words[t * TASK_WORDS + 3] * words[t * TASK_WORDS + 4]);
+  const words = new Uint32Array(arenaBuffer(), table, ctrl[NTASKS] * TASK_WORDS);
+  return Array.from({ length: ctrl[NTASKS] }, (_, t) => words[t * TASK_WORDS + 3] * words[t * TASK_WORDS + 4]);
 }
 
 test("a polled call's tasks cover at most STEPPED_TASK_ELEMENTS, so its caller holds the loop no longer; a sleeping call's are longer", async () => {

@@ -5,8 +5,7 @@
 // the cores' caches stay in the cache of the core that reads them (numpy's static split gets
 // this too). Taking from the other ranges keeps a thread that starts late or stalls from
 // holding up the job.
-import { RANGE_END, RANGE_TABLE, RANGE_TASKS, rangeWord, TASK_BYTES } from "./layout.js";
-import type { Report } from "./tally.js";
+import { DONE, NTASKS, RANGE_END, RANGE_TABLE, RANGE_TASKS, rangeWord, TASK_BYTES } from "./layout.js";
 
 /** A range count that no claim can take below zero from: the job is closed. */
 const CLOSED = -(2 ** 30);
@@ -31,7 +30,7 @@ function groupSize(ranges: number): number {
 }
 
 /**
- * Makes a job's tasks claimable, after its task table (at `table`) is written: each
+ * Makes a job's tasks claimable, after its task table (at `table`) and NTASKS are written: each
  * leader's range first, so that their groups open sooner, then the caller's group. A leader's
  * line also gets the job's task count, which opening its group needs.
  */
@@ -109,22 +108,22 @@ export function clearRanges(ctrl: Int32Array, ranges: number): void {
 
 /**
  * Claims tasks, range `home` first, then each other range in turn, and passes each task's address
- * to `run` until no range has any left or `run` returns false (having marked the failure first);
- * `report` counts them as they end (tally.ts). Returns false if `run` did.
+ * to `run` until no range has any left or `run` returns false (having marked the failure first).
+ * Returns false if `run` did.
  */
-export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean, report: Report): boolean {
-  return claimHome(ctrl, home, ranges, run, report) && claimOthers(ctrl, home, ranges, run, report);
+export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+  return claimHome(ctrl, home, ranges, run) && claimOthers(ctrl, home, ranges, run);
 }
 
 /**
- * The first half of claimTasks: range `home` until it runs dry. Its finished tasks are reported
- * in one go then, so the last home task to finish ends the job at once, not after its
+ * The first half of claimTasks: range `home` until it runs dry. Its finished tasks are added to
+ * DONE in one go then, so the last home task to finish ends the job at once, not after its
  * thread has looked through every other range (a cache-line read each, ~0.1 µs apiece on 16
  * cores). A group this opens is looked through by claimOthers, which every claimer runs next
  * unless `run` failed: an async job then fails and the dispatcher closes its ranges, and a
  * blocking caller looks through them again while it waits (dispatcher.ts, runSync).
  */
-export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean, report: Report): boolean {
+export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
   let ran = 0;
   let task: number;
@@ -133,17 +132,17 @@ export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (
     ran++;
     ok = run(task);
   }
-  if (ran > 0) report(ran);
+  report(ctrl, ran);
   return ok;
 }
 
 /**
- * The second half of claimTasks: every other range in turn, each task reported as it ends.
+ * The second half of claimTasks: every other range in turn, each task added to DONE as it ends.
  * A thread that opens a group looks through every range once more: an owner that went to sleep
  * on EPOCH before its range opened does not wake for it, and a range before this thread's
  * place in the pass would otherwise be left to no one.
  */
-export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean, report: Report): boolean {
+export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
   for (let opened = true; ok && opened; ) {
     opened = false;
@@ -153,7 +152,7 @@ export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run:
       while (ok && (task = claim(ctrl, r)) >= 0) {
         opened = openGroupIfFirst(ctrl, r, ranges, task) || opened;
         ok = run(task);
-        report(1);
+        report(ctrl, 1);
       }
     }
   }
@@ -166,20 +165,20 @@ export const RAN_ONE = 1;
 export const OPENED_GROUP = 2;
 
 /**
- * Claims one task, range `home` first, then each other range in turn, runs it and reports it
- * at once: for a thread that gives its event loop turns between tasks and so must never
+ * Claims one task, range `home` first, then each other range in turn, runs it and adds it to
+ * DONE at once: for a thread that gives its event loop turns between tasks and so must never
  * hold a claimed task across one. Returns NONE_LEFT when no range has any left. A group it
  * opens (OPENED_GROUP) is looked through by its later calls, or, if its caller stops before
  * then, by the workers, which the caller must then have look again (dispatcher.ts).
  */
-export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void, report: Report): number {
+export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): number {
   for (let k = 0; k < ranges; k++) {
     const r = (home + k) % ranges;
     const task = claim(ctrl, r);
     if (task >= 0) {
       const opened = openGroupIfFirst(ctrl, r, ranges, task);
       run(task);
-      report(1);
+      report(ctrl, 1);
       return opened ? OPENED_GROUP : RAN_ONE;
     }
   }
@@ -196,4 +195,16 @@ function claim(ctrl: Int32Array, r: number): number {
   // END and TABLE are read after the claim, so they are the claimed job's.
   const end = Atomics.load(ctrl, word + RANGE_END);
   return (Atomics.load(ctrl, word + RANGE_TABLE) >>> 0) + (end - left) * TASK_BYTES;
+}
+
+/**
+ * Adds finished tasks to DONE and wakes a host asleep on DONE if they were the last. They all
+ * belong to the running job: it cannot end, and no other can start, before they are added.
+ * NTASKS is read after the add, on the line the add just took; it may by then be the next job's,
+ * but only where the host saw the job end without sleeping, so at worst a notify wakes no one,
+ * or wakes a host asleep on the next job, which finds it not done and sleeps again.
+ */
+function report(ctrl: Int32Array, finished: number): void {
+  if (finished === 0) return;
+  if (Atomics.add(ctrl, DONE, finished) + finished === Atomics.load(ctrl, NTASKS)) Atomics.notify(ctrl, DONE);
 }

@@ -11,23 +11,22 @@ import { JobArea } from "./job-area.js";
 import { PollBudget } from "./waiting.js";
 import { WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
-import { CALLER, CONTROL_BYTES, EPOCH, FAILED, stateWord, STOP, WAKE } from "./layout.js";
-import { Tally } from "./tally.js";
+import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import type { StartWorker } from "./worker-handle.js";
 import { WorkerSlots } from "./worker-slots.js";
 
 /**
- * How long the host polls for the job's end before it sleeps, in ms. A blocking call spins up to 0.2 ms: a
+ * How long the host polls DONE before it sleeps, in ms. A blocking call spins up to 0.2 ms: a
  * futex sleep and wake-up costs about 18 µs on the 2-core machine, against 1 µs for a poll.
  */
 const SYNC_SPIN_MS = 0.2;
 /**
- * How long an async call polls for the job's end before it yields to the event loop, in ms: about one block's
+ * How long an async call polls DONE before it yields to the event loop, in ms: about one block's
  * compute, so a job that is nearly done is caught without the ~11 µs trip through waitAsync.
  */
 const ASYNC_SPIN_MS = 0.002;
-/** How often a blocking call asleep on WAKE looks through the ranges again, in ms (runSync). */
+/** How often a blocking call asleep on DONE looks through the ranges again, in ms (runSync). */
 const RESCAN_MS = 1;
 /**
  * How long a polling caller computes before it gives its event loop a turn, in ms: about one step
@@ -48,6 +47,7 @@ interface AsyncJob {
   readonly where: string;
   readonly finish: (partials: Float64Array) => void;
   readonly fail: (error: Error) => void;
+  tasks: number;
   /** Set when a worker died holding one of its tasks: the job failed, stragglers may still run. */
   abandoned: boolean;
   /** What a task run on the calling thread threw; the job fails with it once its tasks are done. */
@@ -61,7 +61,6 @@ export class Dispatcher {
   readonly #kernels: KernelExports;
   #control: number;
   readonly #ctrl: Int32Array;
-  readonly #tally: Tally;
   readonly #area = new JobArea();
   readonly #workers: WorkerSlots;
   readonly #queue: AsyncJob[] = [];
@@ -96,7 +95,6 @@ export class Dispatcher {
     this.#kernels = kernels;
     this.#control = allocate(CONTROL_BYTES, true, "the pool's control block");
     this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
-    this.#tally = new Tally(this.#ctrl, threads);
     const control = this.#control;
     const start = (index: number) => {
       // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
@@ -157,24 +155,22 @@ export class Dispatcher {
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
   runSync(plan: JobPlan): Float64Array {
-    this.#publish(plan, "computes");
+    const tasks = this.#publish(plan, "computes");
     const ctrl = this.#ctrl;
-    const tally = this.#tally;
     let trap: unknown;
     const runHere = (task: number): boolean => {
       trap ??= this.#runOnCaller(task);
       return true;
     };
     // The calling thread takes worker 0's seat and range (layout.ts).
-    claimTasks(ctrl, 0, this.threads, runHere, tally.callerReport);
-    spinUntilFinished(tally, SYNC_SPIN_MS);
+    claimTasks(ctrl, 0, this.threads, runHere);
+    spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
     // Asleep, it looks through the ranges again now and then. A group can open after its pass,
     // and a worker that opens one drains it, unless a kernel traps there first; with that
     // group's owners asleep on EPOCH, only this thread would take its tasks.
-    for (let wake = tally.sleepValue(); wake !== undefined; wake = tally.sleepValue()) {
-      if (Atomics.wait(ctrl, WAKE, wake, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere, tally.callerReport);
+    for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) {
+      if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere);
     }
-    tally.awake();
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) throw workerLost(failed - 1, new Error("a kernel trapped in that worker"));
@@ -189,7 +185,7 @@ export class Dispatcher {
     // Only destroy() can stop the workers under a call still on its way here (one that copied its
     // operands over several turns): close() waits for such calls first.
     if (this.#stopped) return fail(poolClosed(where, "destroyed"));
-    this.#queue.push({ plan, where, finish, fail, abandoned: false });
+    this.#queue.push({ plan, where, finish, fail, tasks: 0, abandoned: false });
     // Otherwise a job is running, or the next one's start is pending (#startNextSoon): this one
     // follows them.
     if (this.#running === undefined && this.#queue.length === 1) {
@@ -294,21 +290,23 @@ export class Dispatcher {
 
   /**
    * Writes the job's tasks, makes them claimable and wakes as many sleeping workers as it has
-   * tasks for. Where the caller computes, worker 0 sits out.
+   * tasks for; returns how many there are. Where the caller computes, worker 0 sits out.
    */
-  #publish(plan: JobPlan, caller: CallerRole): void {
+  #publish(plan: JobPlan, caller: CallerRole): number {
     const tasks = this.#area.write(plan, this.threads, caller === "steps" ? STEPPED_TASK_ELEMENTS : Infinity);
     const callerComputes = caller !== "sleeps";
     this.#jobs++;
     const ctrl = this.#ctrl;
     Atomics.store(ctrl, FAILED, 0);
-    this.#tally.start(tasks);
+    Atomics.store(ctrl, NTASKS, tasks);
+    Atomics.store(ctrl, DONE, 0);
     if (callerComputes) Atomics.store(ctrl, CALLER, 1);
     openRanges(ctrl, tasks, this.#area.tasks, this.threads);
     Atomics.add(ctrl, EPOCH, 1);
     // Counted over every worker: worker 0 may still sleep on EPOCH, and then sits out on waking.
     Atomics.notify(ctrl, EPOCH, Math.min(tasks, this.threads));
     if (!callerComputes) this.#leaveSeat();
+    return tasks;
   }
 
   /**
@@ -337,7 +335,7 @@ export class Dispatcher {
     const warm = this.#waking.foundPolling(performance.now());
     try {
       // A polling host computes a share, as runSync's does, a task (STEPPED_TASK_ELEMENTS at most) a step.
-      this.#publish(job.plan, pollMs > 0 ? "steps" : "sleeps");
+      job.tasks = this.#publish(job.plan, pollMs > 0 ? "steps" : "sleeps");
     } catch (error) {
       // The task table did not fit in the arena: nothing was published, so fail this job alone.
       this.#running = undefined;
@@ -383,15 +381,14 @@ export class Dispatcher {
    */
   async #awaitDone(job: AsyncJob, pollMs: number, warm: boolean): Promise<void> {
     const ctrl = this.#ctrl;
-    const tally = this.#tally;
     const start = performance.now();
     const pollUntil = start + pollMs;
     let slept = false;
     if (pollMs > 0) this.#computeSlice(job);
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
-    spinUntilFinished(tally, ASYNC_SPIN_MS);
-    while (!tally.finished()) {
+    spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
+    for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
       } else {
@@ -403,14 +400,12 @@ export class Dispatcher {
         if (job.openedGroup === true) this.#lookAgain();
         job.openedGroup = false;
         slept = true;
-        const wake = tally.sleepValue();
-        if (wake !== undefined) await waitForChange(ctrl, WAKE, wake);
+        await waitForChange(ctrl, DONE, done);
       }
       this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (performance.now() < pollUntil) this.#computeSlice(job);
     }
-    tally.awake();
     this.#waking.jobEnded(performance.now());
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
@@ -434,7 +429,7 @@ export class Dispatcher {
     };
     let claimed: number;
     do {
-      claimed = claimOneTask(this.#ctrl, 0, this.threads, run, this.#tally.callerReport);
+      claimed = claimOneTask(this.#ctrl, 0, this.threads, run);
       if (claimed === OPENED_GROUP) job.openedGroup = true;
     } while (claimed !== NONE_LEFT && performance.now() < until);
   }
@@ -460,7 +455,7 @@ export class Dispatcher {
     const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
     const trapped = Atomics.load(ctrl, FAILED) === index + 1;
-    if (job !== undefined && (trapped || (holding && !this.#tally.finished()))) {
+    if (job !== undefined && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
       this.#failWhenQuiet(job, workerLost(index, cause));
     }
     this.#workers.fill(index).catch(() => {
@@ -470,7 +465,7 @@ export class Dispatcher {
 
   /**
    * Fails the running job once no worker can touch it any more, then starts the next. The job
-   * stays #running until no straggler can report or touch the task table again, and is failed only
+   * stays #running until no straggler can touch DONE or the task table again, and is failed only
    * then: stragglers may write into its memory (an arange's array), which its caller frees on
    * failure.
    */
@@ -513,14 +508,14 @@ export class Dispatcher {
   }
 
   /**
-   * Wakes a caller still asleep in Atomics.waitAsync on WAKE for a job that failed or was
-   * destroyed, so that it returns (#awaitDone). Such a wait outlives the job otherwise: its
-   * tasks are never all reported, and once the control block is freed and reused by another pool,
+   * Wakes a caller still asleep in Atomics.waitAsync on DONE for a job that failed or was
+   * destroyed, so that it returns (#awaitDone). Such a wait outlives the job otherwise: DONE
+   * never reaches its count, and once the control block is freed and reused by another pool,
    * whose EPOCH lands on this address, that pool's counted notify woke the stale waiter instead
    * of a worker, and its call never settled (found by an adversarial test).
    */
   #releaseWaiter(): void {
-    Atomics.notify(this.#ctrl, WAKE);
+    Atomics.notify(this.#ctrl, DONE);
   }
 
   #freeMemory(): void {
@@ -544,10 +539,10 @@ async function waitForChange(ctrl: Int32Array, index: number, value: number): Pr
   if (wait.async) await wait.value;
 }
 
-/** Polls until the job is finished or `ms` have passed; the clock is read every 64 polls. */
-function spinUntilFinished(tally: Tally, ms: number): void {
+/** Polls DONE until it reaches `tasks` or `ms` have passed; the clock is read every 64 polls. */
+function spinUntilDone(ctrl: Int32Array, tasks: number, ms: number): void {
   const until = performance.now() + ms;
-  for (let spin = 1; !tally.finished(); spin++) {
+  for (let spin = 1; Atomics.load(ctrl, DONE) < tasks; spin++) {
     if ((spin & 63) === 0 && performance.now() > until) return;
   }
 }

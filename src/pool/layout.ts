@@ -1,35 +1,32 @@
 // The pool's control block: Int32 words in the arena that the host and every worker read and
 // write with Atomics, in lines of 128 bytes (Apple silicon's cache line; two of x86's). The words
 // written while a job runs are kept apart: each thread's range line (its claim counter and state)
-// and each worker's report line; on 16 cores, one shared claim counter cost several µs a call in
-// cache-line transfers, and so did one shared count of finished tasks (tally.ts). The host's
-// per-job words share the line of the word they go with (a range's END and TABLE with its
-// count), which the thread that reads them fetches anyway.
+// and DONE's line; on 16 cores, one shared claim counter cost several µs a call in cache-line
+// transfers. The host's per-job words share the line of the word they go with (NTASKS with DONE,
+// a range's END and TABLE with its count), which the thread that reads them fetches anyway.
 //
 //   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
 //                              a polling caller that opened a group); idle workers wait on it
 //   word  1           STOP     1: workers leave their loop and exit; read with EPOCH, on its line
-//   word 32           WAKE     bumped for a host asleep on it, by a worker that finds WAITING set
-//                              when it reports (tally.ts)
-//   word 33           WAITING  1 while the host may sleep on WAKE; read by each report, and written
-//                              only when the host sleeps, so its line stays in every core's cache
+//   word 32           DONE     tasks finished; each thread adds its home tasks at once (claims.ts)
+//   word 33           NTASKS   tasks in the current job; beside DONE, whose line a thread takes
+//                              to add to it anyway
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:
 //     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
-//     + 1  STATE   worker r's state: 1 while it may hold a task not yet reported, else 0
+//     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
 //     + 2  END     index one past range r's last task     ┐ written before RANGE, read only
 //     + 3  TABLE   address of the job's task table        │ after a claim
 //     + 4  TASKS   the job's task count, on a group        │
 //                  leader's line (claims.ts)               ┘
-//   line 96 + 32·(256 + w)  worker w's REPORT word: the tasks it has finished, ever (tally.ts)
 //
 // Each line a job's start or end needs crosses between cores, and on the 2-core VM one crossing
 // costs ~0.4 µs (a ping-pong of one word between two threads: 850 ns a round trip). So a worker
 // finds what a claim needs in its own range line, which it polls while it spins: the job reaches
-// it in one crossing, where EPOCH, then the job's task count, then RANGE took three.
+// it in one crossing, where EPOCH, then NTASKS and TASKS, then RANGE took three.
 //
-// Publishing a job: write the task table, then open the ranges: a range's END
+// Publishing a job: write the task table, NTASKS, DONE = 0, then open the ranges: a range's END
 // and TABLE, then its count. Storing a range's count is the moment its tasks become claimable.
 // The caller opens its own group of ranges and each other group's leader; the first claim on a
 // leader's range opens the rest of its group (claims.ts). Bumping EPOCH alerts the polling
@@ -47,8 +44,8 @@ export const LINE_WORDS = 32;
 
 export const EPOCH = 0;
 export const STOP = 1;
-export const WAKE = LINE_WORDS;
-export const WAITING = WAKE + 1;
+export const DONE = LINE_WORDS;
+export const NTASKS = DONE + 1;
 export const FAILED = 2 * LINE_WORDS;
 export const CALLER = FAILED + 1;
 
@@ -70,14 +67,9 @@ export function stateWord(w: number): number {
   return rangeWord(w) + RANGE_STATE;
 }
 
-/** The most workers a pool may have: a range line and a report line each. */
+/** The most workers a pool may have: one line each. */
 export const MAX_WORKERS = 256;
-export const CONTROL_BYTES = (LINES + 2 * MAX_WORKERS * LINE_WORDS) * 4;
-
-/** Word of worker w's count of finished tasks. */
-export function reportWord(w: number): number {
-  return LINES + (MAX_WORKERS + w) * LINE_WORDS;
-}
+export const CONTROL_BYTES = (LINES + MAX_WORKERS * LINE_WORDS) * 4;
 
 /** A task record is eight u32 words: kernel, x, y, n, count, strideX, strideY, out (assembly/tasks.ts). */
 export const TASK_WORDS = 8;

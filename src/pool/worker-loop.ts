@@ -4,7 +4,6 @@
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
-import { workerReport } from "./tally.js";
 import { SPIN_MS } from "./waking.js";
 
 /**
@@ -16,15 +15,14 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
   const count = rangeWord(index);
-  const report = workerReport(ctrl, index);
   let trap: unknown;
   const run = (task: number): boolean => {
     try {
       kernels.runTask(task);
       return true;
     } catch (error) {
-      // The failed task then counts as finished so the job ends. FAILED is set before it is
-      // reported, so the host cannot take the job for a success.
+      // The failed task then counts as done so the job ends. FAILED is set before it is
+      // counted, so the host cannot take the job for a success.
       trap = error;
       Atomics.store(ctrl, FAILED, index + 1);
       return false;
@@ -34,8 +32,8 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    let ok = claimHome(ctrl, index, ranges, run, report);
-    // Read between the two halves, after the home tasks are reported, where the read delays the
+    let ok = claimHome(ctrl, index, ranges, run);
+    // Read between the two halves, after the home tasks are counted, where the read delays the
     // job only if this worker goes on to take tasks from other ranges. A job published before it
     // has its other ranges looked through below, and its tasks in this worker's range show in
     // waitForJob's poll; one published after it moves EPOCH past `seen`. Read any later, a job
@@ -43,9 +41,9 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     // that a group's first claim opens later may find this worker asleep; layout.ts says who
     // takes its tasks then.
     const seen = Atomics.load(ctrl, EPOCH);
-    ok &&= claimOthers(ctrl, index, ranges, run, report);
-    // Cleared only once every claimed task is reported: the host reads STATE = 0 as "reports
-    // nothing more", and a report landing after it would count for the next job. Cleared
+    ok &&= claimOthers(ctrl, index, ranges, run);
+    // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
+    // nothing more to DONE", and a count landing after it would go to the next job. Cleared
     // before a trap is rethrown, so the host knows this worker holds no task when its exit
     // arrives; the host then replaces it.
     Atomics.store(ctrl, state, 0);
