@@ -79,6 +79,21 @@ test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edg
   }
 });
 
+test("calls that repeat the last job's arrays reuse its task table and still read the arrays' new contents", async () => {
+  const n = 3 * INLINE_ELEMENTS + 5;
+  const [a, b, c] = [wavy(n), wavy(n, 1), wavy(n, 2)];
+  for (const p of [pools[2], pools[3]]) {
+    for (const [x, y] of [[a, b], [a, b], [a, c], [a, b], [c, a]]) {
+      assert.is(await p.dot(x, y), dot(x, y));
+      assert.is(await dotSyncAsJob(p, x, y), dot(x, y));
+    }
+    a[n - 1] += 1; // same addresses, new data
+    assert.is(await dotSyncAsJob(p, a, b), dot(a, b), "after a write");
+    assert.is(await p.dot(a, b), dot(a, b), "awaited, after a write");
+  }
+  free(a), free(b), free(c);
+});
+
 test("property: any length, subarray offsets, type and thread count give dot()'s bits on every entry point", async () => {
   const sizes = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: INLINE_ELEMENTS - 4100, max: 4 * INLINE_ELEMENTS }));
   await fc.assert(

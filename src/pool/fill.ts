@@ -26,6 +26,8 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     bytes: n * width,
     maxTasks: Math.ceil(n / MIN_SLICE),
     touches: (start, end) => overlaps(ptr, n * width, start, end),
+    // A fill is made once an array: its table is not worth keeping.
+    sameTasks: () => false,
     emit(threads, longest, sink) {
       // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.
       const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, longest, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));

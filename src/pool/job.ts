@@ -30,4 +30,6 @@ export interface JobPlan {
    * an operand (Infinity leaves that to the plan); returns how many it emitted.
    */
   emit(threads: number, longest: number, sink: TaskSink): number;
+  /** Whether `other` emits the same tasks for any threads and `longest`, so that its table serves this plan. */
+  sameTasks(other: JobPlan): boolean;
 }

@@ -133,11 +133,26 @@ class DotPlan implements JobPlan {
     return planTasks(this.#groups, threads, longest, sink);
   }
 
+  sameTasks(other: JobPlan): boolean {
+    return other instanceof DotPlan && sameGroups(this.#groups, other.#groups);
+  }
+
   touches(start: number, end: number): boolean {
     const target = this.#target;
     if (target !== undefined && overlaps(target[0], target[1] - target[0], start, end)) return true;
     return this.#groups.some((g) => groupReads(g, start, end));
   }
+}
+
+function sameGroups(a: readonly Group[], b: readonly Group[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const g = a[i]!;
+    const h = b[i]!;
+    const same = g.precision === h.precision && g.x === h.x && g.y === h.y && g.n === h.n && g.count === h.count && g.strideX === h.strideX && g.strideY === h.strideY;
+    if (!same) return false;
+  }
+  return true;
 }
 
 /** Whether a group's products read a byte in [start, end): what spans its first to its last product. */

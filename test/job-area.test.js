@@ -1,0 +1,66 @@
+// The block a dispatcher's jobs write their task tables to (src/pool/job-area.ts): a job with the
+// same tasks as the last finds its table written and leaves it; any other job writes its own.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { arenaBuffer } from "../dist/arena/arena.js";
+import { BLOCK } from "../dist/dot/block.js";
+import { iotaPlan } from "../dist/pool/fill.js";
+import { JobArea } from "../dist/pool/job-area.js";
+import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
+import { TASK_WORDS } from "../dist/pool/layout.js";
+import { dotPlan } from "../dist/pool/plan.js";
+
+const group = (fields) => ({ precision: "f64", x: 4096, y: 1 << 20, n: 8 * BLOCK, count: 1, strideX: 0, strideY: 0, ...fields });
+/** The table's first word, the first task's kernel id, which a rewrite sets back. */
+const MARK = 0xbad;
+const mark = (area) => (new Uint32Array(arenaBuffer(), area.tasks, TASK_WORDS)[0] = MARK);
+const firstWord = (area) => new Uint32Array(arenaBuffer(), area.tasks, TASK_WORDS)[0];
+
+test("a job with the same groups, threads and task length keeps the table the last one wrote", () => {
+  const area = new JobArea();
+  const tasks = area.write(dotPlan([group()]), 2, Infinity);
+  mark(area);
+  assert.is(area.write(dotPlan([group()]), 2, Infinity), tasks);
+  assert.is(firstWord(area), MARK, "not written again");
+  area.free();
+});
+
+test("any difference in a group, the thread count or the task length writes the table again", () => {
+  const changes = [
+    ["x", (area) => area.write(dotPlan([group({ x: 8192 })]), 2, Infinity)],
+    ["y", (area) => area.write(dotPlan([group({ y: 2 << 20 })]), 2, Infinity)],
+    ["n", (area) => area.write(dotPlan([group({ n: 8 * BLOCK + 1 })]), 2, Infinity)],
+    ["precision", (area) => area.write(dotPlan([group({ precision: "f32" })]), 2, Infinity)],
+    ["count and strides", (area) => area.write(dotPlan([group({ count: 2, strideX: 8 * BLOCK * 8 })]), 2, Infinity)],
+    ["strideY", (area) => area.write(dotPlan([group({ count: 1, strideY: 64 })]), 2, Infinity)],
+    ["a second group", (area) => area.write(dotPlan([group(), group()]), 2, Infinity)],
+    ["threads", (area) => area.write(dotPlan([group()]), 3, Infinity)],
+    ["task length", (area) => area.write(dotPlan([group()]), 2, STEPPED_TASK_ELEMENTS)],
+    ["a fill", (area) => area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity)],
+  ];
+  for (const [what, write] of changes) {
+    const area = new JobArea();
+    area.write(dotPlan([group()]), 2, Infinity);
+    mark(area);
+    write(area);
+    assert.is.not(firstWord(area), MARK, what);
+    area.free();
+  }
+});
+
+test("a fill never reuses a table, and a freed area forgets what it held", () => {
+  const area = new JobArea();
+  area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity);
+  mark(area);
+  area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity);
+  assert.is.not(firstWord(area), MARK, "a fill");
+  area.free();
+  area.write(dotPlan([group()]), 2, Infinity);
+  mark(area);
+  area.free();
+  area.write(dotPlan([group()]), 2, Infinity);
+  assert.is.not(firstWord(area), MARK, "after free");
+  area.free();
+});
+
+test.run();
