@@ -48,6 +48,20 @@ test("any difference in a group, the thread count or the task length writes the 
   }
 });
 
+test("a plan of more than 64 products is not kept, so its groups are not held after the job", () => {
+  const many = (count) => Array.from({ length: count }, (_, k) => group({ x: 4096 + k * 64 }));
+  const area = new JobArea();
+  area.write(dotPlan(many(64)), 2, Infinity);
+  mark(area);
+  area.write(dotPlan(many(64)), 2, Infinity);
+  assert.is(firstWord(area), MARK, "64 products: kept");
+  area.write(dotPlan(many(65)), 2, Infinity);
+  mark(area);
+  area.write(dotPlan(many(65)), 2, Infinity);
+  assert.is.not(firstWord(area), MARK, "65 products: written again");
+  area.free();
+});
+
 test("a fill never reuses a table, and a freed area forgets what it held", () => {
   const area = new JobArea();
   area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity);

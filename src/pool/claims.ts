@@ -30,7 +30,7 @@ function groupSize(ranges: number): number {
 }
 
 /**
- * Makes a job's tasks claimable, after its task table (at `table`) and NTASKS are written: each
+ * Makes a job's tasks claimable, once its task table (at `table`) is in place and NTASKS written: each
  * leader's range first, so that their groups open sooner, then the caller's group. A leader's
  * line also gets the job's task count, which opening its group needs.
  */

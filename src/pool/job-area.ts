@@ -18,7 +18,7 @@ export class JobArea {
   #ptr = 0;
   #bytes = 0;
   #partials = 0;
-  /** The plan the table holds, what it was sized for, and its task count. */
+  /** The plan the table holds, if reusable, what it was sized for, and its task count. */
   #written: { plan: JobPlan; threads: number; longest: number; tasks: number } | undefined;
 
   /** Room for `tasks` task records after `partials` partial sums. */
@@ -36,7 +36,8 @@ export class JobArea {
 
   /**
    * Writes the plan's task table, sized for `threads` threads, each task at most `longest`
-   * elements an operand (JobPlan.emit); returns how many tasks it has.
+   * elements an operand (JobPlan.emit), or keeps the last job's if it has the same tasks;
+   * returns how many tasks it has.
    */
   write(plan: JobPlan, threads: number, longest: number): number {
     const last = this.#written;
@@ -57,7 +58,7 @@ export class JobArea {
       words[at + 7] = partials + firstPartial * 8;
       at += TASK_WORDS;
     });
-    this.#written = { plan, threads, longest, tasks };
+    if (plan.reusable) this.#written = { plan, threads, longest, tasks };
     return tasks;
   }
 

@@ -30,6 +30,11 @@ export interface JobPlan {
    * an operand (Infinity leaves that to the plan); returns how many it emitted.
    */
   emit(threads: number, longest: number, sink: TaskSink): number;
+  /**
+   * Whether the dispatcher keeps this plan to compare later ones with (JobArea): a plan of many
+   * products is not, since comparing costs as much as writing and keeping it would hold them.
+   */
+  readonly reusable: boolean;
   /** Whether `other` emits the same tasks for any threads and `longest`, so that its table serves this plan. */
   sameTasks(other: JobPlan): boolean;
 }

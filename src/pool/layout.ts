@@ -26,8 +26,9 @@
 // finds what a claim needs in its own range line, which it polls while it spins: the job reaches
 // it in one crossing, where EPOCH, then NTASKS and TASKS, then RANGE took three.
 //
-// Publishing a job: write the task table, NTASKS, DONE = 0, then open the ranges: a range's END
-// and TABLE, then its count. Storing a range's count is the moment its tasks become claimable.
+// Publishing a job: write the task table (or keep the last job's, job-area.ts), NTASKS, DONE = 0,
+// then open the ranges: a range's END and TABLE, then its count. Storing a range's count is the
+// moment its tasks become claimable.
 // The caller opens its own group of ranges and each other group's leader; the first claim on a
 // leader's range opens the rest of its group (claims.ts). Bumping EPOCH alerts the polling
 // workers, which then look through every range, and wakes as many sleeping ones as the job has
