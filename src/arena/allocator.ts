@@ -5,25 +5,18 @@
 //   base                      top                                   limit
 //    │ used │ free │ used │ used │ never handed out …………………………………………… │
 //
-// Freed blocks merge with free neighbours; a free block that reaches `top` lowers `top`.
+// Freed blocks merge with free neighbours (free-spans.ts); a free block that reaches `top`
+// lowers `top`.
+import { FreeSpans } from "./free-spans.js";
 
 /** Blocks start on a cache line, so arrays in different blocks never share one between threads. */
 export const ALIGNMENT = 64;
 
-interface Span {
-  start: number;
-  end: number;
-}
-
 export class FreeListAllocator {
   readonly #limit: number;
   readonly #sizes = new Map<number, number>();
-  #free: Span[] = []; // sorted by start, never adjacent to each other or to top
-  /**
-   * No free span is longer than this. A request above it skips the scan: with tens of thousands
-   * of small holes, scanning them all for every larger block made allocation quadratic.
-   */
-  #longestBound = 0;
+  /** Free blocks below top, never touching each other or top. */
+  readonly #free = new FreeSpans();
   #top: number;
 
   constructor(base: number, limit: number) {
@@ -38,16 +31,12 @@ export class FreeListAllocator {
 
   /** Bytes not in use: free blocks plus everything above top. */
   get available(): number {
-    let bytes = this.#limit - this.#top;
-    for (const span of this.#free) bytes += span.end - span.start;
-    return bytes;
+    return this.#limit - this.#top + this.#free.bytes;
   }
 
   /** The longest free block: a free span, or what lies above top. */
   get longestFree(): number {
-    let bytes = this.#limit - this.#top;
-    for (const span of this.#free) bytes = Math.max(bytes, span.end - span.start);
-    return bytes;
+    return Math.max(this.#limit - this.#top, this.#free.longest);
   }
 
   /** The size of the block a request of `bytes` takes: a multiple of ALIGNMENT, one at least. */
@@ -58,44 +47,14 @@ export class FreeListAllocator {
   /** The start of a block of at least `bytes` bytes, or undefined where none fits below the limit. */
   allocate(bytes: number): number | undefined {
     const size = FreeListAllocator.blockSize(bytes);
-    const index = size > this.#longestBound ? -1 : this.#firstFit(size);
-    let start: number;
-    if (index >= 0) {
-      const span = this.#free[index]!;
-      start = span.start;
-      if (span.end - span.start === size) this.#free.splice(index, 1);
-      else span.start += size;
-    } else {
+    let start = this.#free.takeFirstFit(size);
+    if (start === undefined) {
       if (this.#limit - this.#top < size) return undefined;
       start = this.#top;
       this.#top += size;
     }
     this.#sizes.set(start, size);
     return start;
-  }
-
-  /** The index of the first free span of at least `size` bytes, or -1; tightens the bound on a miss. */
-  #firstFit(size: number): number {
-    let longest = 0;
-    for (let i = 0; i < this.#free.length; i++) {
-      const length = this.#free[i]!.end - this.#free[i]!.start;
-      if (length >= size) return i;
-      longest = Math.max(longest, length);
-    }
-    this.#longestBound = longest;
-    return -1;
-  }
-
-  /** The index of the first free span that starts after `ptr` (binary search: spans are sorted). */
-  #spanAfter(ptr: number): number {
-    let low = 0;
-    let high = this.#free.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.#free[mid]!.start > ptr) high = mid;
-      else low = mid + 1;
-    }
-    return low;
   }
 
   /** The size of the block starting at ptr, or undefined when no block in use starts there. */
@@ -108,28 +67,11 @@ export class FreeListAllocator {
     const size = this.#sizes.get(ptr);
     if (size === undefined) return false;
     this.#sizes.delete(ptr);
-    let start = ptr;
-    let end = ptr + size;
-    const at = this.#spanAfter(start);
-    const before = this.#free[at - 1];
-    const after = this.#free[at];
-    let removeFrom = at;
-    let removeCount = 0;
-    if (before !== undefined && before.end === start) {
-      start = before.start;
-      removeFrom = at - 1;
-      removeCount++;
-    }
-    if (after !== undefined && after.start === end) {
-      end = after.end;
-      removeCount++;
-    }
-    if (end === this.#top) {
-      this.#free.splice(removeFrom, removeCount);
-      this.#top = start;
-    } else {
-      this.#free.splice(removeFrom, removeCount, { start, end });
-      this.#longestBound = Math.max(this.#longestBound, end - start);
+    const merged = this.#free.add(ptr, ptr + size);
+    if (merged.end === this.#top) {
+      // Only the highest span can reach top.
+      this.#free.removeLast();
+      this.#top = merged.start;
     }
     return true;
   }

