@@ -9,6 +9,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { availableBytes } from "../dist/arena/arena.js";
+import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { CONTROL_BYTES, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
@@ -210,6 +211,32 @@ test("a blocking call ends when a group opens after the caller's pass and its op
   } finally {
     await host.terminate();
   }
+});
+
+test("an arange whose fill fails hands out no array, so free() of it is refused", async () => {
+  // The array is caught as it is made (a replaced global Float64Array, restored at once), since
+  // the failed call never returns it. Handed out before its fill, free() took it after the
+  // failure and so freed whatever block then started at its address.
+  const Real = Float64Array;
+  let made;
+  globalThis.Float64Array = class extends Real {
+    constructor(...args) {
+      super(...args);
+      if (args.length === 3 && args[2] === 20_000_000) made = this;
+    }
+  };
+  const pool = await createPool({ threads: 1 });
+  let call;
+  try {
+    call = pool.arange(20_000_000).then(() => "resolved", (e) => e.code);
+  } finally {
+    globalThis.Float64Array = Real;
+  }
+  await pool.destroy();
+  assert.is(await call, "ERR_KP_POOL_CLOSED");
+  assert.ok(made !== undefined, "the array was made");
+  assert.not.ok(isHandedOut(made), "free() would take it, whoever owns its block next");
+  assert.throws(() => free(made), (e) => e.code === "ERR_KP_NOT_ARENA");
 });
 
 test("a caller asleep on a job that is destroyed, or fails with its worker, is woken: a later pool reusing the memory gets its calls", async () => {

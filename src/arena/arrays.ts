@@ -105,11 +105,12 @@ function arenaArray<T extends ElementArray>(
   if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
     throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
   }
-  const array = view(Type, allocate((length as number) * Type.BYTES_PER_ELEMENT, false), length as number);
+  const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false);
+  const array = view(Type, ptr, length as number);
   try {
     copyNumbers(array, values, name);
   } catch (error) {
-    release(array.byteOffset);
+    release(ptr);
     throw error;
   }
   return handOut(array) as T;

@@ -213,13 +213,15 @@ export class Pool implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(error);
     }
-    const array = handOut(elements(precision, arenaBuffer(), ptr, n)) as Out;
+    // Handed out only once filled: free() must never take an array whose fill failed, since its
+    // block is given back here and may then be anyone's.
+    const array = elements(precision, arenaBuffer(), ptr, n) as Out;
     if (runsInline(n * BYTES[precision])) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
-      return Promise.resolve(array);
+      return Promise.resolve(handOut(array));
     }
-    return this.#runJob(where, iotaPlan(ptr, n, precision), () => array).catch((error: unknown) => {
+    return this.#runJob(where, iotaPlan(ptr, n, precision), () => handOut(array)).catch((error: unknown) => {
       release(ptr);
       throw error;
     });
