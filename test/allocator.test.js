@@ -56,8 +56,8 @@ test("a request larger than what is left below the limit is refused", () => {
 });
 
 test("first fit still finds a hole after a miss, once a release merges one large enough", () => {
-  // A miss records the longest free span, so later larger requests skip the scan; a release
-  // that makes a longer span must lift that bound again, or the hole would never be reused.
+  // A request no span fits skips every chunk of the free list by its longest span; a release
+  // that merges spans must raise that length, or the merged hole would never be reused.
   const heap = new FreeListAllocator(0, 1 << 20);
   const blocks = Array.from({ length: 8 }, () => heap.allocate(64));
   heap.allocate(64); // keeps the holes below the top

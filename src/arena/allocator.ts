@@ -7,6 +7,7 @@
 //
 // Freed blocks merge with free neighbours (free-spans.ts); a free block that reaches `top`
 // lowers `top`.
+import { BlockTable } from "./block-table.js";
 import { FreeSpans } from "./free-spans.js";
 
 /** Blocks start on a cache line, so arrays in different blocks never share one between threads. */
@@ -14,7 +15,7 @@ export const ALIGNMENT = 64;
 
 export class FreeListAllocator {
   readonly #limit: number;
-  readonly #sizes = new Map<number, number>();
+  readonly #sizes = new BlockTable<number>(ALIGNMENT);
   /** Free blocks below top, never touching each other or top. */
   readonly #free = new FreeSpans();
   #top: number;

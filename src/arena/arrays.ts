@@ -1,7 +1,9 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { ALIGNMENT } from "./allocator.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
+import { BlockTable } from "./block-table.js";
 import { noteFreed } from "./freed-log.js";
 import { inUse } from "./readers.js";
 
@@ -20,9 +22,9 @@ const MAX_LENGTH = 2 ** 30;
  * a stale array freed again would free the block's next owner. Held strongly: an array dropped
  * without free() keeps its block anyway, and a WeakSet cost more, in its adds and in garbage
  * collection (making 50 000 to 100 000 arrays of 16 f64 on the 2-core VM: 1.4–3.8 µs each with
- * one, 1.1–1.5 with this Map; two runs of each).
+ * one, 1.1–1.5 with a Map; two runs of each).
  */
-const handedOut = new Map<number, ElementArray>();
+const handedOut = new BlockTable<ElementArray>(ALIGNMENT);
 
 /** Makes an arena array the library created (pool.arange's) one that free() takes. */
 export function handOut<T extends ElementArray>(array: T): T {

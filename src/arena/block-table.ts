@@ -1,0 +1,27 @@
+// A table from block start to a value: the allocator's block sizes, and the arrays handed out.
+// Not a Map: V8 keeps a deleted Map entry in its bucket's chain until the table is rehashed, so
+// making and freeing a block at one address again and again lengthened that chain each time, and
+// 100 000 such pairs took 2.9 s with 10 000 other blocks live. Keyed by start / alignment on an
+// object without a prototype, the same loop took 50 ms (found by a review).
+export class BlockTable<T> {
+  readonly #alignment: number;
+  readonly #values: Record<number, T> = Object.create(null) as Record<number, T>;
+
+  constructor(alignment: number) {
+    this.#alignment = alignment;
+  }
+
+  /** The value of the block starting at `start`, or undefined. */
+  get(start: number): T | undefined {
+    return start % this.#alignment === 0 ? this.#values[start / this.#alignment] : undefined;
+  }
+
+  /** Sets the value of the block starting at `start`, an aligned address. */
+  set(start: number, value: T): void {
+    this.#values[start / this.#alignment] = value;
+  }
+
+  delete(start: number): void {
+    if (start % this.#alignment === 0) delete this.#values[start / this.#alignment];
+  }
+}
