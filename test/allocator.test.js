@@ -172,6 +172,19 @@ test("two thousand equal holes are refilled in address order before the top move
   assert.is(heap.top, top);
 });
 
+test("a long hole whose release splits a chunk of the free list is found by the next long request", () => {
+  // 512 holes of 64 bytes fill one chunk; freeing the 4096-byte block among them (its neighbours
+  // in use) makes a 513th span and splits the chunk. A request of 4096 bytes must then take it,
+  // not the top: the longest free span grew there.
+  const steps = [];
+  for (let i = 0; i < 1030; i++) steps.push(["allocate", i === 1001 ? 4096 : 64]);
+  // Even blocks 0 to 1026 but 1000 and 1002, highest first so that the indices below stay put.
+  for (let i = 1026; i >= 0; i -= 2) if (i !== 1000 && i !== 1002) steps.push(["release", i]);
+  steps.push(["release", 1001 - 500]); // block 1001, once the 500 even blocks below it are gone
+  steps.push(["allocate", 4096]);
+  compare(steps);
+});
+
 test("thousands of holes: freeing and refilling them in random order matches the sorted list throughout", () => {
   // 3000 blocks with every other one freed leave 1500 holes, past one chunk of the free list
   // (512 spans); the rest are freed and holes refilled in a seeded order.

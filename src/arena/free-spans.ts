@@ -19,6 +19,11 @@ export class FreeSpans {
   readonly #chunks: Span[][] = [];
   /** The longest span of each chunk, in bytes. */
   readonly #longest: number[] = [];
+  /**
+   * No span is longer than this: a request above it skips the chunks at once (a request larger
+   * than every hole is the usual miss). Raised as spans grow, lowered by a scan that misses.
+   */
+  #bound = 0;
   #bytes = 0;
 
   /** Bytes in all spans. */
@@ -38,7 +43,10 @@ export class FreeSpans {
    * uses it up; returns where they start, or undefined if no span is long enough.
    */
   takeFirstFit(size: number): number | undefined {
+    if (size > this.#bound) return undefined;
+    let longest = 0;
     for (let c = 0; c < this.#chunks.length; c++) {
+      longest = Math.max(longest, this.#longest[c]!);
       if (this.#longest[c]! < size) continue;
       const chunk = this.#chunks[c]!;
       for (let i = 0; i < chunk.length; i++) {
@@ -53,6 +61,7 @@ export class FreeSpans {
         return start;
       }
     }
+    this.#bound = longest;
     return undefined;
   }
 
@@ -62,7 +71,8 @@ export class FreeSpans {
     if (this.#chunks.length === 0) {
       const span = { start, end };
       this.#chunks.push([span]);
-      this.#longest.push(end - start);
+      this.#longest.push(0);
+      this.#grew(0, span);
       return span;
     }
     const c = this.#chunkFor(start);
@@ -88,14 +98,15 @@ export class FreeSpans {
     }
     const span = { start, end };
     chunk.splice(i, 0, span);
-    if (chunk.length > MAX_CHUNK) {
-      this.#chunks.splice(c + 1, 0, chunk.splice(chunk.length >> 1));
-      this.#longest.splice(c + 1, 0, 0);
-      this.#measure(c + 1);
-      this.#measure(c);
+    if (chunk.length <= MAX_CHUNK) {
+      this.#grew(c, span);
       return span;
     }
-    this.#grew(c, span);
+    this.#chunks.splice(c + 1, 0, chunk.splice(chunk.length >> 1));
+    this.#longest.splice(c + 1, 0, 0);
+    this.#measure(c + 1);
+    this.#measure(c);
+    this.#bound = Math.max(this.#bound, end - start);
     return span;
   }
 
@@ -131,6 +142,7 @@ export class FreeSpans {
   /** Notes that `span`, in chunk c, grew or was added: only lengths up, so no full measure. */
   #grew(c: number, span: Span): void {
     this.#longest[c] = Math.max(this.#longest[c]!, span.end - span.start);
+    this.#bound = Math.max(this.#bound, span.end - span.start);
   }
 
   #measure(c: number): void {
