@@ -8,7 +8,7 @@ import { iotaPlan } from "../dist/pool/fill.js";
 import { JobArea } from "../dist/pool/job-area.js";
 import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
 import { TASK_WORDS } from "../dist/pool/layout.js";
-import { dotPlan } from "../dist/pool/plan.js";
+import { dotPlan, KEEPABLE_GROUPS } from "../dist/pool/plan.js";
 
 const group = (fields) => ({ precision: "f64", x: 4096, y: 1 << 20, n: 8 * BLOCK, count: 1, strideX: 0, strideY: 0, ...fields });
 /** The table's first word, the first task's kernel id, which a rewrite sets back. */
@@ -26,21 +26,25 @@ test("a job with the same groups, threads and task length keeps the table the la
 });
 
 test("any difference in a group, the thread count or the task length writes the table again", () => {
+  // Each case differs from the table's plan in one thing only, so each comparison must catch it.
+  const pair = { count: 2, strideX: 8 * BLOCK * 8, strideY: 16 * BLOCK * 8 };
+  const one = (fields) => (area) => area.write(dotPlan([group(fields)]), 2, Infinity);
   const changes = [
-    ["x", (area) => area.write(dotPlan([group({ x: 8192 })]), 2, Infinity)],
-    ["y", (area) => area.write(dotPlan([group({ y: 2 << 20 })]), 2, Infinity)],
-    ["n", (area) => area.write(dotPlan([group({ n: 8 * BLOCK + 1 })]), 2, Infinity)],
-    ["precision", (area) => area.write(dotPlan([group({ precision: "f32" })]), 2, Infinity)],
-    ["count and strides", (area) => area.write(dotPlan([group({ count: 2, strideX: 8 * BLOCK * 8 })]), 2, Infinity)],
-    ["strideY", (area) => area.write(dotPlan([group({ count: 1, strideY: 64 })]), 2, Infinity)],
-    ["a second group", (area) => area.write(dotPlan([group(), group()]), 2, Infinity)],
-    ["threads", (area) => area.write(dotPlan([group()]), 3, Infinity)],
-    ["task length", (area) => area.write(dotPlan([group()]), 2, STEPPED_TASK_ELEMENTS)],
-    ["a fill", (area) => area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity)],
+    ["x", {}, one({ x: 8192 })],
+    ["y", {}, one({ y: 2 << 20 })],
+    ["n", {}, one({ n: 8 * BLOCK + 1 })],
+    ["precision", {}, one({ precision: "f32" })],
+    ["count", pair, one({ ...pair, count: 3 })],
+    ["strideX", pair, one({ ...pair, strideX: 9 * BLOCK * 8 })],
+    ["strideY", pair, one({ ...pair, strideY: 17 * BLOCK * 8 })],
+    ["a second group", {}, (area) => area.write(dotPlan([group(), group()]), 2, Infinity)],
+    ["threads", {}, (area) => area.write(dotPlan([group()]), 3, Infinity)],
+    ["task length", {}, (area) => area.write(dotPlan([group()]), 2, STEPPED_TASK_ELEMENTS)],
+    ["a fill", {}, (area) => area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity)],
   ];
-  for (const [what, write] of changes) {
+  for (const [what, kept, write] of changes) {
     const area = new JobArea();
-    area.write(dotPlan([group()]), 2, Infinity);
+    area.write(dotPlan([group(kept)]), 2, Infinity);
     mark(area);
     write(area);
     assert.is.not(firstWord(area), MARK, what);
@@ -48,17 +52,17 @@ test("any difference in a group, the thread count or the task length writes the 
   }
 });
 
-test("a plan of more than 64 products is not kept, so its groups are not held after the job", () => {
+test("a plan of more than KEEPABLE_GROUPS groups is not kept, so its groups are not held after the job", () => {
   const many = (count) => Array.from({ length: count }, (_, k) => group({ x: 4096 + k * 64 }));
   const area = new JobArea();
-  area.write(dotPlan(many(64)), 2, Infinity);
+  area.write(dotPlan(many(KEEPABLE_GROUPS)), 2, Infinity);
   mark(area);
-  area.write(dotPlan(many(64)), 2, Infinity);
-  assert.is(firstWord(area), MARK, "64 products: kept");
-  area.write(dotPlan(many(65)), 2, Infinity);
+  area.write(dotPlan(many(KEEPABLE_GROUPS)), 2, Infinity);
+  assert.is(firstWord(area), MARK, `${KEEPABLE_GROUPS} groups: kept`);
+  area.write(dotPlan(many(KEEPABLE_GROUPS + 1)), 2, Infinity);
   mark(area);
-  area.write(dotPlan(many(65)), 2, Infinity);
-  assert.is.not(firstWord(area), MARK, "65 products: written again");
+  area.write(dotPlan(many(KEEPABLE_GROUPS + 1)), 2, Infinity);
+  assert.is.not(firstWord(area), MARK, "one more: written again");
   area.free();
 });
 

@@ -217,6 +217,7 @@ test("an arange whose fill fails hands out no array, so free() of it is refused"
   // The array is caught as it is made (a replaced global Float64Array, restored at once), since
   // the failed call never returns it. Handed out before its fill, free() took it after the
   // failure and so freed whatever block then started at its address.
+  const pool = await createPool({ threads: 1 });
   const Real = Float64Array;
   let made;
   globalThis.Float64Array = class extends Real {
@@ -225,7 +226,6 @@ test("an arange whose fill fails hands out no array, so free() of it is refused"
       if (args.length === 3 && args[2] === 20_000_000) made = this;
     }
   };
-  const pool = await createPool({ threads: 1 });
   let call;
   try {
     call = pool.arange(20_000_000).then(() => "resolved", (e) => e.code);
@@ -307,7 +307,7 @@ test("an awaited call whose caller opens a group late and then stops computing s
       // Its bytes raised so the caller polls for ~1 ms: it reaches task 1 whatever its turns take.
       const short = () => {
         const plan = dotPlan([product(1), product(4096), product(4096)]);
-        return { partials: plan.partials, maxTasks: plan.maxTasks, bytes: 144e6, emit: (...args) => plan.emit(...args), touches: (start, end) => plan.touches(start, end), reusable: false, sameTasks: () => false };
+        return { partials: plan.partials, maxTasks: plan.maxTasks, bytes: 144e6, emit: (...args) => plan.emit(...args), touches: (start, end) => plan.touches(start, end), keepable: false, sameTasks: () => false };
       };
       assert.ok(newPoolBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
       for (let round = 0; round < 3; round++) {

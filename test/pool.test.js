@@ -81,13 +81,17 @@ test("pool.dot and pool.dotSync give the bits of dot() at sizes around block edg
 });
 
 test("a call that repeats the last job's arrays keeps its task table and reads the arrays' new contents", async () => {
-  // Counts the tables written: JobArea.write calls the plan's emit only when it writes one.
+  // Counts the tables written: JobArea.write calls the plan's emit only when it writes one. An
+  // awaited call's task length depends on whether it polls (the learnt budget), and a table is
+  // kept only for the same length, so the lengths are recorded too.
   let written = 0;
+  const lengths = [];
   const write = JobArea.prototype.write;
-  JobArea.prototype.write = function (plan, ...rest) {
+  JobArea.prototype.write = function (plan, threads, longest) {
     const emit = plan.emit;
     plan.emit = (...args) => (written++, emit.apply(plan, args));
-    return write.call(this, plan, ...rest);
+    lengths.push(longest);
+    return write.call(this, plan, threads, longest);
   };
   const n = 3 * INLINE_ELEMENTS + 5;
   const [a, b, c] = [wavy(n), wavy(n, 1), wavy(n, 2)];
@@ -104,7 +108,7 @@ test("a call that repeats the last job's arrays keeps its task table and reads t
       before = written;
       c[0] -= 1;
       assert.is(await p.dot(a, c), dot(a, c), "awaited, after a write");
-      assert.is(written, before, "the awaited call's table was kept");
+      if (lengths.at(-1) === lengths.at(-2)) assert.is(written, before, "the awaited call's table was kept");
     }
   } finally {
     JobArea.prototype.write = write;

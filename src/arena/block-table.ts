@@ -2,7 +2,10 @@
 // Not a Map: V8 keeps a deleted Map entry in its bucket's chain until the table is rehashed, so
 // making and freeing a block at one address again and again lengthened that chain each time, and
 // 100 000 such pairs took 2.9 s with 10 000 other blocks live. Keyed by start / alignment on an
-// object without a prototype, the same loop took 50 ms (found by a review).
+// object without a prototype, the same loop took 47 ms.
+//
+// `set` and `delete` take block starts, which are aligned; `get` takes any address, such as a
+// user's array's byteOffset, and finds nothing at an unaligned one.
 export class BlockTable<T> {
   readonly #alignment: number;
   readonly #values: Record<number, T> = Object.create(null) as Record<number, T>;
@@ -16,12 +19,13 @@ export class BlockTable<T> {
     return start % this.#alignment === 0 ? this.#values[start / this.#alignment] : undefined;
   }
 
-  /** Sets the value of the block starting at `start`, an aligned address. */
+  /** Sets the value of the block starting at `start`. */
   set(start: number, value: T): void {
     this.#values[start / this.#alignment] = value;
   }
 
+  /** Forgets the block starting at `start`. */
   delete(start: number): void {
-    if (start % this.#alignment === 0) delete this.#values[start / this.#alignment];
+    delete this.#values[start / this.#alignment];
   }
 }

@@ -290,7 +290,8 @@ export class Dispatcher {
 
   /**
    * Writes the job's tasks (or keeps the last job's table, JobArea), makes them claimable and
-   * wakes as many sleeping workers as it has tasks for; returns how many there are. Where the caller computes, worker 0 sits out.
+   * wakes as many sleeping workers as it has tasks for; returns how many there are. Where the
+   * caller computes, worker 0 sits out.
    */
   #publish(plan: JobPlan, caller: CallerRole): number {
     const tasks = this.#area.write(plan, this.threads, caller === "steps" ? STEPPED_TASK_ELEMENTS : Infinity);

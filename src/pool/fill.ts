@@ -27,7 +27,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     maxTasks: Math.ceil(n / MIN_SLICE),
     touches: (start, end) => overlaps(ptr, n * width, start, end),
     // A fill is made once an array: its table is not worth keeping.
-    reusable: false,
+    keepable: false,
     sameTasks: () => false,
     emit(threads, longest, sink) {
       // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.

@@ -18,8 +18,12 @@ export class JobArea {
   #ptr = 0;
   #bytes = 0;
   #partials = 0;
-  /** The plan the table holds, if reusable, what it was sized for, and its task count. */
-  #written: { plan: JobPlan; threads: number; longest: number; tasks: number } | undefined;
+  /**
+   * The plan whose table the block holds, what it was sized for and its task count: set once a
+   * keepable plan's table is written whole, cleared as a write starts (so a write that throws
+   * leaves none) and when the block is freed.
+   */
+  #kept: { plan: JobPlan; threads: number; longest: number; tasks: number } | undefined;
 
   /** Room for `tasks` task records after `partials` partial sums. */
   #reserve(tasks: number, partials: number): void {
@@ -28,7 +32,6 @@ export class JobArea {
     if (bytes <= this.#bytes) return;
     const grown = Math.max(bytes, 2 * this.#bytes, 4096);
     const ptr = allocate(grown, false, "the task table and partial sums of this call (kept by the pool for its later calls)");
-    this.#written = undefined;
     if (this.#ptr !== 0) release(this.#ptr);
     this.#ptr = ptr;
     this.#bytes = grown;
@@ -40,9 +43,9 @@ export class JobArea {
    * returns how many tasks it has.
    */
   write(plan: JobPlan, threads: number, longest: number): number {
-    const last = this.#written;
+    const last = this.#kept;
     if (last !== undefined && last.threads === threads && last.longest === longest && plan.sameTasks(last.plan)) return last.tasks;
-    this.#written = undefined;
+    this.#kept = undefined;
     this.#reserve(plan.maxTasks, plan.partials);
     const words = this.#taskWords();
     const partials = this.partials;
@@ -58,7 +61,7 @@ export class JobArea {
       words[at + 7] = partials + firstPartial * 8;
       at += TASK_WORDS;
     });
-    if (plan.reusable) this.#written = { plan, threads, longest, tasks };
+    if (plan.keepable) this.#kept = { plan, threads, longest, tasks };
     return tasks;
   }
 
@@ -82,7 +85,7 @@ export class JobArea {
 
   free(): void {
     if (this.#ptr !== 0) release(this.#ptr);
-    this.#written = undefined;
+    this.#kept = undefined;
     this.#ptr = 0;
     this.#bytes = 0;
   }

@@ -31,10 +31,14 @@ export interface JobPlan {
    */
   emit(threads: number, longest: number, sink: TaskSink): number;
   /**
-   * Whether the dispatcher keeps this plan to compare later ones with (JobArea): a plan of many
-   * products is not, since comparing costs as much as writing and keeping it would hold them.
+   * Whether the dispatcher may keep this plan to compare later ones with (JobArea): a plan of
+   * many groups (a big dotBatch) is not, since comparing would cost as much as writing its table
+   * and keeping it would hold its groups.
    */
-  readonly reusable: boolean;
-  /** Whether `other` emits the same tasks for any threads and `longest`, so that its table serves this plan. */
+  readonly keepable: boolean;
+  /**
+   * Whether `other`, a plan the dispatcher kept, emits the same tasks for any threads and
+   * `longest`, so that its table serves this plan.
+   */
   sameTasks(other: JobPlan): boolean;
 }

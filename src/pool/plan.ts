@@ -111,15 +111,15 @@ export function dotPlan(groups: readonly Group[], target?: readonly [start: numb
   return new DotPlan(groups, target);
 }
 
-/** The most groups a plan may have for the dispatcher to keep it (JobPlan.reusable): dot and matvec have one. */
-const REUSABLE_GROUPS = 64;
+/** The most groups a plan may have for the dispatcher to keep it (JobPlan.keepable); dot and matvec have one. */
+export const KEEPABLE_GROUPS = 64;
 
 /** A class, not an object of closures: a plan is made for every call. */
 class DotPlan implements JobPlan {
   readonly partials: number;
   readonly bytes: number;
   readonly maxTasks: number;
-  readonly reusable: boolean;
+  readonly keepable: boolean;
   readonly #groups: readonly Group[];
   /** Arena bytes the caller writes the results to once the job is done (matvec's out), or none. */
   readonly #target: readonly [number, number] | undefined;
@@ -127,7 +127,7 @@ class DotPlan implements JobPlan {
   constructor(groups: readonly Group[], target?: readonly [start: number, end: number]) {
     this.#groups = groups;
     this.#target = target;
-    this.reusable = groups.length <= REUSABLE_GROUPS;
+    this.keepable = groups.length <= KEEPABLE_GROUPS;
     this.partials = this.maxTasks = countBlocks(groups);
     let bytes = 0;
     for (const g of groups) bytes += 2 * g.count * g.n * BYTES[g.precision];
