@@ -119,7 +119,10 @@ export class FreeSpans {
     if (this.#removeAt(c, this.#chunks[c]!.length - 1)) this.#shrank(c, span.end - span.start);
   }
 
-  /** The chunk a span starting at `start` goes in: the last whose first span starts below it, or the first. */
+  /**
+   * The chunk a span starting at `start` goes in: the last whose first span starts below it,
+   * or the first.
+   */
   #chunkFor(start: number): number {
     let low = 0;
     let high = this.#chunks.length;

@@ -111,7 +111,10 @@ export function dotPlan(groups: readonly Group[], target?: readonly [start: numb
   return new DotPlan(groups, target);
 }
 
-/** The most groups a plan may have for the dispatcher to keep it (JobPlan.keepable); dot and matvec have one. */
+/**
+ * The most groups a plan may have for the dispatcher to keep it (JobPlan.keepable); a dot and a
+ * matvec are one group each.
+ */
 export const KEEPABLE_GROUPS = 64;
 
 /** A class, not an object of closures: a plan is made for every call. */
