@@ -4,8 +4,9 @@
 // 100 000 such pairs took 2.9 s with 10 000 other blocks live. Keyed by start / alignment on an
 // object without a prototype, the same loop took 47 ms.
 //
-// `set` and `delete` take block starts, which are aligned; `get` takes any address, such as a
-// user's array's byteOffset, and finds nothing at an unaligned one.
+// `set` and `delete` take block starts, which are aligned, so every key is a whole number; `get`
+// takes any address, such as a user's array's byteOffset, and an unaligned one (a fractional key)
+// finds nothing.
 export class BlockTable<T> {
   readonly #alignment: number;
   readonly #values: Record<number, T> = Object.create(null) as Record<number, T>;
@@ -16,7 +17,7 @@ export class BlockTable<T> {
 
   /** The value of the block starting at `start`, or undefined. */
   get(start: number): T | undefined {
-    return start % this.#alignment === 0 ? this.#values[start / this.#alignment] : undefined;
+    return this.#values[start / this.#alignment];
   }
 
   /** Sets the value of the block starting at `start`. */

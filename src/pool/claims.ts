@@ -30,9 +30,9 @@ function groupSize(ranges: number): number {
 }
 
 /**
- * Makes a job's tasks claimable, once its task table (at `table`) is in place and NTASKS written: each
- * leader's range first, so that their groups open sooner, then the caller's group. A leader's
- * line also gets the job's task count, which opening its group needs.
+ * Makes a job's tasks claimable, once its task table (at `table`) is in place and NTASKS
+ * written: each leader's range first, so that their groups open sooner, then the caller's group.
+ * A leader's line also gets the job's task count, which opening its group needs.
  */
 export function openRanges(ctrl: Int32Array, tasks: number, table: number, ranges: number): void {
   const size = groupSize(ranges);

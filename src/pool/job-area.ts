@@ -7,7 +7,7 @@
 // before any thread can start (32 tasks on 16 threads: 0.8 µs on the 2-core VM), and the lines it
 // writes then cross to every worker that reads them. Kept, the table took pool(16).dotSync at
 // 131072 f64 from 10.2 to 9.1 µs on the 16-core device, and 1e5 from 9.0 to 8.1 (2026-11-27,
-// alternating batches in one process); on 2 cores, 3–4% off the same calls.
+// alternating batches in one process); on 2 cores, 2–7% off the same calls.
 //
 //   [ partial 0 | partial 1 | … (f64 each) | task 0 | task 1 | … (32 bytes each) ]
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
