@@ -307,7 +307,7 @@ test("an awaited call whose caller opens a group late and then stops computing s
       // Its bytes raised so the caller polls for ~1 ms: it reaches task 1 whatever its turns take.
       const short = () => {
         const plan = dotPlan([product(1), product(4096), product(4096)]);
-        return { partials: plan.partials, maxTasks: plan.maxTasks, bytes: 144e6, emit: (...args) => plan.emit(...args), touches: (start, end) => plan.touches(start, end), keepable: false, sameTasks: () => false };
+        return { partials: plan.partials, maxTasks: plan.maxTasks, bytes: 144e6, emit: (...args) => plan.emit(...args), touches: (start, end) => plan.touches(start, end), keepable: false, sameTasks: () => false, cap: (...args) => plan.cap(...args) };
       };
       assert.ok(newPoolBudgetMs(short().bytes, 4) > 0.9, "the caller computes a share");
       for (let round = 0; round < 3; round++) {

@@ -29,6 +29,7 @@ export function iotaPlan(ptr: number, n: number, precision: Precision): JobPlan 
     // A fill is made once an array: its table is not worth keeping.
     keepable: false,
     sameTasks: () => false,
+    cap: (_threads, longest) => longest,
     emit(threads, longest, sink) {
       // Never below MIN_SLICE, which maxTasks counts on; `longest` is no shorter where it is set.
       const slice = Math.max(MIN_SLICE, Math.min(MAX_SLICE, longest, Math.ceil(n / (threads * SLICES_PER_THREAD) / 16) * 16));

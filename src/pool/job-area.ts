@@ -3,7 +3,8 @@
 // Each job run on the calling thread (here.ts) has one of its own, since those can interleave.
 //
 // A job with the same tasks as the last one, such as a dot of the same arrays called again, finds
-// its table already written and leaves it as it is. Writing one costs the caller ~25 ns a task
+// its table already written and leaves it as it is; a cap on task length that none of its tasks
+// reaches does not count as a difference (JobPlan.cap). Writing one costs the caller ~25 ns a task
 // before any thread can start (32 tasks on 16 threads: 0.8 µs on the 2-core VM), and the lines it
 // writes then cross to every worker that reads them. Kept, the table took pool(16).dotSync at
 // 131072 f64 from 10.2 to 9.1 µs on the 16-core device, and 1e5 from 9.0 to 8.1 (2026-11-27,
@@ -23,7 +24,7 @@ export class JobArea {
    * keepable plan's table is written whole, cleared as a write starts (so a write that throws
    * leaves none) and when the block is freed.
    */
-  #kept: { plan: JobPlan; threads: number; longest: number; tasks: number } | undefined;
+  #kept: { plan: JobPlan; threads: number; cap: number; tasks: number } | undefined;
 
   /** Room for `tasks` task records after `partials` partial sums. */
   #reserve(tasks: number, partials: number): void {
@@ -43,14 +44,15 @@ export class JobArea {
    * returns how many tasks it has.
    */
   write(plan: JobPlan, threads: number, longest: number): number {
+    const cap = plan.cap(threads, longest);
     const last = this.#kept;
-    if (last !== undefined && last.threads === threads && last.longest === longest && plan.sameTasks(last.plan)) return last.tasks;
+    if (last !== undefined && last.threads === threads && last.cap === cap && plan.sameTasks(last.plan)) return last.tasks;
     this.#kept = undefined;
     this.#reserve(plan.maxTasks, plan.partials);
     const words = this.#taskWords();
     const partials = this.partials;
     let at = 0;
-    const tasks = plan.emit(threads, longest, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
+    const tasks = plan.emit(threads, cap, (kernel, x, y, n, count, strideX, strideY, firstPartial) => {
       words[at] = kernel;
       words[at + 1] = x;
       words[at + 2] = y;
@@ -61,7 +63,7 @@ export class JobArea {
       words[at + 7] = partials + firstPartial * 8;
       at += TASK_WORDS;
     });
-    if (plan.keepable) this.#kept = { plan, threads, longest, tasks };
+    if (plan.keepable) this.#kept = { plan, threads, cap, tasks };
     return tasks;
   }
 

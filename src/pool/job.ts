@@ -31,6 +31,13 @@ export interface JobPlan {
    */
   emit(threads: number, longest: number, sink: TaskSink): number;
   /**
+   * The cap that emit(threads, longest) applies: `longest`, or less where no task of the plan
+   * would reach it, down to the shortest cap that emits the same tasks. Tables are written and
+   * kept under it (JobArea), so calls whose caps differ only beyond their tasks' length share
+   * one: an awaited call that polls and a blocking one on the same product of 1e5 elements.
+   */
+  cap(threads: number, longest: number): number;
+  /**
    * Whether the dispatcher may keep this plan to compare later ones with (JobArea): a plan of
    * many groups (a big dotBatch) is not, since comparing would cost as much as writing its table
    * and keeping it would hold its groups.

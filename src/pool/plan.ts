@@ -41,6 +41,11 @@ export function blocksOf(n: number): number {
   return Math.max(1, Math.ceil(n / BLOCK));
 }
 
+/** Blocks a task of a long product covers, where no cap on task length is shorter. */
+function blocksPerTask(blocks: number, threads: number): number {
+  return Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(blocks / (threads * TASKS_PER_THREAD))));
+}
+
 /** Partials the groups need, one per block. */
 function countBlocks(groups: readonly Group[]): number {
   let blocks = 0;
@@ -53,7 +58,7 @@ function countBlocks(groups: readonly Group[]): number {
  * elements of an operand (but one block or one short product at least). Returns the number of tasks.
  */
 function planTasks(groups: readonly Group[], threads: number, longest: number, emit: TaskSink): number {
-  const sized = Math.min(MAX_TASK_BLOCKS, Math.max(1, Math.ceil(countBlocks(groups) / (threads * TASKS_PER_THREAD))));
+  const sized = blocksPerTask(countBlocks(groups), threads);
   let tasks = 0;
   let partial = 0;
   for (const g of groups) {
@@ -139,6 +144,15 @@ class DotPlan implements JobPlan {
 
   emit(threads: number, longest: number, sink: TaskSink): number {
     return planTasks(this.#groups, threads, longest, sink);
+  }
+
+  /**
+   * A cap of `sized` blocks' elements or more binds no group: planTasks gives a long product's
+   * tasks min(sized, ⌊cap / BLOCK⌋) blocks and a short one's min(sized, ⌊cap / n⌋) products, and
+   * ⌊sized·BLOCK / n⌋ ≥ sized for n ≤ BLOCK.
+   */
+  cap(threads: number, longest: number): number {
+    return Math.min(longest, blocksPerTask(this.partials, threads) * BLOCK);
   }
 
   sameTasks(other: JobPlan): boolean {
