@@ -1,6 +1,6 @@
 // @ts-check
-// A/B of two builds of the package in one process: pool(T).dotSync and awaited pool.dot on the
-// same sizes, in batches that alternate between the builds (the order flips every round), so that
+// A/B of two builds of the package in one process: pool(T).dotSync, awaited pool.dot, and the two
+// in turn ("mixed", µs a call of either) on the same sizes, in batches that alternate between the builds (the order flips every round), so that
 // both see the same minutes of a noisy machine. Medians of the batch means, µs a call.
 //
 //   node bench/ab.js OLD_DIR NEW_DIR [threads] [sizes] [rounds]     (default 2 131072,1e5,1e6 30)
@@ -22,7 +22,7 @@ const sizes = sizesArg.split(",").map(Number);
 const rounds = Number(roundsArg);
 /** One batch lasts about 2–5 ms: this many elements' worth of calls. */
 const BATCH_ELEMENTS = 5e7;
-const MODES = /** @type {const} */ (["dotSync", "dot"]);
+const MODES = /** @type {const} */ (["dotSync", "dot", "mixed"]);
 
 /** @param {string} dir */
 async function load(dir) {
@@ -66,12 +66,18 @@ async function batch(build, s, mode) {
     for (let i = 0; i < 30; i++) build.pool.dotSync(a, b);
     start = performance.now();
     for (let i = 0; i < calls; i++) value = build.pool.dotSync(a, b);
+  } else if (mode === "mixed") {
+    // A blocking and an awaited call in turn, as code that uses both on the same arrays makes.
+    const pair = async () => (build.pool.dotSync(a, b), await build.pool.dot(a, b));
+    for (let i = 0; i < 15; i++) await pair();
+    start = performance.now();
+    for (let i = 0; i < calls; i += 2) value = await pair();
   } else {
     for (let i = 0; i < 30; i++) await build.pool.dot(a, b);
     start = performance.now();
     for (let i = 0; i < calls; i++) value = await build.pool.dot(a, b);
   }
-  const us = ((performance.now() - start) * 1000) / calls;
+  const us = ((performance.now() - start) * 1000) / (mode === "mixed" ? 2 * Math.ceil(calls / 2) : calls);
   const key = `${mode} n=${sizes[s]}`;
   if (value !== expected[s]) throw new Error(`${build.name} ${key}: ${value}, expected ${expected[s]}`);
   ((samples[key] ??= {})[build.name] ??= []).push(us);
