@@ -1,6 +1,7 @@
 // The main job (`npm start` = `kernelpool dot`): its output, its flags and their errors, and
 // the shrinking of n when memory is short.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -26,10 +27,13 @@ test("kernelpool dot prints each product, its error against the exact Σi², the
   assert.match(stdout, /speed-up: [\d.]+×/);
 });
 
-test("one product on one thread is said in the singular; a closed pipe ends the job quietly", () => {
+test("one product, element or thread is said in the singular; a closed pipe ends the job quietly", () => {
   const { status, stdout, stderr } = run("dot", "--n", "1e+3", "--count", "1", "--threads", "1");
   assert.is(status, 0, stderr);
   assert.ok(stdout.includes("1 dot product of two float64 vectors of 1,000 elements (0.00 GB) on 1 thread\n"), stdout);
+  assert.ok(run("dot", "--n", "1", "--count", "1", "--threads", "1").stdout.includes("vectors of 1 element (0.00 GB)"));
+  // The two loops' lines line up.
+  assert.ok(stdout.includes("\none thread done: 1 product in ") && stdout.includes("\npool (1)   done: 1 product in "), stdout);
   const piped = spawnSync("bash", ["-c", `set -o pipefail; "${process.execPath}" "${main}" dot --n 1e5 --count 50 --threads 1 | head -c 1`], { encoding: "utf8", timeout: 60_000 });
   assert.is(piped.status, 0);
   assert.not.ok(piped.stderr.includes("EPIPE"), piped.stderr);
@@ -60,15 +64,70 @@ test("bad flags exit with status 2 and a message naming the flag and its rule", 
   assert.ok(unknown.stderr.startsWith("kernelpool: Unknown option '--size'") && unknown.stderr.includes("usage: kernelpool dot"), unknown.stderr);
 });
 
-test("no command or --help prints the usage with status 0; an unknown command exits with 2", () => {
+test("no command or --help prints the usage with status 0; an unknown command exits with 2, --help or not", () => {
   for (const args of [[], ["--help"], ["dot", "--help"], ["dot", "-h"], ["dot", "--n", "5", "--help"]]) {
     const { status, stdout } = run(...args);
     assert.is(status, 0, args.join(" "));
     assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
   }
-  const unknown = run("fly");
-  assert.is(unknown.status, 2);
-  assert.ok(unknown.stderr.startsWith('kernelpool: unknown command "fly"\n\nusage: kernelpool dot'), unknown.stderr);
+  for (const args of [["fly"], ["fly", "--help"]]) {
+    const unknown = run(...args);
+    assert.is(unknown.status, 2, args.join(" "));
+    assert.ok(unknown.stderr.startsWith('kernelpool: unknown command "fly"\n\nusage: kernelpool dot'), unknown.stderr);
+  }
+  const early = run("--n", "5", "dot");
+  assert.is(early.status, 2);
+  assert.ok(early.stderr.startsWith('kernelpool: unknown command "--n" (options follow the command: kernelpool dot --n …)'), early.stderr);
+});
+
+test("--version prints the package's version", () => {
+  const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const { status, stdout } = run("--version");
+  assert.is(status, 0);
+  assert.is(stdout, `kernelpool ${version}\n`);
+});
+
+test("a negative value is refused by the flag's rule, not as an ambiguous option", () => {
+  for (const [args, expected] of [
+    [["--n", "-5"], '--n must be an integer from 1 to 268435456 (1e8 style is fine); got the string "-5"'],
+    [["--count", "-1"], '--count must be an integer from 1 to 1000 (1e8 style is fine); got the string "-1"'],
+    [["--threads", "-.5"], "--threads must be an integer from 1 to 256"],
+  ]) {
+    const { status, stderr } = run("dot", ...args);
+    assert.is(status, 2, args.join(" "));
+    assert.ok(stderr.includes(expected), stderr);
+  }
+});
+
+test("output that cannot be written ends the job with one line and status 1, not a stack trace", () => {
+  const full = spawnSync("bash", ["-c", `"${process.execPath}" "${main}" dot --n 10 --count 1 --threads 1 > /dev/full`], { encoding: "utf8", timeout: 60_000 });
+  assert.is(full.status, 1);
+  assert.is(full.stderr, "kernelpool: cannot write the output: ENOSPC\n");
+});
+
+test("on a terminal the bar redraws a few times a second, and drawing it adds nothing to the times", () => {
+  // A terminal faked for the child: stdout.isTTY, and each write counted in its wall time by a
+  // 1 ms busy wait, which would add a second to a loop of 1000 products if it were timed.
+  const fake = `process.stdout.isTTY = true; const write = process.stdout.write.bind(process.stdout); process.stdout.write = (...args) => { const end = performance.now() + 1; while (performance.now() < end); return write(...args); };`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "1e3", "--count", "1000", "--threads", "2"], { encoding: "utf8", timeout: 60_000 });
+  assert.is(status, 0, stderr);
+  const redraws = stdout.split("\r").length - 1;
+  assert.ok(redraws <= 2 * 6, `${redraws} redraws`); // per loop: the first, the last, the clear, and a few more
+  for (const label of ["one thread", "pool (2)  "]) {
+    const [, ms] = stdout.match(new RegExp(`${label.replace(/[()]/g, "\\$&")} done: 1,000 products in ([\\d.]+) ms`)) ?? [];
+    assert.ok(Number(ms) < 500, `${label}: ${ms} ms`);
+  }
+});
+
+test("n is fitted to the memory left once the pool's workers run", () => {
+  // Free memory faked for the child: 1.6 GB before the first worker starts and 160 MB after, so
+  // fitting n before the pool would take 60 000 000 where 6 000 000 is right.
+  const fake = `import os from "node:os"; import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
+    let started = false; const Worker = wt.Worker; wt.Worker = class extends Worker { constructor(...args) { super(...args); started = true; } };
+    os.freemem = () => (started ? 160e6 : 1.6e9); process.constrainedMemory = () => 0; syncBuiltinESMExports();`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "1e8", "--count", "1", "--threads", "2"], { encoding: "utf8", timeout: 120_000 });
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.startsWith("memory is short (only 0.1 GiB of memory is free): using n = 6,000,000 instead of 100,000,000\n"), stdout);
 });
 
 test("n shrinks, with the reason, when the two vectors do not fit; otherwise it is kept", () => {

@@ -14,13 +14,14 @@ export interface DotJobArgs {
 }
 
 export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${availableParallelism()}]
+       kernelpool --version
 
 \`count\` dot products of two float64 vectors of n elements, a = b = arange(n), timed on one
 thread and on the pool, as the seed's numpy example does with %time of ten.`;
 
 export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   const { values } = parseArgs({
-    args: [...argv],
+    args: joinNegativeValues(argv),
     options: {
       n: { type: "string", default: "1e8" },
       count: { type: "string", default: "10" },
@@ -33,6 +34,27 @@ export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
     threads: integerFlag("--threads", values.threads, 1, MAX_WORKERS),
   };
 }
+
+/**
+ * "--n -5" as "--n=-5": parseArgs takes a value that starts with "-" for another option and
+ * calls the flag ambiguous, where the rule the value broke is the useful message.
+ */
+function joinNegativeValues(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+      args.push(`${arg}=${next}`);
+      i++;
+    } else {
+      args.push(arg);
+    }
+  }
+  return args;
+}
+
+const VALUE_FLAGS = new Set(["--n", "--count", "--threads"]);
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
 const DECIMAL = /^\d+(\.\d+)?(e\+?\d+)?$/i;

@@ -1,21 +1,28 @@
 #!/usr/bin/env node
 // `kernelpool` command line. `npm start` runs `kernelpool dot`, the seed's example.
+import { readFileSync } from "node:fs";
 import { parseDotJobArgs, USAGE } from "./args.js";
 import { runDotJob } from "./dot-job.js";
 
-// `kernelpool dot | head` closes the pipe early: end quietly, as other command-line tools do.
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code !== "EPIPE") throw error;
-  process.exit(0);
+  // `kernelpool dot | head` closes the pipe early: end quietly, as other command-line tools do.
+  if (error.code === "EPIPE") process.exit(0);
+  // Any other failure (a full disk) is the output's: one line, not a stack trace.
+  process.stderr.write(`kernelpool: cannot write the output: ${error.code ?? error.message}\n`);
+  process.exit(1);
 });
 
 const [command, ...rest] = process.argv.slice(2);
-const asksForHelp = (args: readonly string[]): boolean => args.some((arg) => arg === "--help" || arg === "-h" || arg === "help");
+const isHelp = (arg: string): boolean => arg === "--help" || arg === "-h" || arg === "help";
 try {
-  if (command === "dot" && !asksForHelp(rest)) await runDotJob(parseDotJobArgs(rest));
-  else if (command === undefined || asksForHelp([command, ...rest])) console.log(USAGE);
-  else {
-    console.error(`kernelpool: unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  if (command === undefined || isHelp(command)) console.log(USAGE);
+  else if (command === "--version" || command === "-v") console.log(version());
+  else if (command === "dot") {
+    if (rest.some(isHelp)) console.log(USAGE);
+    else await runDotJob(parseDotJobArgs(rest));
+  } else {
+    const hint = command.startsWith("-") ? ` (options follow the command: kernelpool dot ${command} …)` : "";
+    console.error(`kernelpool: unknown command ${JSON.stringify(command)}${hint}\n\n${USAGE}`);
     process.exitCode = 2;
   }
 } catch (error) {
@@ -24,4 +31,10 @@ try {
   const message = error instanceof Error ? error.message : String(error);
   console.error(fromParseArgs ? `kernelpool: ${message}\n\n${USAGE}` : message);
   process.exitCode = 2;
+}
+
+/** The package's version, from its package.json (dist/cli/ is two folders below it). */
+function version(): string {
+  const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+  return `kernelpool ${version}`;
 }

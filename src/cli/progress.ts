@@ -1,11 +1,14 @@
 // A one-line progress bar on a terminal; elsewhere (CI logs, pipes) nothing until the end.
 
 const WIDTH = 24;
+/** The most often it redraws, in ms: a terminal write blocks, and short products come fast. */
+const REDRAW_MS = 100;
 
 export class Progress {
   readonly #label: string;
   readonly #total: number;
   readonly #tty: boolean;
+  #drawnAt = -Infinity;
 
   constructor(label: string, total: number) {
     this.#label = label;
@@ -15,6 +18,9 @@ export class Progress {
 
   update(done: number): void {
     if (!this.#tty) return;
+    const now = performance.now();
+    if (done < this.#total && now - this.#drawnAt < REDRAW_MS) return;
+    this.#drawnAt = now;
     const filled = Math.round((done / this.#total) * WIDTH);
     process.stdout.write(`\r${this.#label} [${"█".repeat(filled)}${"·".repeat(WIDTH - filled)}] ${done}/${this.#total}`);
   }
