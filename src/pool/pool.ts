@@ -234,7 +234,10 @@ export class Pool implements AsyncDisposable {
     if (this.#state === "closed") return Promise.resolve();
     this.#state = "closing";
     this.#closing ??= (async () => {
-      await Promise.allSettled(this.#here);
+      // A call whose argument checks ran code that called close() (a getter, a Proxy's trap)
+      // joins #here once they return: after this call began, so look only from a microtask on.
+      await null;
+      while (this.#here.size > 0) await Promise.allSettled(this.#here);
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
       // destroy() may have come while this waited; the pool then stays destroyed.
