@@ -1,6 +1,6 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
-import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { isRevokedProxy, typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { ALIGNMENT } from "./allocator.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
 import { BlockTable } from "./block-table.js";
@@ -120,9 +120,9 @@ function arenaArray<T extends ElementArray>(
 
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
-  if (Array.isArray(values)) return values;
-  if (values !== null && typeof values === "object" && Symbol.iterator in values) {
-    return Array.from(values as Iterable<unknown>);
+  if (!isRevokedProxy(values)) {
+    if (Array.isArray(values)) return values;
+    if (values !== null && typeof values === "object" && Symbol.iterator in values) return Array.from(values as Iterable<unknown>);
   }
   throw invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
 }

@@ -3,7 +3,7 @@
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
 import { heldMark, hold, overlaps, releaseTo, type Reader } from "../arena/readers.js";
-import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { isArrayNotRevoked, typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];
@@ -120,15 +120,6 @@ export function precisionOf(where: string, name: string, value: unknown): Precis
   if (kind === "Float64Array") return "f64";
   if (kind === "Float32Array") return "f32";
   throw invalidType(`${where}: ${name}`, VECTOR_RULE, value);
-}
-
-/** Array.isArray, but false for a revoked Proxy, for which it throws the engine's own error. */
-function isArrayNotRevoked(value: unknown): boolean {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
 }
 
 /** What a call on `operands` reads in place: the arena bytes of those not copied in. */

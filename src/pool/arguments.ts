@@ -4,7 +4,7 @@ import { heldMark, hold, holdEach, releaseTo } from "../arena/readers.js";
 import { ListReading } from "../arena/freed-log.js";
 import { isHandedOut } from "../arena/arrays.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
-import { typedArrayKind, typedLength } from "../typed-arrays.js";
+import { isArrayNotRevoked, typedArrayKind, typedLength } from "../typed-arrays.js";
 import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
@@ -31,7 +31,7 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
  * (freed-log.ts).
  */
 export function checkPairs(where: string, pairs: unknown): Operands[] {
-  if (!Array.isArray(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
+  if (!isArrayNotRevoked(pairs)) throw invalidType(`${where}: pairs`, "an array of [a, b] pairs", pairs);
   // Read once, as a vector's length: a getter of one pair may change it.
   const length: unknown = pairs.length;
   if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: pairs.length`, "a non-negative integer", length);
@@ -47,7 +47,7 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
     holdEach(vectors);
     for (let i = 0; i < count; i++) {
       const pair: unknown = pairs[i];
-      if (!Array.isArray(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
+      if (!isArrayNotRevoked(pair) || pair.length !== 2) throw invalidType(pairName(where, i), "a pair [a, b] of vectors", pair);
       vectors.push(pair[0], pair[1]);
     }
     // Matched by bytes, so only a vector free() has taken: a new array in a freed block is fine

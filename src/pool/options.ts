@@ -1,6 +1,7 @@
 import { invalidType, invalidValue } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import { MAX_WORKERS } from "./layout.js";
+import { isRevokedProxy } from "../typed-arrays.js";
 
 export interface PoolOptions {
   /**
@@ -15,7 +16,7 @@ const KNOWN = new Set(["threads"]);
 /** Checks createPool's options and fills in the defaults. */
 export function resolveOptions(options: unknown): Required<PoolOptions> {
   if (options === undefined) return { threads: defaultThreads() };
-  if (options === null || typeof options !== "object" || Array.isArray(options)) throw invalidType("createPool(options): options", "an object or undefined", options);
+  if (options === null || typeof options !== "object" || isRevokedProxy(options) || Array.isArray(options)) throw invalidType("createPool(options): options", "an object or undefined", options);
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw invalidValue(`createPool(options): options.${key}`, `left out: the known options are ${[...KNOWN].join(", ")}`, (options as Record<string, unknown>)[key]);
   }
