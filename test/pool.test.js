@@ -317,6 +317,59 @@ test("calls reading under INLINE_BYTES an operand run inline; at it they go to t
   free(half);
 });
 
+test("NaN, ±Infinity and signed zeros in the data: every path gives dot()'s value, NaN for NaN", async () => {
+  const n = 3 * INLINE_ELEMENTS + 17;
+  const cases = [
+    ["a NaN", (a) => (a[5] = NaN)],
+    ["∞·0 and a NaN in other blocks", (a, b) => ((a[0] = NaN), (a[5000] = Infinity), (b[5000] = 0))],
+    ["+∞ and −∞ in two blocks", (a) => ((a[10] = Infinity), (a[9000] = -Infinity))],
+    ["+∞ alone", (a) => (a[70_000] = Infinity)],
+    ["−0 everywhere", (a, b) => (a.fill(-0), b.fill(0))],
+  ];
+  for (const [what, poke] of cases) {
+    const a = wavy(n);
+    const b = wavy(n, 1);
+    poke(a, b);
+    const expected = dot(a, b);
+    // NaN payloads may differ (README, Determinism): compared with Object.is, which takes any NaN for any.
+    for (const [path, value] of [
+      ["pool.dot", await pool.dot(a, b)],
+      ["pool.dotSync", await dotSyncAsJob(pool, a, b)],
+      ["pool.dotBatch", (await pool.dotBatch([[a, b]]))[0]],
+      ["pool.matvec", (await pool.matvec(a, b.subarray(0, n)))[0]],
+    ]) {
+      assert.ok(Object.is(value, expected), `${what}, ${path}: ${value} against ${expected}`);
+    }
+    free(a), free(b);
+  }
+});
+
+test("a revoked Proxy as a list, a pair, values or options: a coded TypeError naming it, not the engine's", async () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable([], {});
+    revoke();
+    return proxy;
+  };
+  const named = (name) => (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes(`${name} must be`) && e.message.includes("revoked Proxy");
+  for (const [name, call] of [
+    ["pool.dotBatch(pairs): pairs", () => pool.dotBatch(revoked())],
+    ["pool.dotBatch(pairs): pairs[1]", () => pool.dotBatch([[[1], [2]], revoked()])],
+    ["pool.dotBatch(pairs): pairs[0]: b", () => pool.dotBatch([[[1], revoked()]])],
+    ["f64(values): values", () => f64(revoked())],
+    ["f32(values): values", () => f32(revoked())],
+    ["createPool(options): options", () => createPool(revoked())],
+  ]) {
+    let error;
+    try {
+      await call();
+    } catch (e) {
+      error = e;
+    }
+    assert.ok(error !== undefined && named(name)(error), `${name}: ${error}`);
+  }
+  assert.equal(Array.from(await pool.dotBatch([[[1], [2]]])), [2], "the pool stays usable");
+});
+
 test("bad input: the errors of dot(), naming the call, and the pool stays usable", async () => {
   for (const [label, bad] of NOT_VECTORS) {
     await assert_rejects(pool.dot(bad, f64(2)), TypeError, "pool.dot(a, b): a must be", label);
@@ -480,6 +533,34 @@ test("close() lets queued calls finish, then every call rejects or throws ERR_KP
   await assert_rejects(p.dot(a, a), Error, "pool.dot(a, b) cannot run: the pool was closed");
   assert.throws(() => p.dotSync(a, a), (e) => e.code === "ERR_KP_POOL_CLOSED");
   await p.destroy();
+  free(a);
+});
+
+test("close() from a call's own argument checks lets that call finish, copies and all", async () => {
+  // The call reaches the pool's list of calls only once its checks return, after close() began.
+  const n = 100_000;
+  const a = wavy(n);
+  const plain = Array.from(wavy(n, 1)); // copied in over several turns
+  const expected = dot(a, plain);
+  const closingIn = (target, key) => {
+    let closing;
+    const trapped = new Proxy(target, { get: (t, k, r) => (k === key && (closing ??= pool.close()), Reflect.get(t, k, r)) });
+    return { trapped, closed: () => closing };
+  };
+  let pool;
+  for (const [what, call] of [
+    ["dotBatch, a vector's length", () => { const b = closingIn(plain, "length"); return [pool.dotBatch([[a, b.trapped]]), b.closed]; }],
+    ["dotBatch, the list's first pair", () => { const list = closingIn([[a, plain]], "0"); return [pool.dotBatch(list.trapped), list.closed]; }],
+    ["matvec, the matrix's length", () => { const m = closingIn(plain, "length"); return [pool.matvec(m.trapped, a), m.closed]; }],
+  ]) {
+    pool = await createPool({ threads: 2 });
+    const [result, closed] = call();
+    let settled = false;
+    result.then(() => (settled = true), () => (settled = true));
+    await closed();
+    assert.ok(settled, `${what}: close() resolved before the call settled`);
+    assert.equal(Array.from(await result), [expected], what);
+  }
   free(a);
 });
 
