@@ -18,28 +18,6 @@ export function typedArrayKind(value: unknown): string | undefined {
   return kindGetter.call(value) as string | undefined;
 }
 
-/** Array.isArray, but false for a revoked Proxy, for which it throws the engine's own error. */
-export function isArrayNotRevoked(value: unknown): value is unknown[] {
-  try {
-    return Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether `value` is a revoked Proxy, which throws the engine's own error at any use (Array.isArray
- * included; that reads no trap, so it runs no user code on a live one either).
- */
-export function isRevokedProxy(value: unknown): boolean {
-  try {
-    Array.isArray(value);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
 /** Elements in a typed array: 0 once its buffer is detached or shrunk past its start. */
 export function typedLength(array: ArrayBufferView): number {
   return lengthGetter.call(array) as number;

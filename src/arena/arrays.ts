@@ -1,6 +1,7 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
 import { invalidType, invalidValue, notArena } from "../errors.js";
-import { isRevokedProxy, typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { isRevokedProxy } from "../revoked.js";
+import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { ALIGNMENT } from "./allocator.js";
 import { allocate, arenaBuffer, release } from "./arena.js";
 import { BlockTable } from "./block-table.js";

@@ -3,7 +3,8 @@
 import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
 import { heldMark, hold, overlaps, releaseTo, type Reader } from "../arena/readers.js";
-import { isArrayNotRevoked, typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
+import { isArrayNotRevoked } from "../revoked.js";
+import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
 export type Vector = Float64Array | Float32Array | readonly number[];

@@ -1,7 +1,7 @@
 import { invalidType, invalidValue } from "../errors.js";
 import { platform } from "../platform/platform.js";
+import { isRevokedProxy } from "../revoked.js";
 import { MAX_WORKERS } from "./layout.js";
-import { isRevokedProxy } from "../typed-arrays.js";
 
 export interface PoolOptions {
   /**

@@ -1,0 +1,18 @@
+// A revoked Proxy throws the engine's own TypeError at any use, Array.isArray included, where an
+// argument check owes the caller an error that names the argument. Array.isArray reads no trap,
+// so asking it runs no user code on a live Proxy either.
+
+/** Whether `value` is a revoked Proxy (or a Proxy around one). */
+export function isRevokedProxy(value: unknown): boolean {
+  try {
+    Array.isArray(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Array.isArray, but false for a revoked Proxy instead of throwing. */
+export function isArrayNotRevoked(value: unknown): value is unknown[] {
+  return !isRevokedProxy(value) && Array.isArray(value);
+}
