@@ -235,9 +235,10 @@ export class Pool implements AsyncDisposable {
     this.#state = "closing";
     this.#closing ??= (async () => {
       // A call whose argument checks ran code that called close() (a getter, a Proxy's trap)
-      // joins #here once they return: after this call began, so look only from a microtask on.
+      // joins #here once they return, after this began: so look from a microtask on. No call
+      // joins later, since every call joins in its own method, and calls after close() throw.
       await null;
-      while (this.#here.size > 0) await Promise.allSettled(this.#here);
+      await Promise.allSettled(this.#here);
       await this.#dispatcher?.whenIdle();
       await this.#dispatcher?.stop();
       // destroy() may have come while this waited; the pool then stays destroyed.
