@@ -31,10 +31,10 @@ export interface JobPlan {
    */
   emit(threads: number, longest: number, sink: TaskSink): number;
   /**
-   * The cap that emit(threads, longest) applies: `longest`, or less where no task of the plan
-   * would reach it, down to the shortest cap that emits the same tasks. Tables are written and
-   * kept under it (JobArea), so calls whose caps differ only beyond their tasks' length share
-   * one: an awaited call that polls and a blocking one on the same product of 1e5 elements.
+   * A cap no longer than `longest` under which emit(threads, ·) makes the same tasks as under
+   * `longest`, the same for every `longest` no task reaches. Tables are written and kept under
+   * it (JobArea), so calls whose caps differ only beyond their tasks' length share one: an
+   * awaited call that polls and a blocking one on the same product of 1e5 elements, 2 threads.
    */
   cap(threads: number, longest: number): number;
   /**

@@ -148,8 +148,9 @@ class DotPlan implements JobPlan {
 
   /**
    * A cap of `sized` blocks' elements or more binds no group: planTasks gives a long product's
-   * tasks min(sized, ⌊cap / BLOCK⌋) blocks and a short one's min(sized, ⌊cap / n⌋) products, and
-   * ⌊sized·BLOCK / n⌋ ≥ sized for n ≤ BLOCK.
+   * tasks min(sized, ⌊cap / BLOCK⌋) blocks and a short one's min(sized, ⌊cap / n⌋) products, where
+   * ⌊sized·BLOCK / n⌋ ≥ sized for 0 < n ≤ BLOCK, and an empty product's ⌊cap / 0⌋ is Infinity
+   * under any cap above 0.
    */
   cap(threads: number, longest: number): number {
     return Math.min(longest, blocksPerTask(this.partials, threads) * BLOCK);
