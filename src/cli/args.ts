@@ -19,6 +19,9 @@ export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${
 \`count\` dot products of two float64 vectors of n elements, a = b = arange(n), timed on one
 thread and on the pool, as the seed's numpy example does with %time of ten.`;
 
+/** The flags of `kernelpool dot`, all of which take a value. */
+export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
+
 export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   const { values } = parseArgs({
     args: joinNegativeValues(argv),
@@ -44,7 +47,7 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    if (VALUE_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+    if (DOT_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
       args.push(`${arg}=${next}`);
       i++;
     } else {
@@ -53,8 +56,6 @@ function joinNegativeValues(argv: readonly string[]): string[] {
   }
   return args;
 }
-
-const VALUE_FLAGS = new Set(["--n", "--count", "--threads"]);
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
 const DECIMAL = /^\d+(\.\d+)?(e\+?\d+)?$/i;

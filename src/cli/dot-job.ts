@@ -4,6 +4,7 @@ import { createPool, dot, free } from "../index.js";
 import type { DotJobArgs } from "./args.js";
 import { fitLength } from "./memory.js";
 import { Progress } from "./progress.js";
+import { timeCalls } from "./time-calls.js";
 
 interface Timing {
   readonly results: number[];
@@ -32,10 +33,10 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
     for (const run of [onOneThread, onThePool]) {
       for (const end = performance.now() + WARMUP_MS; performance.now() < end; ) await timeCalls(1, run);
     }
-    const labels = ["one thread", `pool (${pool.threads})`];
-    const width = Math.max(...labels.map((label) => label.length));
-    const single = await timed(labels[0]!.padEnd(width), args.count, onOneThread);
-    const parallel = await timed(labels[1]!.padEnd(width), args.count, onThePool);
+    const [one, all] = ["one thread", `pool (${pool.threads})`] as const;
+    const width = Math.max(one.length, all.length);
+    const single = await timed(one.padEnd(width), args.count, onOneThread);
+    const parallel = await timed(all.padEnd(width), args.count, onThePool);
     report(n, single, parallel);
   } finally {
     free(a);
@@ -62,21 +63,6 @@ async function timed(label: string, count: number, run: () => Promise<number>): 
   return { results, wallMs, cpuMs: { user: used.user / 1000, system: used.system / 1000 } };
 }
 
-/**
- * Calls `run` `count` times; the wall time is the calls' own, without `afterEach` (drawing the
- * bar on a terminal, a blocking write, made short products look 4–6 times slower).
- */
-async function timeCalls(count: number, run: () => Promise<number>, afterEach?: (done: number) => void): Promise<{ results: number[]; wallMs: number }> {
-  const results: number[] = [];
-  let wallMs = 0;
-  for (let i = 0; i < count; i++) {
-    const start = performance.now();
-    results.push(await run());
-    wallMs += performance.now() - start;
-    afterEach?.(i + 1);
-  }
-  return { results, wallMs };
-}
 
 function report(n: number, single: Timing, parallel: Timing): void {
   // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt.

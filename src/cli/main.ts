@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `kernelpool` command line. `npm start` runs `kernelpool dot`, the seed's example.
 import { readFileSync } from "node:fs";
-import { parseDotJobArgs, USAGE } from "./args.js";
+import { DOT_FLAGS, parseDotJobArgs, USAGE } from "./args.js";
 import { runDotJob } from "./dot-job.js";
 
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -16,12 +16,12 @@ const [command, ...rest] = process.argv.slice(2);
 const isHelp = (arg: string): boolean => arg === "--help" || arg === "-h" || arg === "help";
 try {
   if (command === undefined || isHelp(command)) console.log(USAGE);
-  else if (command === "--version" || command === "-v") console.log(version());
+  else if (command === "--version") console.log(version());
   else if (command === "dot") {
     if (rest.some(isHelp)) console.log(USAGE);
     else await runDotJob(parseDotJobArgs(rest));
   } else {
-    const hint = command.startsWith("-") ? ` (options follow the command: kernelpool dot ${command} …)` : "";
+    const hint = DOT_FLAGS.has(command.split("=")[0]!) ? ` (options follow the command: kernelpool dot ${command} …)` : "";
     console.error(`kernelpool: unknown command ${JSON.stringify(command)}${hint}\n\n${USAGE}`);
     process.exitCode = 2;
   }

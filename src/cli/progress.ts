@@ -17,9 +17,10 @@ export class Progress {
   }
 
   update(done: number): void {
-    if (!this.#tty) return;
+    // The full bar is not drawn: finish() replaces it at once.
+    if (!this.#tty || done >= this.#total) return;
     const now = performance.now();
-    if (done < this.#total && now - this.#drawnAt < REDRAW_MS) return;
+    if (now - this.#drawnAt < REDRAW_MS) return;
     this.#drawnAt = now;
     const filled = Math.round((done / this.#total) * WIDTH);
     process.stdout.write(`\r${this.#label} [${"█".repeat(filled)}${"·".repeat(WIDTH - filled)}] ${done}/${this.#total}`);
