@@ -1,7 +1,8 @@
 // @ts-check
-// A/B of two builds of the package in one process: pool(T).dotSync, awaited pool.dot, and the two
-// in turn ("mixed", µs a call of either) on the same sizes, in batches that alternate between the builds (the order flips every round), so that
-// both see the same minutes of a noisy machine. Medians of the batch means, µs a call.
+// A/B of two builds of the package in one process: pool(T).dotSync, awaited pool.dot, and the
+// two in turn ("mixed", µs a call of either) on the same sizes, in batches that alternate between
+// the builds (the order flips every round), so that both see the same minutes of a noisy machine.
+// Medians of the batch means, µs a call.
 //
 //   node bench/ab.js OLD_DIR NEW_DIR [threads] [sizes] [rounds]     (default 2 131072,1e5,1e6 30)
 //
@@ -68,7 +69,11 @@ async function batch(build, s, mode) {
     for (let i = 0; i < calls; i++) value = build.pool.dotSync(a, b);
   } else if (mode === "mixed") {
     // A blocking and an awaited call in turn, as code that uses both on the same arrays makes.
-    const pair = async () => (build.pool.dotSync(a, b), await build.pool.dot(a, b));
+    const pair = async () => {
+      const sync = build.pool.dotSync(a, b);
+      const awaited = await build.pool.dot(a, b);
+      return sync === awaited ? awaited : Number.NaN;
+    };
     for (let i = 0; i < 15; i++) await pair();
     start = performance.now();
     for (let i = 0; i < calls; i += 2) value = await pair();
