@@ -146,9 +146,10 @@ test("n shrinks, with the reason, when the two vectors do not fit; otherwise it 
   assert.match(reason, /^memory is short \((the arena holds at most 4 GiB|only [\d.]+ GiB of memory is free)\): using n = [\d,]+ instead of 268,435,456$/);
 });
 
-test("with no memory free, the job stops with a RangeError instead of running empty vectors", () => {
-  // os.freemem() made 0 in the child, before the CLI reads it.
-  const fake = `import os from "node:os"; import { syncBuiltinESMExports } from "node:module"; os.freemem = () => 0; syncBuiltinESMExports();`;
+test("with no memory free, the job stops with a RangeError before any worker starts", () => {
+  // os.freemem() made 0 in the child, before the CLI reads it; a worker started throws.
+  const fake = `import os from "node:os"; import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
+    os.freemem = () => 0; wt.Worker = class { constructor() { throw new Error("a worker started"); } }; syncBuiltinESMExports();`;
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1"], { encoding: "utf8" });
   assert.is(status, 2, stdout + stderr);
   assert.is(stdout, "");

@@ -13,7 +13,9 @@ interface Timing {
 }
 
 export async function runDotJob(args: DotJobArgs): Promise<void> {
-  // The pool first: its workers take memory too (~9 MB each), which n must leave room for.
+  // Fitted twice: first so that a machine where nothing fits fails before any worker starts,
+  // then once the workers run, since they take memory too (~9 MB each).
+  fitLength(args.n);
   await using pool = await createPool({ threads: args.threads });
   const { n, reason } = fitLength(args.n);
   if (reason !== undefined) console.log(reason);
