@@ -59,7 +59,8 @@ const samples = {};
  */
 async function batch(build, s, mode) {
   const [a, b] = build.pairs[s];
-  const calls = Math.max(40, Math.round(BATCH_ELEMENTS / sizes[s]));
+  // Even, so that mixed mode makes whole pairs.
+  const calls = 2 * Math.max(20, Math.round(BATCH_ELEMENTS / sizes[s] / 2));
   let value = 0;
   let start = 0;
   // dotSync is called without an await between calls, as a blocking loop would.
@@ -82,7 +83,7 @@ async function batch(build, s, mode) {
     start = performance.now();
     for (let i = 0; i < calls; i++) value = await build.pool.dot(a, b);
   }
-  const us = ((performance.now() - start) * 1000) / (mode === "mixed" ? 2 * Math.ceil(calls / 2) : calls);
+  const us = ((performance.now() - start) * 1000) / calls;
   const key = `${mode} n=${sizes[s]}`;
   if (value !== expected[s]) throw new Error(`${build.name} ${key}: ${value}, expected ${expected[s]}`);
   ((samples[key] ??= {})[build.name] ??= []).push(us);

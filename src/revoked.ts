@@ -12,7 +12,14 @@ export function isRevokedProxy(value: unknown): boolean {
   }
 }
 
-/** Array.isArray, but false for a revoked Proxy instead of throwing. */
+/**
+ * Array.isArray, but false for a revoked Proxy instead of throwing. One call, not built on
+ * isRevokedProxy: every dot() asks it of both operands.
+ */
 export function isArrayNotRevoked(value: unknown): value is unknown[] {
-  return !isRevokedProxy(value) && Array.isArray(value);
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }

@@ -65,7 +65,6 @@ async function timed(label: string, count: number, run: () => Promise<number>): 
   return { results, wallMs, cpuMs: { user: used.user / 1000, system: used.system / 1000 } };
 }
 
-
 function report(n: number, single: Timing, parallel: Timing): void {
   // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt.
   const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);

@@ -3,14 +3,16 @@
 // Each job run on the calling thread (here.ts) has one of its own, since those can interleave.
 //
 // A job with the same tasks as the last one, such as a dot of the same arrays called again, finds
-// its table already written and leaves it as it is; a cap on task length that none of its tasks
-// reaches does not count as a difference (JobPlan.cap), so a blocking and an awaited call in turn
-// share one: 4–8% off such calls at 65536 and 131072 f64 on the 2-core VM (bench/ab.js mixed,
-// 300 rounds, twice; it had each call write the table anew). Writing one costs the caller ~25 ns a task
+// its table already written and leaves it as it is. Writing one costs the caller ~25 ns a task
 // before any thread can start (32 tasks on 16 threads: 0.8 µs on the 2-core VM), and the lines it
 // writes then cross to every worker that reads them. Kept, the table took pool(16).dotSync at
 // 131072 f64 from 10.2 to 9.1 µs on the 16-core device, and 1e5 from 9.0 to 8.1 (2026-11-27,
 // alternating batches in one process); on 2 cores, 2–7% off the same calls.
+//
+// A cap on task length that none of its tasks reaches does not count as a difference
+// (JobPlan.cap), so a blocking and an awaited call in turn share one table: 4–8% off such calls
+// at 65536 and 131072 f64 on the 2-core VM, where each had written it anew (bench/ab.js mixed,
+// 300 rounds, twice).
 //
 //   [ partial 0 | partial 1 | … (f64 each) | task 0 | task 1 | … (32 bytes each) ]
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
