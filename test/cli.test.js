@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { parseDotJobArgs } from "../dist/cli/args.js";
 import { fitLength } from "../dist/cli/memory.js";
 import { timeCalls } from "../dist/cli/time-calls.js";
 
@@ -86,6 +87,19 @@ test("--version prints the package's version", () => {
   const { status, stdout } = run("--version");
   assert.is(status, 0);
   assert.is(stdout, `kernelpool ${version}\n`);
+});
+
+test("a flag's value is read from its digits, so a value that Number() would round to an integer is refused", () => {
+  const n = (text) => parseDotJobArgs(["--n", text, "--threads", "1"]).n;
+  assert.is(n("1e8"), 1e8);
+  assert.is(n("1.5e1"), 15);
+  assert.is(n("1.50E+1"), 15);
+  assert.is(n("10.000"), 10);
+  assert.is(n("0001"), 1);
+  for (const text of ["1.0000000000000001", "268435456.00000001", "1.05e1", "2.5"]) {
+    assert.throws(() => n(text), (error) => error instanceof RangeError && error.message.includes(`--n must be an integer from 1 to 268435456 (1e8 style is fine); got the string "${text}"`), text);
+  }
+  assert.throws(() => n("1e999"), /--n must be an integer from 1 to 268435456/, "past the range, not an integer test");
 });
 
 test("a negative value is refused by the flag's rule, not as an ambiguous option", () => {

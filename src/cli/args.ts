@@ -58,10 +58,22 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 }
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
-const DECIMAL = /^\d+(\.\d+)?(e\+?\d+)?$/i;
+const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e\+?(\d+))?$/i;
 
 function integerFlag(name: string, text: string, min: number, max: number): number {
-  const value = DECIMAL.test(text) ? Number(text) : NaN;
+  const value = exactInteger(text);
   if (!Number.isInteger(value) || value < min || value > max) throw invalidValue(name, `an integer from ${min} to ${max} (1e8 style is fine)`, text);
   return value;
+}
+
+/**
+ * The integer that decimal `text` names, or NaN where it names none. Decided on the digits, since
+ * Number() rounds first: it reads "1.0000000000000001" as 1.
+ */
+function exactInteger(text: string): number {
+  const parts = DECIMAL.exec(text);
+  if (parts === null) return NaN;
+  const [, whole = "", fraction = "", exponent = "0"] = parts;
+  const digitsPastThePoint = (whole + fraction).slice(whole.length + Number(exponent));
+  return /[1-9]/.test(digitsPastThePoint) ? NaN : Number(text);
 }
