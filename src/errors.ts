@@ -75,6 +75,14 @@ export function operandChanged(what: string, needed: number, length: number): Co
   );
 }
 
+/** An operand that a Proxy trap (of another operand, or its own) revoked while a call read it. */
+export function operandRevoked(what: string): Coded<TypeError> {
+  return withCode(
+    new TypeError(`kernelpool: ${what} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`),
+    "ERR_KP_INVALID_ARG_TYPE",
+  );
+}
+
 interface NoRoom {
   readonly requested: number;
   /** The block the request takes: a multiple of 64 bytes, 64 at least. */

@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import fc from "fast-check";
 import { capabilities, dot, f32, f64, free } from "../dist/index.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/reference.js";
-import { NOT_VECTORS } from "./support/bad-values.js";
+import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { canRun } from "./support/raw-kernels.js";
 
 test("a hand-computed product: [1, 2, 3]·[4, 5, 6] = 32", () => {
@@ -173,6 +173,17 @@ test("a revoked Proxy as an operand: the TypeError names the operand, not the en
   revoke();
   for (const call of [() => dot(proxy, [1, 2, 3]), () => dot([1, 2, 3], proxy)]) {
     assert.throws(call, (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && /dot\(a, b\): [ab] must be .*revoked Proxy/.test(e.message));
+  }
+  assert.is(dot([1, 2, 3], [1, 1, 1]), 6);
+});
+
+test("an operand revoked by a Proxy trap during the call: the TypeError names it", () => {
+  for (const [label, name, pair] of REVOKED_MID_CALL) {
+    assert.throws(
+      () => dot(...pair()),
+      (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes(`dot(a, b): ${name} was revoked during the call`),
+      label,
+    );
   }
   assert.is(dot([1, 2, 3], [1, 1, 1]), 6);
 });

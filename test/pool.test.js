@@ -12,7 +12,7 @@ import { SLICE_MS } from "../dist/pool/here.js";
 import { JobArea } from "../dist/pool/job-area.js";
 import { CONTROL_BYTES, rangeWord } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { NOT_VECTORS } from "./support/bad-values.js";
+import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
 import { stallingWorkers } from "./support/stalling-workers.js";
@@ -368,6 +368,29 @@ test("a revoked Proxy as a list, a pair, values or options: a coded TypeError na
     assert.ok(error !== undefined && named(name)(error), `${name}: ${error}`);
   }
   assert.equal(Array.from(await pool.dotBatch([[[1], [2]]])), [2], "the pool stays usable");
+});
+
+test("an operand revoked by a Proxy trap during the call: every pool call names it, and the pool stays usable", async () => {
+  for (const [label, name, pair] of REVOKED_MID_CALL) {
+    for (const [where, call] of [
+      [`pool.dot(a, b): ${name}`, (a, b) => pool.dot(a, b)],
+      [`pool.dotBatch(pairs): pairs[0]: ${name}`, (a, b) => pool.dotBatch([[a, b]])],
+      [`pool.matvec(matrix, x, out): ${name === "a" ? "matrix" : "x"}`, (a, b) => pool.matvec(a, b)],
+    ]) {
+      let error;
+      try {
+        await call(...pair());
+      } catch (e) {
+        error = e;
+      }
+      assert.ok(
+        // dotBatch checks a failed pair again to name it, and that check finds the operand already revoked.
+        error instanceof TypeError && error.code === "ERR_KP_INVALID_ARG_TYPE" && error.message.includes(`${where} `) && error.message.includes("revoked"),
+        `${label}, ${where}: ${error}`,
+      );
+    }
+  }
+  assert.is(await pool.dot([1, 2, 3], [1, 1, 1]), 6);
 });
 
 test("bad input: the errors of dot(), naming the call, and the pool stays usable", async () => {

@@ -1,9 +1,9 @@
 // Checks the operands of a dot product. Arena arrays become kernel pointers; anything else is
 // copied into the arena by copyChunk, a chunk at a time, just before the kernel reads it.
-import { invalidType, invalidValue, lengthMismatch, operandChanged } from "../errors.js";
+import { invalidType, invalidValue, lengthMismatch, operandChanged, operandRevoked } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
 import { heldMark, hold, overlaps, releaseTo, type Reader } from "../arena/readers.js";
-import { isArrayNotRevoked } from "../revoked.js";
+import { isArrayNotRevoked, isRevokedProxy } from "../revoked.js";
 import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
@@ -32,8 +32,8 @@ export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
   const vb = b as Vector;
-  const x = pointerOf(va);
-  const y = pointerOf(vb);
+  const x = pointerOf(where, "a", va);
+  const y = pointerOf(where, "b", vb);
   if (!mayFreeInPlace(va, vb, x, y)) return withLengths(where, precision, va, vb, x, y);
   // A plain array's length may come from a Proxy's trap, which may free() the other operand.
   const mark = heldMark();
@@ -70,7 +70,7 @@ function withLengths(where: string, precision: Precision, a: Vector, b: Vector, 
  * a wrong product or an engine error).
  */
 export function lengthOf(where: string, name: string, vector: Vector): number {
-  if (!Array.isArray(vector)) return typedLength(vector as Float64Array);
+  if (!isArrayOperand(where, name, vector)) return typedLength(vector);
   const length: unknown = vector.length;
   if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: ${name}.length`, "a non-negative integer", length);
   return length as number;
@@ -82,20 +82,36 @@ export function lengthOf(where: string, name: string, vector: Vector): number {
  */
 export function copyChunk(where: string, name: string, vector: Vector, precision: Precision, start: number, count: number, ptr: number): void {
   const target = elements(precision, arenaBuffer(), ptr, count);
-  if (!Array.isArray(vector)) {
+  if (!isArrayOperand(where, name, vector)) {
     // A typed array on a resizable buffer may have shrunk, or its buffer been detached, since the
     // call began (by a getter of the other operand, or between the turns of an awaited call); a
     // view of the old extent would then reach past the buffer's end, or throw on a detached one.
-    const typed = vector as Float64Array;
-    const length = typedLength(typed);
+    const length = typedLength(vector);
     if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
-    target.set(elements(precision, typedBuffer(typed), typedByteOffset(typed) + start * BYTES[precision], count));
+    target.set(elements(precision, typedBuffer(vector), typedByteOffset(vector) + start * BYTES[precision], count));
     return;
   }
-  for (let i = 0; i < count; i++) {
-    const value: unknown = vector[start + i];
-    if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
-    target[i] = value;
+  try {
+    for (let i = 0; i < count; i++) {
+      const value: unknown = vector[start + i];
+      if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
+      target[i] = value;
+    }
+  } catch (error) {
+    // Its own get trap may revoke a Proxy between two reads: the next read throws the engine's error.
+    throw isRevokedProxy(vector) ? operandRevoked(`${where}: ${name}`) : error;
+  }
+}
+
+/**
+ * Array.isArray of an operand its call has already checked: it throws only where a Proxy trap
+ * revoked the operand since (one of another operand, read in between), and then names it.
+ */
+function isArrayOperand(where: string, name: string, vector: Vector): vector is readonly number[] {
+  try {
+    return Array.isArray(vector);
+  } catch {
+    throw operandRevoked(`${where}: ${name}`);
   }
 }
 
@@ -130,12 +146,13 @@ export function readInPlace({ x, y, n, precision }: Operands): Reader {
 }
 
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */
-export function pointerOf(vector: Vector): number {
-  return !Array.isArray(vector) && inArena(vector as Float64Array) ? typedByteOffset(vector as Float64Array) : -1;
+export function pointerOf(where: string, name: string, vector: Vector): number {
+  return !isArrayOperand(where, name, vector) && inArena(vector) ? typedByteOffset(vector) : -1;
 }
 
 /** The arena bytes of an arena array, or undefined for an array elsewhere. */
 export function arenaRange(array: Float64Array | Float32Array): readonly [number, number] | undefined {
-  const ptr = pointerOf(array);
-  return ptr < 0 ? undefined : [ptr, ptr + typedByteLength(array)];
+  if (!inArena(array)) return undefined;
+  const ptr = typedByteOffset(array);
+  return [ptr, ptr + typedByteLength(array)];
 }

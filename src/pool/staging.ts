@@ -27,7 +27,7 @@ export class Staging {
    * a new block that copy() fills.
    */
   pointer(where: string, name: string, vector: Vector, precision: Precision, length: number): number {
-    const inPlace = pointerOf(vector);
+    const inPlace = pointerOf(where, name, vector);
     if (inPlace >= 0) return inPlace;
     const ptr = allocate(length * BYTES[precision], false, `a copy of ${where}: ${name}, which is not in the arena`);
     this.#blocks.push(ptr);

@@ -15,3 +15,22 @@ export const NOT_VECTORS = [
   ["a Proxy around a Float64Array", new Proxy(new Float64Array(3), {})],
   ["an object whose prototype is Float64Array's", Object.create(Float64Array.prototype)],
 ];
+
+/**
+ * Operand pairs [a, b] where a Proxy trap revokes an operand after the call has checked it: the
+ * call must name the revoked operand, not throw the engine's error. `revoked` names it: "a" or "b".
+ */
+export const REVOKED_MID_CALL = [
+  ["b, by a's length trap", "b", () => revokedBy("length")],
+  ["b, by a's element trap", "b", () => revokedBy("1")],
+  ["a, by its own element trap", "a", () => {
+    const a = Proxy.revocable([1, 2, 3], { get: (target, key) => (key === "1" && a.revoke(), target[key]) });
+    return [a.proxy, [1, 2, 3]];
+  }],
+];
+
+function revokedBy(key) {
+  const b = Proxy.revocable([1, 2, 3], {});
+  const a = new Proxy([1, 2, 3], { get: (target, k) => (k === key && b.revoke(), target[k]) });
+  return [a, b.proxy];
+}
