@@ -6,6 +6,7 @@ import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
 import { PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -319,15 +320,17 @@ test("a job that throws still ends the pool's idle time: the next call finds the
     ways.push("job");
     throw trap;
   };
-  // 2.5e5 f64 would run alone after a pause (0.16 ms alone at the prior rate): a stall of this
-  // thread past SPIN_MS between the two calls sends it alone too, so up to five tries.
-  for (let tries = 0; tries < 5 && ways.at(-1) !== "job"; tries++) {
-    await pause(5);
-    ways.length = 0;
+  // 2.5e5 f64 would run alone after a pause (0.16 ms alone at the prior rate). The host's clock
+  // stands still from the trap to the next call, as a stall of this thread must not send it
+  // alone; a second call after a 1000 ms jump of it does run alone.
+  let now = 1000;
+  await withClock(() => now, () => {
     assert.throws(() => dispatcher.runBlocking(F64_PAIR * 2e6, alone, trapping), (e) => e === trap);
     dispatcher.runBlocking(F64_PAIR * 250_000, alone, job);
-  }
-  assert.equal(ways, ["job", "job"]);
+    now += 1000;
+    dispatcher.runBlocking(F64_PAIR * 250_000, alone, job);
+  });
+  assert.equal(ways, ["job", "job", "alone"]);
   await pool.close();
 });
 
@@ -359,22 +362,31 @@ test("a call right after a job, blocking or awaited, wakes the workers: the job'
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
   const long = f64(2_000_000).fill(1); // wakes the workers even after a pause
-  const short = f64(100_000).fill(1);
-  // Each try starts after a pause, so the short call runs alone unless the job just before it
-  // noted its end. A stall of this thread between the two can also push it alone, and in a busy
-  // minute on this VM ten tries in a row were (CI, 2026-11-26): up to thirty, until one publishes.
-  const publishedAfter = async (job) => {
-    for (let t = 0; t < 30; t++) {
-      await pause(5);
-      await job();
+  const short = f64(100_000).fill(1); // runs alone after a pause
+  // The host's clock is the test's (the workers keep the real one): it stands still through the
+  // calls, so "right after" is not stretched by a stall of this thread on a busy machine (timing
+  // real calls, this test once failed 30 tries in a row, in a CI run beside other load), and it
+  // jumps 1000 ms for a pause.
+  let now = 0;
+  await withClock(() => now, async () => {
+    const published = (pauseMs) => {
+      now += pauseMs;
       const jobs = dispatcher.jobs;
       assert.is(pool.dotSync(short, short), 100_000);
-      if (dispatcher.jobs > jobs) return 1;
+      return dispatcher.jobs - jobs;
+    };
+    for (const [what, job] of [
+      ["a blocking job", () => assert.is(pool.dotSync(long, long), 2_000_000)],
+      ["an awaited job", async () => assert.is(await pool.dot(short, short), 100_000)],
+    ]) {
+      now += 1000;
+      const jobs = dispatcher.jobs;
+      await job();
+      assert.is(dispatcher.jobs - jobs, 1, what);
+      assert.is(published(0), 1, `right after ${what}`);
+      assert.is(published(1000), 0, `after a pause that followed ${what}`);
     }
-    return 0;
-  };
-  assert.ok((await publishedAfter(() => assert.is(pool.dotSync(long, long), 2_000_000))) > 0, "after a blocking job");
-  assert.ok((await publishedAfter(async () => assert.is(await pool.dot(short, short), 100_000))) > 0, "after an awaited job");
+  });
   await pool.close();
   free(long), free(short);
 });
