@@ -136,10 +136,13 @@ test("a loop's time is its calls' own: what runs between them is not counted", a
   };
   let calls = 0;
   const run = async () => (busy(1), ++calls);
-  const { results, wallMs } = await timeCalls(20, run, () => busy(5));
+  const { results, wallMs, cpuMs } = await timeCalls(20, run, () => busy(5));
   assert.equal(results, Array.from({ length: 20 }, (_, i) => i + 1));
   // 20 calls of 1 ms, and 100 ms between them: counted, they would make 120 ms.
   assert.ok(wallMs >= 20 && wallMs < 70, `${wallMs} ms`);
+  // CPU time too, and it cannot be stretched by a stall: the spin of 20 ms, and the clock reads.
+  const cpu = cpuMs.user + cpuMs.system;
+  assert.ok(cpu >= 15 && cpu < 70, `${cpu} ms of CPU`);
 });
 
 test("n is fitted to the memory left once the pool's workers run", () => {

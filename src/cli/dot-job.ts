@@ -4,13 +4,7 @@ import { createPool, dot, free } from "../index.js";
 import type { DotJobArgs } from "./args.js";
 import { fitLength } from "./memory.js";
 import { Progress } from "./progress.js";
-import { timeCalls } from "./time-calls.js";
-
-interface Timing {
-  readonly results: number[];
-  readonly wallMs: number;
-  readonly cpuMs: { user: number; system: number };
-}
+import { timeCalls, type CallTimes } from "./time-calls.js";
 
 export async function runDotJob(args: DotJobArgs): Promise<void> {
   // Fitted twice: first so that a machine where nothing fits fails before any worker starts,
@@ -56,16 +50,14 @@ const RELIABLE_MS = 10;
 
 const plural = (count: number, noun: string): string => `${count.toLocaleString("en")} ${noun}${count === 1 ? "" : "s"}`;
 
-async function timed(label: string, count: number, run: () => Promise<number>): Promise<Timing> {
+async function timed(label: string, count: number, run: () => Promise<number>): Promise<CallTimes> {
   const progress = new Progress(label, count);
-  const cpu = process.cpuUsage();
-  const { results, wallMs } = await timeCalls(count, run, (done) => progress.update(done));
-  const used = process.cpuUsage(cpu);
-  progress.finish(`done: ${plural(count, "product")} in ${wallMs.toFixed(1)} ms`);
-  return { results, wallMs, cpuMs: { user: used.user / 1000, system: used.system / 1000 } };
+  const times = await timeCalls(count, run, (done) => progress.update(done));
+  progress.finish(`done: ${plural(count, "product")} in ${times.wallMs.toFixed(1)} ms`);
+  return times;
 }
 
-function report(n: number, single: Timing, parallel: Timing): void {
+function report(n: number, single: CallTimes, parallel: CallTimes): void {
   // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt.
   const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
   parallel.results.forEach((value, i) => {
