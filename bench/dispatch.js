@@ -2,18 +2,20 @@
 // Dispatch overhead: at n = 2·INLINE_BYTES / 8 f64 (the smallest calls that go to the workers, doubled),
 // the time pool.dotSync adds over its share of the compute, on each thread count:
 //   added = pool(T).dotSync − dot(share)     (share: as many elements as the largest of the T
-//                                             ranges the job is cut into, timed alone, same run)
+//                                             ranges the job is cut into, timed alone)
 // Issue 3's targets: ≤ 3 µs on 2 threads, ≤ 5 µs on 16. pool.dot (async, awaited) is shown too.
 //
 // The share is timed rather than taken as dot(n)/T: each thread of the pool computes the same
 // share call after call, so it may stay in that core's cache, while one thread reading all of n
-// streams from further out. The rows are timed one after another, as everywhere in the harness,
-// so the figure is a difference of medians taken seconds apart: on the 2-core VM six runs read
-// +2.5 to +5.5 µs on 2 threads.
+// streams from further out. The rows take turns in batches (in-turns.js) and the figure is the
+// median of each round's difference: timed one after another, as the sweep's rows are, it was a
+// difference of medians taken seconds apart, and six runs on the 2-core VM read +2.5 to +5.5 µs.
 import { createPool, dot, f64, free } from "kernelpool";
 import { BATCH_MS } from "./budget.js";
 import { check, fill } from "./data.js";
+import { pairedDifference, timeInTurns } from "./in-turns.js";
 import { formatN, rowName } from "./naming.js";
+import { median } from "./seed.js";
 import { formatTime } from "./table.js";
 import { timeCases } from "./timing.js";
 
@@ -59,8 +61,10 @@ export async function runDispatch(options, report) {
   if (inline === null) notes.push("dist/pool/pool.js exports no INLINE_BYTES; 32768 f64 assumed.");
   const n = 2 * (inline ?? 32768);
   process.stderr.write(`timing dispatch, n=${formatN(n)} …\n`);
-  // Longer than the sweep's budget: the figure is a difference of two medians of ~10 µs.
   const budget = { time: options.timeMs ?? 1500, warmupTime: 200, iterations: 50, warmupIterations: 10, batchMs: BATCH_MS };
+  // The three rows take turns for about 1.5 times one row's budget each: 375 rounds by default.
+  // 30 calls before each batch: a dotSync batch after a pause wakes the workers within ~10 calls.
+  const turns = { rounds: Math.max(20, Math.round(budget.time / (2 * BATCH_MS))), warmupRounds: 10, batchMs: BATCH_MS, leadCalls: 30 };
   const x = f64(n);
   const y = f64(n);
   fill(x, y);
@@ -75,23 +79,27 @@ export async function runDispatch(options, report) {
       const share = await largestShare(n, threads);
       const xs = x.subarray(0, share);
       const ys = y.subarray(0, share);
-      /** @type {import('./types.js').Case} */
-      const shareCase = { label: `dot f64, one thread's share of ${threads}`, impl: "kernelpool", precision: "f64", threads: 1, run: () => dot(xs, ys) };
-      check(rowName(shareCase.label, share), "f64", share, dot(xs, ys));
-      const [alone] = await timeCases([shareCase], share, budget);
-      const shareNs = alone?.medianNs ?? Number.NaN;
       const pool = await createPool({ threads });
       try {
         /** @type {import('./types.js').Case[]} */
         const cases = [
+          { label: `dot f64, one thread's share of ${threads}`, impl: "kernelpool", precision: "f64", threads: 1, run: () => dot(xs, ys) },
           { label: `pool(${threads}).dotSync f64`, impl: "pool", precision: "f64", threads, variant: "sync", run: () => pool.dotSync(x, y) },
           { label: `pool(${threads}).dot f64`, impl: "pool", precision: "f64", threads, variant: "async", async: true, run: () => pool.dot(x, y) },
         ];
-        for (const c of cases) check(rowName(c.label, n), "f64", n, await c.run());
-        const [sync, async] = await timeCases(cases, n, budget);
-        const syncNs = sync?.medianNs ?? Number.NaN;
-        const asyncNs = async?.medianNs ?? Number.NaN;
-        perThreads.push({ threads, share, shareNs, syncNs, asyncNs, addedSyncUs: (syncNs - shareNs) / 1e3, addedAsyncUs: (asyncNs - shareNs) / 1e3, targetUs: DISPATCH_TARGET_US[threads] ?? null });
+        const lengths = [share, n, n];
+        for (const [i, c] of cases.entries()) check(rowName(c.label, lengths[i]), "f64", lengths[i], await c.run());
+        const [shareTimes, syncTimes, asyncTimes] = await timeInTurns(cases, turns);
+        perThreads.push({
+          threads,
+          share,
+          shareNs: median(shareTimes),
+          syncNs: median(syncTimes),
+          asyncNs: median(asyncTimes),
+          addedSyncUs: pairedDifference(syncTimes, shareTimes) / 1e3,
+          addedAsyncUs: pairedDifference(asyncTimes, shareTimes) / 1e3,
+          targetUs: DISPATCH_TARGET_US[threads] ?? null,
+        });
       } finally {
         await pool.close();
       }
@@ -108,7 +116,9 @@ export async function runDispatch(options, report) {
       us(p.addedAsyncUs),
       p.targetUs === null ? "–" : `≤ ${p.targetUs} µs (sync) ${p.addedSyncUs <= p.targetUs ? "holds" : "misses"}`,
     ]);
-    notes.push(`n = ${n} f64 = 2·INLINE_BYTES / 8; added = pool call − dot of one thread's share (as long as the largest of the T ranges) timed alone, just before. Medians over batches of ~${BATCH_MS} ms, ${budget.time} ms per row.`);
+    notes.push(
+      `n = ${n} f64 = 2·INLINE_BYTES / 8; added = pool call − dot of one thread's share (as long as the largest of the T ranges), the median over ${turns.rounds} rounds of the two batches' difference in each round (the three rows take turns, ~${BATCH_MS} ms a batch); the times are the medians of the batch means.`,
+    );
     report.table(`Dispatch overhead at n = ${n}`, header, body, notes);
     return { n, inlineElements: inline, serialNs, perThreads };
   } finally {

@@ -128,7 +128,7 @@ function batchAsync(run, state, now) {
  * @param {number} batchMs
  * @param {() => number} now
  */
-async function repsForAsync(run, batchMs, now) {
+export async function repsForAsync(run, batchMs, now) {
   let perCall = Infinity;
   const start = now();
   for (let pass = 0; pass < 5 && (pass < 2 || now() - start < 4 * batchMs); pass++) {
@@ -161,7 +161,7 @@ export function keep(value) {
  * @param {number} batchMs
  * @param {() => number} now
  */
-function repsFor(run, batchMs, now) {
+export function repsFor(run, batchMs, now) {
   let perCall = Infinity;
   const start = now();
   for (let pass = 0; pass < 5 && (pass < 2 || now() - start < 4 * batchMs); pass++) {
