@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
-import { PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { LEARN_WAKE_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
@@ -112,10 +112,10 @@ test("a woken job counts against the wake only what it took beyond an even share
 
 test("a woken job teaches nothing during a pool's first WARM_JOBS jobs", () => {
   const rule = new WakingRule(2);
-  const bytes = F64_PAIR * 4e6; // 2.56 ms alone at the prior rate, 1.58 woken: far from the edge
-  let { ways, now } = calls(rule, bytes, 3, WARM_JOBS, 0);
+  const bytes = F64_PAIR * 1.5e6; // 0.96 ms alone at the prior rate, 0.48 saved; 1.5 ms woken: 1.02 of wake
+  let { ways, now } = calls(rule, bytes, 1.5, WARM_JOBS, 0);
   assert.is(ways, "J".repeat(WARM_JOBS), "slow jobs of a new pool");
-  ({ ways } = calls(rule, bytes, 3, 8, now));
+  ({ ways } = calls(rule, bytes, 1.5, 8, now));
   assert.is(ways, "JJJJJJJa", "slow jobs of a warm one");
 });
 
@@ -176,15 +176,28 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
   const afterJobs = warmRule(2);
   now = 0;
   for (let round = 0; round < 7; round++) {
-    // A job of 2e6 after a pause (it wakes at the prior) with a wake of 0.5 ms, then one of 2.5e5
+    // A job of 1.5e6 after a pause (it wakes at the prior) with a wake of 0.5 ms, then one of 2.5e5
     // at once that takes nothing: counted, it would make waking look free.
-    assert.ok(afterJobs.wakes(F64_PAIR * 2e6, now + GAP));
-    afterJobs.ranJob(F64_PAIR * 2e6, now + GAP, now + GAP + 0.64 + 0.5);
-    now += GAP + 1.14;
+    assert.ok(afterJobs.wakes(F64_PAIR * 1.5e6, now + GAP));
+    afterJobs.ranJob(F64_PAIR * 1.5e6, now + GAP, now + GAP + 0.48 + 0.5);
+    now += GAP + 0.98;
     assert.ok(afterJobs.wakes(bytes, now));
     afterJobs.ranJob(bytes, now, now);
   }
   assert.not.ok(afterJobs.wakes(F64_PAIR * 1e6, now + GAP), "a wake of 0.5 ms > the 0.32 saved at 1e6");
+});
+
+test("a woken job reading more than LEARN_WAKE_BYTES teaches nothing of the wake: its share's estimate is too rough", () => {
+  assert.is(LEARN_WAKE_BYTES, 25e6);
+  // 1e7 f64 from DRAM on the 2-core VM: 6.4 ms alone by the prior rate, ~15 in fact, 9 woken. As
+  // samples, its jobs would say the wake costs 5.8 ms, more than the 3.2 ms it saves by the prior.
+  const rule = warmRule(2);
+  const { ways, now } = calls(rule, F64_PAIR * 1e7, 9, 30, 0);
+  assert.is(ways, "J".repeat(30));
+  assert.ok(rule.wakes(F64_PAIR * 1e6, now + GAP), "1e6 still wakes: 0.32 ms saved > the prior's 0.3");
+  // At the bound, a job still teaches: 1.5625e6 f64, 0.5 ms saved, 1.5 ms woken.
+  const atBound = warmRule(2);
+  assert.is(calls(atBound, LEARN_WAKE_BYTES, 1.5, 8, 0).ways, "JJJJJJJa");
 });
 
 test("only the first call of a burst teaches the rate alone, and only it counts towards the samples' age", () => {

@@ -46,6 +46,19 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
+ * The most bytes a woken job may read and still teach the wake: 1 ms alone at the prior rate. A
+ * job's sample is its time beyond an even share of its time alone as estimated, so the estimate's
+ * error lands in the sample, and grows with the job: the rate alone is learnt from calls that ran
+ * alone, mostly short ones in cache, where a job from DRAM takes 2–3 times as long a byte and
+ * scales worse. On the 2-core VM a loop of 1e7 f64 dotSync (6.4 ms alone by the prior rate, ~15 in
+ * fact, ~9 woken; every call found the workers asleep, as the caller's code runs cold for ~70 µs
+ * after streaming 160 MB) taught a wake of ~5 ms, and 7 calls in a row then ran alone in every
+ * ~70; 3e6 did the same once. Where the wake decides, jobs are short: at the prior costs the edge
+ * is 0.6 ms alone on 2 threads (15 MB), 0.32 ms on 16.
+ */
+export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS;
+
+/**
  * Near the edge, where neither what the workers would save a call after a pause nor the wake is
  * expected to be more than EXPLORE_RATIO times the other, such a call goes the other way after
  * EXPLORE_AFTER of them in a row were expected to go one way (one count for all sizes). A cost is
@@ -129,14 +142,14 @@ export class WakingRule {
 
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
-   * teaches the wake's cost if it found the workers asleep: past SPIN_MS after the last end, or
-   * after a call that ran alone, which left them asleep. What it took beyond an even share of
+   * teaches the wake's cost if it found the workers asleep (past SPIN_MS after the last end, or
+   * after a call that ran alone, which left them asleep) and reads at most LEARN_WAKE_BYTES. What it took beyond an even share of
    * its time alone is the wake's: below 0 where the rate alone is estimated high, which then
    * has every call after a pause wake them until those samples age out.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS && bytes <= LEARN_WAKE_BYTES) {
       const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
       this.#wakeMs.add(end - start - share, this.#decisions);
     }
