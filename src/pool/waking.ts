@@ -46,17 +46,27 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
- * The most bytes a woken job may read and still teach the wake: 1 ms alone at the prior rate. A
- * job's sample is its time beyond an even share of its time alone as estimated, so the estimate's
- * error lands in the sample, and grows with the job: the rate alone is learnt from calls that ran
- * alone, mostly short ones in cache, where a job from DRAM takes 2–3 times as long a byte and
- * scales worse. On the 2-core VM a loop of 1e7 f64 dotSync (6.4 ms alone by the prior rate, ~15 in
- * fact, ~9 woken; every call found the workers asleep, as the caller's code runs cold for ~70 µs
- * after streaming 160 MB) taught a wake of ~5 ms, and 7 calls in a row then ran alone in every
- * ~70; 3e6 did the same once. Where the wake decides, jobs are short: at the prior costs the edge
- * is 0.6 ms alone on 2 threads (15 MB), 0.32 ms on 16.
+ * The most bytes a woken job may read and always teach the wake: 1 ms alone at the prior rate
+ * (1 562 500 f64 elements a pair). A job's sample is its time beyond an even share of its time
+ * alone as estimated, so the estimate's error lands in the sample, and grows with the job: the
+ * rate is the prior, or one learnt from calls that ran alone, mostly short ones in cache, where
+ * a job from DRAM takes 2–3 times as long a byte and scales worse. On the 2-core VM a loop of 1e7
+ * f64 dotSync (6.4 ms alone at the prior rate, ~15 in fact, ~9 woken; every call found the
+ * workers asleep, as the caller's code runs cold for ~70 µs after streaming 160 MB) taught a wake
+ * of ~5 ms, and 7 calls in a row then ran alone in every ~70; 3e6 did the same once. Where the
+ * wake decides, jobs are short: at the prior costs the edge is 0.6 ms alone on 2 threads (15 MB),
+ * 0.32 ms on 16. The bound sits near this VM's L3 (32 MiB): on a machine with less, jobs from
+ * DRAM below it can still teach such a wake.
  */
-export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS;
+export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS * 1;
+
+/**
+ * How many times its estimated time alone a longer woken job must take to teach the wake anyway:
+ * more than the estimate's error can explain, so waking itself was slow (a loaded machine, or
+ * fewer cores free than threads), and calls of every size should learn to run alone. Without
+ * it, such jobs never learnt that, as a job that long always wakes the workers.
+ */
+const SLOW_JOB_RATIO = 3;
 
 /**
  * Near the edge, where neither what the workers would save a call after a pause nor the wake is
@@ -143,15 +153,17 @@ export class WakingRule {
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
    * teaches the wake's cost if it found the workers asleep (past SPIN_MS after the last end, or
-   * after a call that ran alone, which left them asleep) and reads at most LEARN_WAKE_BYTES. What it took beyond an even share of
-   * its time alone is the wake's: below 0 where the rate alone is estimated high, which then
-   * has every call after a pause wake them until those samples age out.
+   * after a call that ran alone, which left them asleep), and if it reads at most
+   * LEARN_WAKE_BYTES or took SLOW_JOB_RATIO times its time alone. What it took beyond an even
+   * share of its time alone is the wake's: below 0 where the rate alone is estimated high, which
+   * then has every call after a pause wake them until those samples age out.
    */
   ranJob(bytes: number, start: number, end: number): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS && bytes <= LEARN_WAKE_BYTES) {
-      const share = (bytes * this.#aloneMsPerByte.valueAt(this.#decisions)) / this.#threads;
-      this.#wakeMs.add(end - start - share, this.#decisions);
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
+      const alone = bytes * this.#aloneMsPerByte.valueAt(this.#decisions);
+      const took = end - start;
+      if (bytes <= LEARN_WAKE_BYTES || took > SLOW_JOB_RATIO * alone) this.#wakeMs.add(took - alone / this.#threads, this.#decisions);
     }
     this.#ended(end, false);
   }
