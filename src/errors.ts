@@ -75,12 +75,24 @@ export function operandChanged(what: string, needed: number, length: number): Co
   );
 }
 
-/** An operand that a Proxy trap (of another operand, or its own) revoked while a call read it. */
-export function operandRevoked(what: string): Coded<TypeError> {
-  return withCode(
-    new TypeError(`kernelpool: ${what} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`),
+/** Which operand an operandRevoked error names, for a caller that names it again (dotBatch's pairs). */
+const REVOKED_OPERAND = Symbol("kernelpool.revokedOperand");
+
+/**
+ * An operand that a Proxy trap (of another operand, or its own) revoked while the call `where`
+ * read it; `cause` is what reading it threw, which may be the trap's own error.
+ */
+export function operandRevoked(where: string, name: string, cause?: unknown): Coded<TypeError> {
+  const error = withCode(
+    new TypeError(`kernelpool: ${where}: ${name} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`, { cause }),
     "ERR_KP_INVALID_ARG_TYPE",
   );
+  return Object.assign(error, { [REVOKED_OPERAND]: name });
+}
+
+/** The operand an operandRevoked error names, or undefined for any other error. */
+export function revokedOperandOf(error: unknown): string | undefined {
+  return error instanceof TypeError ? (error as { [REVOKED_OPERAND]?: string })[REVOKED_OPERAND] : undefined;
 }
 
 interface NoRoom {

@@ -185,6 +185,16 @@ test("an operand revoked by a Proxy trap during the call: the TypeError names it
       label,
     );
   }
+  // A trap that revokes its own Proxy and then throws: its error is the cause, not lost.
+  const trapError = new Error("the trap's own error");
+  const self = Proxy.revocable([1, 2, 3], {
+    get(target, key) {
+      if (key !== "1") return target[key];
+      self.revoke();
+      throw trapError;
+    },
+  });
+  assert.throws(() => dot(self.proxy, [1, 2, 3]), (e) => e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes("a was revoked during the call") && e.cause === trapError);
   assert.is(dot([1, 2, 3], [1, 1, 1]), 6);
 });
 

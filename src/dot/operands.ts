@@ -99,7 +99,7 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
     }
   } catch (error) {
     // Its own get trap may revoke a Proxy between two reads: the next read throws the engine's error.
-    throw isRevokedProxy(vector) ? operandRevoked(`${where}: ${name}`) : error;
+    throw isRevokedProxy(vector) ? operandRevoked(where, name, error) : error;
   }
 }
 
@@ -110,8 +110,8 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
 function isArrayOperand(where: string, name: string, vector: Vector): vector is readonly number[] {
   try {
     return Array.isArray(vector);
-  } catch {
-    throw operandRevoked(`${where}: ${name}`);
+  } catch (error) {
+    throw operandRevoked(where, name, error);
   }
 }
 

@@ -6,7 +6,7 @@ import { isHandedOut } from "../arena/arrays.js";
 import { BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { isArrayNotRevoked } from "../revoked.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
-import { invalidType, invalidValue, lengthMismatch } from "../errors.js";
+import { invalidType, invalidValue, lengthMismatch, operandRevoked, revokedOperandOf } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
 
@@ -59,11 +59,15 @@ export function checkPairs(where: string, pairs: unknown): Operands[] {
       const a = vectors[2 * i];
       const b = vectors[2 * i + 1];
       // Named as the call, not as the pair: building "…: pairs[i]" for every pair cost ~20 ns each,
-      // 12% of a dotBatch of 64 pairs of 1e3. A failure checks again to throw the error named.
-      // (A helper taking the check as a function cost as much again: inline, as in dotEach.)
+      // 12% of a dotBatch of 64 pairs of 1e3. A failure checks again to throw the error named,
+      // except for an operand revoked during the check, which a second check would find already
+      // revoked and call the wrong type. (A helper taking the check as a function cost as much
+      // again: inline, as in dotEach.)
       try {
         checked[i] = checkOperands(where, a, b);
       } catch (error) {
+        const revoked = revokedOperandOf(error);
+        if (revoked !== undefined) throw operandRevoked(pairName(where, i), revoked, (error as Error).cause);
         checkOperands(pairName(where, i), a, b);
         throw error;
       }

@@ -18,7 +18,8 @@ export const NOT_VECTORS = [
 
 /**
  * Operand pairs [a, b] where a Proxy trap revokes an operand after the call has checked it: the
- * call must name the revoked operand, not throw the engine's error. `revoked` names it: "a" or "b".
+ * call must name the revoked operand, not throw the engine's error. Each entry: a label, the
+ * operand revoked ("a" or "b"), and a function that makes a fresh pair.
  */
 export const REVOKED_MID_CALL = [
   ["b, by a's length trap", "b", () => revokedBy("length")],
