@@ -62,7 +62,7 @@ export async function runDispatch(options, report) {
   const n = 2 * (inline ?? 32768);
   process.stderr.write(`timing dispatch, n=${formatN(n)} …\n`);
   const budget = { time: options.timeMs ?? 1500, warmupTime: 200, iterations: 50, warmupIterations: 10, batchMs: BATCH_MS };
-  // The three rows take turns for about 1.5 times one row's budget each: 375 rounds by default.
+  // 375 rounds by default: 0.75 s of timed batches a row, 2.25 s in all, plus the untimed calls.
   // 30 calls before each batch: a dotSync batch after a pause wakes the workers within ~10 calls.
   const turns = { rounds: Math.max(20, Math.round(budget.time / (2 * BATCH_MS))), warmupRounds: 10, batchMs: BATCH_MS, leadCalls: 30 };
   const x = f64(n);

@@ -140,9 +140,10 @@ test("a loop's time is its calls' own: what runs between them is not counted", a
   assert.equal(results, Array.from({ length: 20 }, (_, i) => i + 1));
   // 20 calls of 1 ms, and 100 ms between them: counted, they would make 120 ms.
   assert.ok(wallMs >= 20 && wallMs < 70, `${wallMs} ms`);
-  // CPU time too, and it cannot be stretched by a stall: the spin of 20 ms, and the clock reads.
+  // CPU time too: the calls spin 20 ms by the wall clock, of which a loaded machine may take some
+  // away, never add; counted, the 100 ms between them would make it 120.
   const cpu = cpuMs.user + cpuMs.system;
-  assert.ok(cpu >= 15 && cpu < 70, `${cpu} ms of CPU`);
+  assert.ok(cpu >= 5 && cpu < 70, `${cpu} ms of CPU`);
 });
 
 test("n is fitted to the memory left once the pool's workers run", () => {

@@ -4,7 +4,11 @@
 export interface CallTimes {
   readonly results: number[];
   readonly wallMs: number;
-  /** CPU time of the whole process (its workers too) during the calls, in ms. */
+  /**
+   * CPU time of the whole process (its workers too) during the calls, in ms. It leaves out the
+   * workers' poll after each job (~50 µs), and Linux may count a running worker's time up to a
+   * clock tick late at each reading.
+   */
   readonly cpuMs: { readonly user: number; readonly system: number };
 }
 
