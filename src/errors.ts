@@ -84,7 +84,10 @@ const REVOKED_OPERAND = Symbol("kernelpool.revokedOperand");
  */
 export function operandRevoked(where: string, name: string, cause?: unknown): Coded<TypeError> {
   const error = withCode(
-    new TypeError(`kernelpool: ${where}: ${name} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`, { cause }),
+    new TypeError(
+      `kernelpool: ${where}: ${name} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`,
+      cause === undefined ? undefined : { cause },
+    ),
     "ERR_KP_INVALID_ARG_TYPE",
   );
   return Object.assign(error, { [REVOKED_OPERAND]: name });
