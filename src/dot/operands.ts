@@ -3,7 +3,7 @@
 import { invalidType, invalidValue, lengthMismatch, operandChanged, operandRevoked } from "../errors.js";
 import { arenaBuffer, inArena } from "../arena/arena.js";
 import { heldMark, hold, overlaps, releaseTo, type Reader } from "../arena/readers.js";
-import { isArrayNotRevoked, isRevokedProxy } from "../revoked.js";
+import { isArrayNotRevoked, isArrayOperand, isRevokedProxy } from "../revoked.js";
 import { typedArrayKind, typedBuffer, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 
 /** What dot and the pool accept as a vector. A plain Array of numbers counts as f64. */
@@ -100,18 +100,6 @@ export function copyChunk(where: string, name: string, vector: Vector, precision
   } catch (error) {
     // Its own get trap may revoke a Proxy between two reads: the next read throws the engine's error.
     throw isRevokedProxy(vector) ? operandRevoked(where, name, error) : error;
-  }
-}
-
-/**
- * Array.isArray of an operand its call has already checked: it throws only where a Proxy trap
- * revoked the operand since (one of another operand, read in between), and then names it.
- */
-function isArrayOperand(where: string, name: string, vector: Vector): vector is readonly number[] {
-  try {
-    return Array.isArray(vector);
-  } catch (error) {
-    throw operandRevoked(where, name, error);
   }
 }
 
