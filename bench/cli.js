@@ -2,15 +2,15 @@
 // Command-line flags. Everything has a default, so `npm run bench` needs none.
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
-import { DEFAULT_SIZES, POOL_SIZES } from "./budget.js";
+import { DEFAULT_SIZES, POOL_SIZES, ROUNDS } from "./budget.js";
 import { formatN } from "./naming.js";
 
 /** The suites, in the order they run. */
-export const SUITES = /** @type {const} */ (["single", "pool", "dispatch", "batch", "seed", "pause"]);
+export const SUITES = /** @type {const} */ (["single", "pool", "turns", "dispatch", "batch", "seed", "pause"]);
 
 /** @typedef {typeof SUITES[number]} Suite */
 
-export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,batch,seed,pause] [--n 1e3,1e5] [--threads 1,2]
+export const USAGE = `usage: node bench/index.js [--suite single,pool,turns,dispatch,batch,seed,pause] [--n 1e3,1e5] [--threads 1,2]
                           [--time ms] [--numpy-threads 1|all|1,all] [--skip-numpy] [--limit PATH|none]
                           [--seed-n 1e8] [--seed-count 10]
 
@@ -19,13 +19,16 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,dispatch,b
                      pool      pool.dotSync and pool.dot, f64 and f32, arena arrays, at each --threads,
                                plus the copy path at the most threads; numpy 1 and all threads and the
                                C/OpenMP yardstick at the same n
+                     turns     issue 3's ratios timed in turns: pool.dotSync and pool.dot at the most
+                               threads, numpy all threads and the yardstick, a short slot each per
+                               round, ${ROUNDS} rounds at each n; the median of each round's ratio
                      dispatch  added µs over compute at n = 2·INLINE_BYTES / 8 (f64), at each --threads
                      batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
                      pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,
                                numpy all threads, at 1e5, 5e5, 1e6 and 2e6 f64
   --n              sizes for single and pool (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
-                   ${POOL_SIZES.map(formatN).join(",")} when pool runs; 1e8 is skipped if memory is short)
+                   ${POOL_SIZES.map(formatN).join(",")} when pool or turns runs; 1e8 is skipped if memory is short)
   --threads        pool sizes (default 1..availableParallelism(), here 1..${availableParallelism()})
   --time           measuring budget per row in ms, replacing the per-n default (warm-up shrinks to match)
   --numpy-threads  numpy rows to time: 1 (OPENBLAS_NUM_THREADS=1, the default), all (OpenBLAS
@@ -76,6 +79,7 @@ export function parseOptions(argv) {
   if (values.help) return "help";
   const suites = values.suite === undefined ? [...SUITES] : list(values.suite).map(suite);
   const pool = suites.includes("pool");
+  const poolSizes = pool || suites.includes("turns");
   /** @type {Array<1 | 'all'>} */
   const numpyThreads = [...new Set(list(values["numpy-threads"]).map(numpyThreadsValue))];
   if ((pool || suites.includes("seed")) && !numpyThreads.includes("all")) numpyThreads.push("all");
@@ -83,7 +87,7 @@ export function parseOptions(argv) {
   const maxThreads = availableParallelism();
   return {
     suites: SUITES.filter((s) => suites.includes(s)),
-    sizes: values.n === undefined ? (pool ? POOL_SIZES : DEFAULT_SIZES) : list(values.n).map((t) => size("--n", t)),
+    sizes: values.n === undefined ? (poolSizes ? POOL_SIZES : DEFAULT_SIZES) : list(values.n).map((t) => size("--n", t)),
     threads:
       values.threads === undefined
         ? Array.from({ length: maxThreads }, (_, i) => i + 1)

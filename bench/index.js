@@ -4,6 +4,8 @@
 //    row's result once, time the serial rows, then the pool rows at each thread count, then the
 //    external rows (numpy on 1 and all threads, the C/OpenMP yardstick) at the same n; print
 //    the tables per n;
+//  - turns: issue 3's ratios, the pool's rows and numpy's and the yardstick's taking turns a round
+//    at a time at each n (turns.js);
 //  - seed: the seed's ten dot products of arange(1e8), pool against numpy;
 //  - dispatch: the time a parallel call adds over its compute, at n = 2·INLINE_BYTES / 8 f64;
 //  - batch: dotBatch and matvec against loops of dot;
@@ -130,6 +132,10 @@ async function main() {
 
   /** @type {Record<string, unknown>} */
   const suites = {};
+  if (options.suites.includes("turns")) {
+    const { runTurns } = await import("./turns.js");
+    suites.turns = await runTurns(options, report);
+  }
   if (options.suites.includes("seed")) {
     const { runSeed } = await import("./seed.js");
     suites.seed = await runSeed(options, report);

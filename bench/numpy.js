@@ -1,6 +1,7 @@
 // @ts-check
 // numpy rows, timed in a python3 subprocess (numpy_dot.py) by the same method as the JS rows.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { rowName } from "./naming.js";
@@ -115,6 +116,36 @@ export function numpySeed({ threads, n, count, repeats }) {
 export function numpyAfterPause({ threads, n, pauseMs, samples }) {
   const out = runScript(["--n", String(n), "--precisions", "f64", "--pause-ms", String(pauseMs), "--samples", String(samples)], threads);
   return { medianNs: out.results[0].median_ns, value: out.results[0].value };
+}
+
+/**
+ * numpy_dot.py --serve in a child process that stays up: `measure` times np.dot at one n and
+ * precision for about `timeMs` (the median of batches of `batchMs`, as the sweep's rows) and
+ * resolves to its median and value; requests are answered in order. `close` ends the child.
+ * @param {1 | 'all'} threads
+ */
+export function numpyServer(threads) {
+  const child = spawn(PYTHON, [SCRIPT, "--serve"], { env: numpyEnv(threads), stdio: ["pipe", "pipe", "inherit"] });
+  const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return {
+    /**
+     * @param {number} n
+     * @param {Precision} precision
+     * @param {{ timeMs: number, batchMs: number }} budget
+     * @returns {Promise<{ medianNs: number, value: number }>}
+     */
+    async measure(n, precision, { timeMs, batchMs }) {
+      const request = { n, precision, time_ms: timeMs, warmup_ms: timeMs / 4, batch_ms: batchMs, min_batches: 3, warmup_batches: 1 };
+      child.stdin.write(`${JSON.stringify(request)}\n`);
+      const reply = await replies.next();
+      if (reply.done) throw new Error(`numpy_dot.py --serve ended (exit ${child.exitCode}) before answering n = ${n} ${precision}`);
+      const out = JSON.parse(reply.value);
+      return { medianNs: out.median_ns, value: out.value };
+    },
+    close() {
+      child.stdin.end();
+    },
+  };
 }
 
 /** Whether python3 can import numpy (without starting a runner). */

@@ -9,6 +9,7 @@ The thread count is the caller's business: it sets OPENBLAS_NUM_THREADS in this 
     python3 bench/numpy_dot.py --info                     # numpy and BLAS facts only
     python3 bench/numpy_dot.py --seed --n 100000000       # the seed's job: ten np.dot of arange(n)
     python3 bench/numpy_dot.py --n 100000 --pause-ms 5    # one call at a time, each after a pause
+    python3 bench/numpy_dot.py --serve                    # time each JSON request on stdin (turns.js)
 """
 import argparse
 import json
@@ -86,6 +87,24 @@ def reps_for(x, y, batch_ms):
     return max(1, round(batch_ms * 1e6 / per_call))
 
 
+def serve(lines, out):
+    """Times one request per line of `lines`, a JSON object with n, precision, time_ms, warmup_ms,
+    batch_ms, min_batches and warmup_batches, and writes one JSON line for each. Operands stay
+    built for the last n, both precisions, so that turns at one n (bench/turns.js) build them once."""
+    kept = {}
+    for line in lines:
+        request = json.loads(line)
+        n, precision = request["n"], request["precision"]
+        if (n, precision) not in kept:
+            if any(key[0] != n for key in kept):
+                kept.clear()
+            kept[(n, precision)] = operands(n, {"f64": np.float64, "f32": np.float32}[precision])
+        x, y = kept[(n, precision)]
+        median, samples, reps = measure(x, y, argparse.Namespace(**{k: request[k] for k in ("time_ms", "warmup_ms", "batch_ms", "min_batches", "warmup_batches")}))
+        out.write(json.dumps({"median_ns": median, "samples": samples, "reps": reps, "value": float(np.dot(x, y))}) + "\n")
+        out.flush()
+
+
 def seed(n, count, repeats):
     """The seed's job: a = b = np.arange(n) as float64 (two arrays), then `count` np.dot calls,
     timed as a whole `repeats` times after one warm-up call; the median total is the figure."""
@@ -161,7 +180,10 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pause-ms", type=float, help="time single calls, each after this pause")
     parser.add_argument("--samples", type=int, default=40, help="calls timed after a pause")
+    parser.add_argument("--serve", action="store_true", help="time each JSON request read from stdin")
     args = parser.parse_args()
+    if args.serve:
+        return serve(sys.stdin, sys.stdout)
 
     out = {
         "numpy": np.__version__,

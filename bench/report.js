@@ -126,38 +126,59 @@ export class Report {
     const cores = availableParallelism();
     /** @type {Array<{ target: string, measured: string, holds: boolean | null }>} */
     const items = [];
-    const pool = (/** @type {string} */ precision, /** @type {string} */ variant) => rows.filter((r) => r.impl === "pool" && r.threads === top && r.precision === precision && r.variant === variant);
     /**
+     * Lists a ratio target as holding where every n's ratio reaches `floor`, or as not measured.
      * @param {string} target
-     * @param {Row[]} subset
-     * @param {(r: Row) => number | null} ratio
+     * @param {Array<{ n: number, ratio: number | null, low?: number, high?: number }>} at  one entry per n
      * @param {number} floor
      */
-    const ratios = (target, subset, ratio, floor) => {
-      if (!rows.some((r) => r.impl === "pool")) return; // the pool suite did not run
-      const pairs = subset.map((r) => /** @type {[Row, number | null]} */ ([r, ratio(r)])).filter(([, v]) => v !== null);
+    const judge = (target, at, floor) => {
+      const measured = at.filter((m) => m.ratio !== null);
       // Listed, never dropped, when this run cannot judge it: no such n, or no baseline row.
-      if (pairs.length === 0) {
-        items.push({ target, measured: subset.length === 0 ? "not measured: no such n in this run" : "not measured: no baseline row (skipped or failed)", holds: null });
+      if (measured.length === 0) {
+        items.push({ target, measured: at.length === 0 ? "not measured: no such n in this run" : "not measured: no baseline row (skipped or failed)", holds: null });
         return;
       }
-      const holds = pairs.every(([, v]) => (v ?? 0) >= floor);
+      const holds = measured.every((m) => (m.ratio ?? 0) >= floor);
       // Two decimals, or three where two would round across the floor (0.9496 is not "0.95×").
       const shown = (/** @type {number} */ v) => ((Number(v.toFixed(2)) >= floor) === (v >= floor) ? formatRatio(v) : `${v.toFixed(3)}×`);
-      items.push({ target, measured: pairs.map(([r, v]) => `${formatN(r.n)}: ${shown(v ?? 0)}`).join(", "), holds });
+      const spread = (/** @type {{ low?: number, high?: number }} */ m) => (m.low === undefined || m.high === undefined ? "" : ` [${m.low.toFixed(2)}–${m.high.toFixed(2)}]`);
+      items.push({ target, measured: measured.map((m) => `${formatN(m.n)}: ${shown(m.ratio ?? 0)}${spread(m)}`).join(", "), holds });
     };
+    /**
+     * Each n's ratio of the pool's `variant` rows at `precision` against numpy or the yardstick,
+     * from n = `from` up: from the turns suite where it ran (the median of its rounds, with the
+     * lowest and highest), else from the sweep's rows, or null where neither has it.
+     * @param {string} precision
+     * @param {string} variant
+     * @param {"numpy" | "C"} baseline
+     * @param {number} from
+     */
+    const ratiosOf = (precision, variant, baseline, from) => {
+      const turns = /** @type {import('./turns.js').TurnsAtN[] | undefined} */ (suites.turns?.sizes);
+      if (turns !== undefined) {
+        const key = `${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
+        return turns.filter((s) => s.n >= from).map((s) => ({ n: s.n, ratio: s.ratios[key]?.median ?? null, low: s.ratios[key]?.low, high: s.ratios[key]?.high }));
+      }
+      if (!rows.some((r) => r.impl === "pool")) return undefined; // neither suite ran
+      return rows
+        .filter((r) => r.impl === "pool" && r.threads === top && r.precision === precision && r.variant === variant && r.n >= from)
+        .map((r) => ({ n: r.n, ratio: baseline === "numpy" ? r.vsNumpyAll : r.vsLimit }));
+    };
+    const source = suites.turns ? `in turns, median of ${suites.turns.rounds} rounds [lowest–highest]` : "sweep";
     const fromN = cores <= 2 ? 0 : 1e5;
-    for (const variant of ["sync", "async"]) {
-      const name = variant === "sync" ? "dotSync" : "dot";
-      ratios(`pool(${top}).${name} f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`, pool("f64", variant).filter((r) => r.n >= fromN), (r) => r.vsNumpyAll, 1.0);
-    }
-    for (const variant of ["sync", "async"]) {
-      const name = variant === "sync" ? "dotSync" : "dot";
-      ratios(`pool(${top}).${name} f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7`, pool("f64", variant).filter((r) => r.n >= 1e7), (r) => r.vsLimit, 0.95);
-    }
-    for (const variant of ["sync", "async"]) {
-      const name = variant === "sync" ? "dotSync" : "dot";
-      ratios(`pool(${top}).${name} f32 ≥ 1.5× numpy sdot, n ≥ 1e6`, pool("f32", variant).filter((r) => r.n >= 1e6), (r) => r.vsNumpyAll, 1.5);
+    /** @type {Array<[string, string, "numpy" | "C", number, number, string]>} */
+    const ratioTargets = [
+      ["f64", "sync", "numpy", fromN, 1.0, `f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`],
+      ["f64", "async", "numpy", fromN, 1.0, `f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`],
+      ["f64", "sync", "C", 1e7, 0.95, "f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7"],
+      ["f64", "async", "C", 1e7, 0.95, "f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7"],
+      ["f32", "sync", "numpy", 1e6, 1.5, "f32 ≥ 1.5× numpy sdot, n ≥ 1e6"],
+      ["f32", "async", "numpy", 1e6, 1.5, "f32 ≥ 1.5× numpy sdot, n ≥ 1e6"],
+    ];
+    for (const [precision, variant, baseline, from, floor, what] of ratioTargets) {
+      const at = ratiosOf(precision, variant, baseline, from);
+      if (at !== undefined) judge(`pool(${top}).${variant === "sync" ? "dotSync" : "dot"} ${what} (${source})`, at, floor);
     }
     for (const p of suites.dispatch?.perThreads ?? []) {
       if (p.targetUs === null) continue;
