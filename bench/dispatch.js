@@ -15,9 +15,8 @@ import { BATCH_MS } from "./budget.js";
 import { check, fill } from "./data.js";
 import { pairedDifference, timeInTurns } from "./in-turns.js";
 import { formatN, rowName } from "./naming.js";
-import { median } from "./seed.js";
 import { formatTime } from "./table.js";
-import { timeCases } from "./timing.js";
+import { median, timeCases } from "./timing.js";
 
 /** The pool's inline threshold in f64 elements, read from the build (it is not public API). */
 async function inlineElements() {

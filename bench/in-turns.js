@@ -3,8 +3,7 @@
 // that a row and its baseline share the same seconds of a noisy machine. Used where the figure is
 // a small difference of two rows (dispatch: ~5 µs of ~25), which two medians taken seconds apart
 // blur by as much as the figure itself (+2.5 to +5.5 µs in six runs on the 2-core VM).
-import { median } from "./seed.js";
-import { keep, repsFor, repsForAsync } from "./timing.js";
+import { keep, median, repsFor, repsForAsync } from "./timing.js";
 
 /** @typedef {import('./types.js').Case} Case */
 

@@ -10,9 +10,8 @@ import { createPool, dot, f64, free } from "kernelpool";
 import { check, fill } from "./data.js";
 import { formatN } from "./naming.js";
 import { numpyAfterPause, numpyAvailable } from "./numpy.js";
-import { median } from "./seed.js";
 import { formatRatio, formatTime } from "./table.js";
-import { keep } from "./timing.js";
+import { keep, median } from "./timing.js";
 
 /** The pause before each timed call, in ms: past the workers' poll, and a 200 Hz caller's period. */
 export const PAUSE_MS = 5;

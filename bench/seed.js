@@ -9,7 +9,7 @@ import { gib, shortOfMemory } from "./memory.js";
 import { formatN } from "./naming.js";
 import { numpyAvailable, numpySeed } from "./numpy.js";
 import { formatRatio, formatTime } from "./table.js";
-import { keep } from "./timing.js";
+import { keep, median } from "./timing.js";
 
 /** How many times each job of ten calls runs (after one warm-up call); the median is reported. */
 export const REPEATS = 3;
@@ -111,11 +111,4 @@ export async function runSeed(options, report) {
     free(a);
     free(b);
   }
-}
-
-/** @param {number[]} values */
-export function median(values) {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
 }

@@ -177,3 +177,13 @@ export function repsFor(run, batchMs, now) {
   }
   return Math.max(1, Math.round(batchMs / perCall));
 }
+
+/**
+ * The median of `values` (the mean of the middle two for an even count), as each suite reports.
+ * @param {number[]} values
+ */
+export function median(values) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? NaN) : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}

@@ -16,9 +16,8 @@ import { limitRunner } from "./limit.js";
 import { shortOfMemory } from "./memory.js";
 import { formatN } from "./naming.js";
 import { numpyAvailable, numpyServer } from "./numpy.js";
-import { median } from "./seed.js";
 import { formatRatio, formatTime } from "./table.js";
-import { keep } from "./timing.js";
+import { keep, median } from "./timing.js";
 
 /** The ratios reported, each a row against a baseline timed in the same round. */
 const RATIOS = /** @type {const} */ ([
