@@ -3,9 +3,12 @@ import fc from "fast-check";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
+import { arenaBuffer } from "../dist/arena/arena.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
-import { LEARN_WAKE_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { CONTROL_BYTES } from "../dist/pool/layout.js";
+import { measuredWake, stampOf } from "../dist/pool/wake-stamps.js";
 import { withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
@@ -17,19 +20,38 @@ const busyFor = (ms) => {
 // The rule on its own, with times in ms given by the test: each call below starts 5 ms after the
 // last one ended, unless it says otherwise.
 const GAP = 5;
+const threadsOf = new WeakMap();
+/** A new rule for `threads`. */
+function newRule(threads) {
+  const rule = new WakingRule(threads);
+  threadsOf.set(rule, threads);
+  return rule;
+}
 /** A rule for `threads` past its warm-up: WARM_JOBS awaited jobs, the last ended at `now`. */
 function warmRule(threads, now = 0) {
-  const rule = new WakingRule(threads);
+  const rule = newRule(threads);
   for (let job = 0; job < WARM_JOBS; job++) rule.jobEnded(now);
   return rule;
 }
-/** Runs `count` calls of `bytes` after pauses from `now`, each taking `ms` whichever way it goes; returns the ways ("a" alone, "J" job) and the end. */
-function calls(rule, bytes, ms, count, now) {
+/**
+ * What the workers' stamps measure for a woken job of `bytes` that took `ms`, on the machine these
+ * tests model unless they say otherwise: one where a job takes an even share of its time alone at
+ * the prior rate, plus the wake. Returned as the thunk ranJob asks only when it learns.
+ */
+const modelWake = (rule, bytes, ms) => () => Math.max(0, ms - bytes / PRIOR_ALONE_BYTES_PER_MS / threadsOf.get(rule));
+/** A thunk for a job the rule must not learn from: it throws if asked. */
+const noWake = () => assert.unreachable("a job that found the workers polling measures no wake");
+/**
+ * Runs `count` calls of `bytes` after pauses from `now`, each taking `ms` whichever way it goes,
+ * a woken one measuring `wake` (by default the model's); returns the ways ("a" alone, "J" job)
+ * and the end.
+ */
+function calls(rule, bytes, ms, count, now, wake = modelWake(rule, bytes, ms)) {
   let ways = "";
   for (let call = 0; call < count; call++) {
     const start = now + GAP;
     now = start + ms;
-    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(bytes, start, now);
+    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(start, now, wake);
     else (ways += "a"), rule.ranAlone(bytes, start, now);
   }
   return { ways, now };
@@ -56,7 +78,7 @@ test("property: a RecentQuartile's value is the 3rd smallest of its last 9 sampl
 
 test("while the workers may still poll after a job, every call wakes them, however short", () => {
   for (const threads of [2, 16]) {
-    const rule = new WakingRule(threads);
+    const rule = newRule(threads);
     rule.jobEnded(100);
     assert.ok(rule.wakes(F64_PAIR * 1e5, 100), `${threads} threads, just after a job`);
     assert.ok(rule.wakes(F64_PAIR * 1e5, 100 + SPIN_MS * 0.99), `${threads} threads, within their poll`);
@@ -68,16 +90,16 @@ test("once they sleep, a new pool wakes them only where the others would save th
   assert.is(PRIOR_ALONE_BYTES_PER_MS, 25e6);
   assert.is(PRIOR_WAKE_MS, 0.3);
   // At 25 MB/ms alone, 2 threads save half the job: the edge is 0.6 ms alone, 937 500 f64.
-  const two = new WakingRule(2);
+  const two = newRule(2);
   assert.not.ok(two.wakes(F64_PAIR * 1e5, 0), "1e5 f64 on 2 threads");
   assert.not.ok(two.wakes(F64_PAIR * 935_000, 0), "935 000 f64 on 2 threads");
   assert.ok(two.wakes(F64_PAIR * 940_000, 0), "940 000 f64 on 2 threads");
   // 16 threads save 15/16 of it: the edge is at 0.3 · 16/15 ms alone, 500 000 f64.
-  const sixteen = new WakingRule(16);
+  const sixteen = newRule(16);
   assert.not.ok(sixteen.wakes(F64_PAIR * 499_000, 0), "499 000 f64 on 16 threads");
   assert.ok(sixteen.wakes(F64_PAIR * 501_000, 0), "501 000 f64 on 16 threads");
   // One worker saves the caller nothing: it sits out whenever the caller computes.
-  assert.not.ok(new WakingRule(1).wakes(F64_PAIR * 1e8, 0), "1e8 f64 on 1 thread");
+  assert.not.ok(newRule(1).wakes(F64_PAIR * 1e8, 0), "1e8 f64 on 1 thread");
 });
 
 test("calls alone slower than the prior teach a pool to wake for shorter jobs, once 7 of the last 9 say so", () => {
@@ -102,16 +124,14 @@ test("3 faster calls are enough to teach it the other way", () => {
   assert.not.ok(rule.wakes(bytes, now + GAP), "after 3: saves 0.15");
 });
 
-test("a woken job counts against the wake only what it took beyond an even share of the time alone", () => {
-  const bytes = F64_PAIR * 1e6; // 0.64 ms alone at the prior rate: 0.32 ms on 2 threads
-  const keeps = warmRule(2);
-  assert.is(calls(keeps, bytes, 0.6, 8, 0).ways, "JJJJJJJJ", "0.28 ms of wake < 0.32 ms saved");
-  const stops = warmRule(2);
-  assert.is(calls(stops, bytes, 0.7, 8, 0).ways, "JJJJJJJa", "0.38 ms of wake > 0.32 ms saved");
+test("a woken job teaches the wake its workers' stamps measured, once 7 of the last 9 say so", () => {
+  const bytes = F64_PAIR * 1e6; // 0.64 ms alone at the prior rate: 0.32 ms saved on 2 threads
+  assert.is(calls(warmRule(2), bytes, 0.6, 8, 0, () => 0.28).ways, "JJJJJJJJ", "0.28 ms of wake < 0.32 ms saved");
+  assert.is(calls(warmRule(2), bytes, 0.6, 8, 0, () => 0.38).ways, "JJJJJJJa", "0.38 ms of wake > 0.32 ms saved");
 });
 
 test("a woken job teaches nothing during a pool's first WARM_JOBS jobs", () => {
-  const rule = new WakingRule(2);
+  const rule = newRule(2);
   const bytes = F64_PAIR * 1.5e6; // 0.96 ms alone at the prior rate, 0.48 saved; 1.5 ms woken: 1.02 of wake
   let { ways, now } = calls(rule, bytes, 1.5, WARM_JOBS, 0);
   assert.is(ways, "J".repeat(WARM_JOBS), "slow jobs of a new pool");
@@ -125,7 +145,7 @@ function burst(rule, bytes, ms, count, now) {
   for (let call = 0; call < count; call++) {
     const start = now + (call === 0 ? GAP : 0.01);
     now = start + ms;
-    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(bytes, start, now);
+    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(start, now, modelWake(rule, bytes, ms));
     else (ways += "a"), rule.ranAlone(bytes, start, now);
   }
   return { ways, now };
@@ -150,7 +170,7 @@ test("the calls after a burst's first are charged what they took, warm, not what
   let now = GAP;
   for (let call = 0; call < 10; call++) {
     const ms = call === 0 ? 0.136 : 0.03;
-    if (rule.wakes(F64_PAIR * 1e5, now)) (ways += "J"), rule.ranJob(F64_PAIR * 1e5, now, now + ms);
+    if (rule.wakes(F64_PAIR * 1e5, now)) (ways += "J"), rule.ranJob(now, now + ms, modelWake(rule, F64_PAIR * 1e5, ms));
     else (ways += "a"), rule.ranAlone(F64_PAIR * 1e5, now, now + ms);
     now += ms + 0.01;
   }
@@ -166,11 +186,11 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
     ({ ways, now } = burst(afterAlone, bytes, 0.16, 4, now));
     assert.is(ways, "aaaa", `round ${round}`);
     assert.ok(afterAlone.wakes(bytes, now + 0.01));
-    afterAlone.ranJob(bytes, now + 0.01, now + 3.01); // 3 ms: a wake of 2.92 beyond its share
+    afterAlone.ranJob(now + 0.01, now + 3.01, () => 2.92);
     now += 3.01;
-    // The next call finds the workers polling after that job: it must not teach its 0.
+    // The next call finds the workers polling after that job: it must not teach a wake.
     assert.ok(afterAlone.wakes(bytes, now));
-    afterAlone.ranJob(bytes, now, now);
+    afterAlone.ranJob(now, now, noWake);
   }
   assert.not.ok(afterAlone.wakes(F64_PAIR * 2e6, now + GAP), "a wake of 2.92 ms > the 0.64 saved at 2e6");
   const afterJobs = warmRule(2);
@@ -179,34 +199,31 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
     // A job of 1.5e6 after a pause (it wakes at the prior) with a wake of 0.5 ms, then one of 2.5e5
     // at once that takes nothing: counted, it would make waking look free.
     assert.ok(afterJobs.wakes(F64_PAIR * 1.5e6, now + GAP));
-    afterJobs.ranJob(F64_PAIR * 1.5e6, now + GAP, now + GAP + 0.48 + 0.5);
+    afterJobs.ranJob(now + GAP, now + GAP + 0.48 + 0.5, () => 0.5);
     now += GAP + 0.98;
     assert.ok(afterJobs.wakes(bytes, now));
-    afterJobs.ranJob(bytes, now, now);
+    afterJobs.ranJob(now, now, noWake);
   }
   assert.not.ok(afterJobs.wakes(F64_PAIR * 1e6, now + GAP), "a wake of 0.5 ms > the 0.32 saved at 1e6");
 });
 
-test("a woken job reading more than LEARN_WAKE_BYTES teaches nothing of the wake: its share's estimate is too rough", () => {
-  assert.is(LEARN_WAKE_BYTES, 25e6);
-  // 1e7 f64 from DRAM on the 2-core VM: 6.4 ms alone by the prior rate, ~15 in fact, 9 woken. As
-  // samples, its jobs would say the wake costs 5.8 ms, more than the 3.2 ms it saves by the prior.
+test("a job from DRAM teaches only the wake its stamps measured, however far past its estimate it ran", () => {
+  // 1e7 f64 on the 2-core VM: 6.4 ms alone by the prior rate, ~15 in fact, 9 woken, the workers
+  // woken in ~0.1 ms. Inferred as the time beyond an even share of the estimate, each job said
+  // the wake cost 5.8 ms, more than the 3.2 ms it saves by the prior.
   const rule = warmRule(2);
-  const { ways, now } = calls(rule, F64_PAIR * 1e7, 9, 30, 0);
+  const { ways, now } = calls(rule, F64_PAIR * 1e7, 9, 30, 0, () => 0.1);
   assert.is(ways, "J".repeat(30));
-  assert.ok(rule.wakes(F64_PAIR * 1e6, now + GAP), "1e6 still wakes: 0.32 ms saved > the prior's 0.3");
-  // At the bound a job still teaches (1.5625e6 f64: 0.5 ms saved, 1.5 ms woken), just past it not.
-  assert.is(calls(warmRule(2), LEARN_WAKE_BYTES, 1.5, 8, 0).ways, "JJJJJJJa");
-  assert.is(calls(warmRule(2), F64_PAIR * 1.6e6, 1.6, 8, 0).ways, "JJJJJJJJ");
+  assert.ok(rule.wakes(F64_PAIR * 1e6, now + GAP), "1e6 wakes: 0.32 ms saved > a wake of 0.1");
+  // 2e6 f64 (32 MB) in a minute when the VM ran at a third of its speed: 4 ms woken, 3 times the
+  // estimate alone (1.28 ms). Inferred, that was 3.4 ms of wake, and 53 of 150 calls ran alone.
+  assert.is(calls(warmRule(2), F64_PAIR * 2e6, 4, 30, 0, () => 0.09).ways, "J".repeat(30));
 });
 
-test("a longer woken job still teaches the wake where it took 3 times its time alone: waking itself was slow", () => {
-  // 3e6 f64 (48 MB) on a loaded 2-core machine: 1.92 ms alone at the prior rate, 9 woken. Not
-  // taught, every such call would wake the workers for good.
-  const rule = warmRule(2);
-  assert.is(calls(rule, F64_PAIR * 3e6, 9, 8, 0).ways, "JJJJJJJa");
-  // 5.7 ms is under 3 × 1.92: the share's error could explain it, so it teaches nothing.
-  assert.is(calls(warmRule(2), F64_PAIR * 3e6, 5.7, 8, 0).ways, "JJJJJJJJ");
+test("where waking itself is slow (a loaded machine), the stamps say so, and long calls learn to run alone", () => {
+  // 3e6 f64 (48 MB) on 2 threads: 1.92 ms alone at the prior rate, 0.96 saved; the worker joins
+  // 2.2 ms late, its core busy elsewhere (a wake of 1.1 ms of the job's time).
+  assert.is(calls(warmRule(2), F64_PAIR * 3e6, 3, 8, 0, () => 1.1).ways, "JJJJJJJa");
 });
 
 test("only the first call of a burst teaches the rate alone, and only it counts towards the samples' age", () => {
@@ -234,7 +251,7 @@ test("slow woken jobs or stalls, up to 6 of the last 9 calls, move neither cost"
   const bytes = F64_PAIR * 250_000;
   for (const ms of [2.45, 0.77, 0.63, 0.63, 0.57, 0.24]) {
     assert.ok(rule.wakes(bytes, now + GAP), `before a woken job of ${ms} ms`);
-    rule.ranJob(bytes, now + GAP, now + GAP + ms);
+    rule.ranJob(now + GAP, now + GAP + ms, modelWake(rule, bytes, ms));
     now += GAP + ms;
   }
   assert.ok(rule.wakes(bytes, now + GAP));
@@ -258,7 +275,7 @@ function spell(rule, bytes, { alone, woken, slowWay, slowMs, spell: slowCalls, c
     const way = rule.wakes(bytes, start) ? "J" : "a";
     const ms = call < (slowCalls ?? 0) && way === slowWay ? slowMs : way === "J" ? woken : alone;
     now = start + ms;
-    if (way === "J") rule.ranJob(bytes, start, now);
+    if (way === "J") rule.ranJob(start, now, modelWake(rule, bytes, ms));
     else rule.ranAlone(bytes, start, now);
     ways += way;
   }
@@ -306,12 +323,17 @@ test("on one thread nothing wakes the worker, even polling after a job: it sits 
   assert.not.ok(rule.wakes(F64_PAIR * 1e8, 1000), "right after a job: the caller computes alone");
 });
 
-test("a warm pool learns from its own blocking calls (Dispatcher.runBlocking)", async () => {
+/** A pool of 2 threads past its warm-up (WARM_JOBS awaited jobs), and its dispatcher. */
+async function warmPool() {
   const pool = await createPool({ threads: 2 });
-  const dispatcher = pool[internals];
   const warm = f64(100_000).fill(1);
   for (let job = 0; job < WARM_JOBS; job++) assert.is(await pool.dot(warm, warm), 100_000);
   free(warm);
+  return { pool, dispatcher: pool[internals] };
+}
+
+test("a warm pool learns from its own blocking calls (Dispatcher.runBlocking)", async () => {
+  const { pool, dispatcher } = await warmPool();
   const ways = [];
   const alone = () => (busyFor(2), ways.push("alone"), 0);
   const bytes = F64_PAIR * 250_000; // alone at the prior rate: 0.16 ms, 0.08 saved
@@ -320,15 +342,61 @@ test("a warm pool learns from its own blocking calls (Dispatcher.runBlocking)", 
     dispatcher.runBlocking(bytes, alone, () => (ways.push("job"), 0));
   }
   assert.equal(ways, [...Array(7).fill("alone"), "job"], "2 ms alone each time: waking pays");
-  // Woken jobs of 3 ms: a wake of 2 ms (3 less a share of 1), more than the 1 ms saved, learnt
-  // once 7 of the last 9 samples are above the prior.
-  ways.length = 0;
-  for (let call = 0; call < 8; call++) {
-    await pause(5);
-    dispatcher.runBlocking(bytes, alone, () => (busyFor(3), ways.push("job"), 0));
-  }
-  assert.equal(ways, [...Array(7).fill("job"), "alone"]);
   await pool.close();
+});
+
+test("measuredWake: each worker's delay from its stamps, clamped to the job, plus the publishing, over the threads", () => {
+  const control = 8;
+  const buffer = new ArrayBuffer(control + CONTROL_BYTES);
+  const stamps = [1, 2].map((w) => stampOf(buffer, control, w));
+  const set = (stamp, woke, slept) => ((stamp[0] = woke), (stamp[1] = slept));
+  const wake = () => measuredWake(stamps, 20, 0.01, 2, 3);
+  set(stamps[0], 10, 5); // awake since 10, polling when the job came at 20
+  set(stamps[1], 10, 5);
+  assert.is(wake(), 0.01 / 3, "both awake: only the publishing");
+  set(stamps[0], 20.25, 15); // woke 0.25 ms after the publishing began
+  assert.is(wake(), (0.01 + 0.25) / 3);
+  set(stamps[0], 20.25, 20.5); // ... and was asleep again when the host read
+  assert.is(wake(), (0.01 + 0.25) / 3, "a sleep after the job hides nothing");
+  set(stamps[1], 10, 15); // asleep since 15, not woken when the host read: lost the whole job
+  assert.is(wake(), (0.01 + 0.25 + 2) / 3);
+  set(stamps[1], 25, 15); // woke after the job had ended
+  assert.is(wake(), (0.01 + 0.25 + 2) / 3);
+  set(stamps[1], 10, 21); // awake when the job came, asleep after it
+  assert.is(wake(), (0.01 + 0.25) / 3);
+});
+
+test("after a pause, a blocking job's workers stamp when they woke, and the rule learns the wake they measure", async () => {
+  const { pool, dispatcher } = await warmPool();
+  const stamp = stampOf(arenaBuffer(), dispatcher.controlAddress, 1);
+  const learnt = [];
+  const ranJob = WakingRule.prototype.ranJob;
+  WakingRule.prototype.ranJob = function (start, end, wake) {
+    return ranJob.call(this, start, end, () => (learnt.push(wake()), learnt.at(-1)));
+  };
+  const n = 2e6; // 1.28 ms alone at the prior rate: 0.64 saved, twice the prior wake
+  const a = f64(n).fill(1);
+  try {
+    for (let call = 0; call < 3; call++) {
+      await pause(5);
+      // Worker 1 went to sleep after its poll: its last sleep follows its last wake.
+      for (const until = performance.now() + 1000; !(stamp[1] > stamp[0]) && performance.now() < until; ) await pause(1);
+      assert.ok(stamp[1] > stamp[0], "worker 1 asleep before the call");
+      const before = performance.timeOrigin + performance.now();
+      assert.is(pool.dotSync(a, a), n);
+      const after = performance.timeOrigin + performance.now();
+      assert.ok(stamp[0] >= before && stamp[0] <= after, `woke within the call: ${stamp[0] - before} ms in, the call ${after - before} ms`);
+      const wake = learnt.at(-1);
+      assert.is(learnt.length, call + 1, "each call teaches one wake");
+      // Half of (the publishing + how late it joined), which began after `before`: at most its
+      // wake's delay from `before`, give or take the publishing's last steps after the notify.
+      assert.ok(wake >= 0 && wake <= stamp[0] - before + 0.1, `wake ${wake} ms, woken ${stamp[0] - before} ms after the call began`);
+    }
+  } finally {
+    WakingRule.prototype.ranJob = ranJob;
+    free(a);
+    await pool.close();
+  }
 });
 
 test("a job that throws still ends the pool's idle time: the next call finds the workers polling", async () => {

@@ -4,11 +4,14 @@
 // (Dispatcher.runBlocking) where waking them would cost more than they save.
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
-// calls that found the workers asleep, each cost only from the calls that went its way; near the
-// edge it tries the other way now and then, and it forgets what it learnt after a while
+// calls that found the workers asleep, each cost only from the calls that went its way: the time
+// alone from calls alone, the wake from jobs, whose workers stamp when they woke (wake-stamps.ts).
+// Near the edge it tries the other way now and then, and it forgets what it learnt after a while
 // (recent-quartile.ts). 5 ms after the last call, medians of 40:
 // - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
-//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
+//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms,
+//   inferred as the job's time beyond half its time alone). Its stamps (2026-11-27) measure
+//   0.06–0.15 ms of wake at 2.5e5 to 1e7, and 0.4–0.6 ms for the first job at a new size.
 // - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
@@ -46,29 +49,6 @@ export const PRIOR_ALONE_BYTES_PER_MS = 25e6;
 export const PRIOR_WAKE_MS = 0.3;
 
 /**
- * The most bytes a woken job may read and always teach the wake: 1 ms alone at the prior rate
- * (1 562 500 f64 elements a pair). A job's sample is its time beyond an even share of its time
- * alone as estimated, so the estimate's error lands in the sample, and grows with the job: the
- * rate is the prior, or one learnt from calls that ran alone, mostly short ones in cache, where
- * a job from DRAM takes 2–3 times as long a byte and scales worse. On the 2-core VM a loop of 1e7
- * f64 dotSync (6.4 ms alone at the prior rate, ~15 in fact, ~9 woken; every call found the
- * workers asleep, as the caller's code runs cold for ~70 µs after streaming 160 MB) taught a wake
- * of ~5 ms, and 7 calls in a row then ran alone in every ~70; 3e6 did the same once. Where the
- * wake decides, jobs are short: at the prior costs the edge is 0.6 ms alone on 2 threads (15 MB),
- * 0.32 ms on 16. The bound sits near this VM's L3 (32 MiB): on a machine with less, jobs from
- * DRAM below it can still teach such a wake.
- */
-export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS * 1;
-
-/**
- * How many times its estimated time alone a longer woken job must take to teach the wake anyway:
- * more than the estimate's error can explain, so waking itself was slow (a loaded machine, or
- * fewer cores free than threads), and calls of every size should learn to run alone. Without
- * it, such jobs never learnt that, as a job that long always wakes the workers.
- */
-const SLOW_JOB_RATIO = 3;
-
-/**
  * Near the edge, where neither what the workers would save a call after a pause nor the wake is
  * expected to be more than EXPLORE_RATIO times the other, such a call goes the other way after
  * EXPLORE_AFTER of them in a row were expected to go one way (one count for all sizes). A cost is
@@ -89,7 +69,7 @@ export class WakingRule {
   readonly #threads: number;
   /** What a call on the caller alone takes per byte it reads, in ms, after a pause. */
   readonly #aloneMsPerByte = new RecentQuartile(1 / PRIOR_ALONE_BYTES_PER_MS);
-  /** What a woken job takes beyond an even share of its time on the caller alone, in ms. */
+  /** What waking the workers costs a job, in ms of its time, as their stamps measure it. */
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
   #lastEnd = -Infinity;
   #lastAlone = false;
@@ -151,20 +131,14 @@ export class WakingRule {
   }
 
   /**
-   * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, it
-   * teaches the wake's cost if it found the workers asleep (past SPIN_MS after the last end, or
-   * after a call that ran alone, which left them asleep), and if it reads at most
-   * LEARN_WAKE_BYTES or took SLOW_JOB_RATIO times its time alone. What it took beyond an even
-   * share of its time alone is the wake's: below 0 where the rate alone is estimated high, which
-   * then has every call after a pause wake them until those samples age out.
+   * A blocking job ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, a job that
+   * found the workers asleep (past SPIN_MS after the last end, or after a call that ran alone,
+   * which left them asleep) teaches the wake: what waking them cost it, `wakeMs()`, measured by
+   * the workers' stamps (wake-stamps.ts), asked only then.
    */
-  ranJob(bytes: number, start: number, end: number): void {
+  ranJob(start: number, end: number, wakeMs: () => number): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
-      const alone = bytes * this.#aloneMsPerByte.valueAt(this.#decisions);
-      const took = end - start;
-      if (bytes <= LEARN_WAKE_BYTES || took > SLOW_JOB_RATIO * alone) this.#wakeMs.add(took - alone / this.#threads, this.#decisions);
-    }
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) this.#wakeMs.add(wakeMs(), this.#decisions);
     this.#ended(end, false);
   }
 
