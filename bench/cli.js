@@ -27,10 +27,11 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,turns,disp
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
                      pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,
                                numpy all threads, at 1e5, 5e5, 1e6 and 2e6 f64
-  --n              sizes for single and pool (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
+  --n              sizes for single, pool and turns (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
                    ${POOL_SIZES.map(formatN).join(",")} when pool or turns runs; 1e8 is skipped if memory is short)
   --threads        pool sizes (default 1..availableParallelism(), here 1..${availableParallelism()})
-  --time           measuring budget per row in ms, replacing the per-n default (warm-up shrinks to match)
+  --time           measuring budget per row in ms, replacing the per-n default (warm-up shrinks to
+                   match); the turns suite keeps its own slots (budget.js, slotMs)
   --numpy-threads  numpy rows to time: 1 (OPENBLAS_NUM_THREADS=1, the default), all (OpenBLAS
                    picks), or both as 1,all; pool and seed always add all
   --skip-numpy     time no numpy rows, even where numpy is installed
@@ -82,7 +83,7 @@ export function parseOptions(argv) {
   const poolSizes = pool || suites.includes("turns");
   /** @type {Array<1 | 'all'>} */
   const numpyThreads = [...new Set(list(values["numpy-threads"]).map(numpyThreadsValue))];
-  if ((pool || suites.includes("seed")) && !numpyThreads.includes("all")) numpyThreads.push("all");
+  if ((pool || suites.includes("seed") || suites.includes("turns")) && !numpyThreads.includes("all")) numpyThreads.push("all");
   if (pool && !numpyThreads.includes(1)) numpyThreads.unshift(1);
   const maxThreads = availableParallelism();
   return {

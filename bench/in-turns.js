@@ -17,35 +17,54 @@ import { keep, median, repsFor, repsForAsync } from "./timing.js";
  * @returns {Promise<number[][]>}  [case][round]
  */
 export async function timeInTurns(cases, { rounds, warmupRounds, batchMs, leadCalls }) {
-  const now = () => performance.now();
   const reps = [];
-  for (const c of cases) {
-    reps.push(c.async ? await repsForAsync(/** @type {() => Promise<number>} */ (c.run), batchMs, now) : repsFor(/** @type {() => number} */ (c.run), batchMs, now));
-  }
+  for (const c of cases) reps.push(await repsOf(c, batchMs));
   /** @type {number[][]} */
   const perCall = cases.map(() => []);
   for (let round = -warmupRounds; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
       const i = (k + Math.max(round, 0)) % cases.length;
-      const { run, async } = cases[i];
-      let sum = 0;
-      let start = 0;
-      // An await between calls only for an async row: a blocking row is timed as a blocking loop.
-      if (async) {
-        for (let r = 0; r < leadCalls; r++) sum += await run();
-        start = now();
-        for (let r = 0; r < reps[i]; r++) sum += await run();
-      } else {
-        for (let r = 0; r < leadCalls; r++) sum += /** @type {number} */ (run());
-        start = now();
-        for (let r = 0; r < reps[i]; r++) sum += /** @type {number} */ (run());
-      }
-      const ns = ((now() - start) / reps[i]) * 1e6;
-      keep(sum);
+      const c = cases[i];
+      await callMany(c, leadCalls);
+      const ns = await timeBatch(c, reps[i]);
       if (round >= 0) perCall[i].push(ns);
     }
   }
   return perCall;
+}
+
+/**
+ * Calls a batch of `c` needs to last about `batchMs` (timing.js, repsFor).
+ * @param {Pick<Case, 'run' | 'async'>} c
+ * @param {number} batchMs
+ */
+export async function repsOf({ run, async }, batchMs) {
+  const now = () => performance.now();
+  return async ? repsForAsync(/** @type {() => Promise<number>} */ (run), batchMs, now) : repsFor(/** @type {() => number} */ (run), batchMs, now);
+}
+
+/**
+ * Calls `run` `calls` times; an async case's calls are each awaited before the next, and a
+ * blocking case's run as a blocking loop, with no await between them. Keeps the results live.
+ * @param {Pick<Case, 'run' | 'async'>} c
+ * @param {number} calls
+ */
+export async function callMany({ run, async }, calls) {
+  let sum = 0;
+  if (async) for (let r = 0; r < calls; r++) sum += await run();
+  else for (let r = 0; r < calls; r++) sum += /** @type {number} */ (run());
+  keep(sum);
+}
+
+/**
+ * One batch of `reps` calls (callMany), in ns a call; the clock is read at its ends only.
+ * @param {Pick<Case, 'run' | 'async'>} c
+ * @param {number} reps
+ */
+export async function timeBatch(c, reps) {
+  const start = performance.now();
+  await callMany(c, reps);
+  return ((performance.now() - start) / reps) * 1e6;
 }
 
 /**

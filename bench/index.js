@@ -64,6 +64,7 @@ async function main() {
   const startedAt = new Date();
   const machine = describeMachine();
   const sweep = options.suites.includes("single") || options.suites.includes("pool");
+  const turns = options.suites.includes("turns");
   const pool = options.suites.includes("pool");
   const maxThreads = Math.max(...options.threads);
 
@@ -71,7 +72,7 @@ async function main() {
   // not fail the run (unless --limit named a path that is not there).
   const runners = [];
   const external = [];
-  for (const runner of sweep ? externalRunners(options) : []) {
+  for (const runner of sweep || turns ? externalRunners(options) : []) {
     const probe = runner.available();
     if (!probe.ok && runner.unchecked && options.limitExplicit) throw new Error(`--limit: ${probe.reason}`);
     external.push(probe.ok ? { runner: runner.name, ok: true, ...probe.info } : { runner: runner.name, ...probe });
@@ -134,7 +135,8 @@ async function main() {
   const suites = {};
   if (options.suites.includes("turns")) {
     const { runTurns } = await import("./turns.js");
-    suites.turns = await runTurns(options, report);
+    const numpy = runners.some((r) => r.name === "numpy all-threads");
+    suites.turns = await runTurns(options, report, { numpy, yardstick: runners.find((r) => r.unchecked) });
   }
   if (options.suites.includes("seed")) {
     const { runSeed } = await import("./seed.js");

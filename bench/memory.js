@@ -13,6 +13,13 @@ export const ARENA_BYTES = 3.9 * 2 ** 30;
 export const sweepBytes = (n) => ({ process: 88 * n, arena: 24 * n });
 
 /**
+ * Bytes the turns suite needs at one n: the arena operands (24n), and in children numpy's kept
+ * operands, f64 and f32 (24n), with what it builds them from (~32n), and the yardstick's (16n).
+ * @param {number} n
+ */
+export const turnsBytes = (n) => ({ process: 72 * n, arena: 24 * n });
+
+/**
  * @param {{ process: number, arena: number }} need
  * @returns {string | null}  why it does not fit, or null
  */

@@ -121,11 +121,20 @@ export function numpyAfterPause({ threads, n, pauseMs, samples }) {
 /**
  * numpy_dot.py --serve in a child process that stays up: `measure` times np.dot at one n and
  * precision for about `timeMs` (the median of batches of `batchMs`, as the sweep's rows) and
- * resolves to its median and value; requests are answered in order. `close` ends the child.
+ * resolves to its median and value; requests are answered in order. It rejects, and the child is
+ * ended, where the child fails, dies or gives no answer in time. `close` ends the child.
  * @param {1 | 'all'} threads
  */
 export function numpyServer(threads) {
   const child = spawn(PYTHON, [SCRIPT, "--serve"], { env: numpyEnv(threads), stdio: ["pipe", "pipe", "inherit"] });
+  /** @type {Error | undefined} why the child can answer no more: it failed to start, or its stdin broke */
+  let failed;
+  child.on("error", (error) => (failed ??= error));
+  child.stdin.on("error", (error) => (failed ??= error));
+  // Read through a call: set in callbacks, it may change across an await.
+  const failure = () => failed;
+  /** @type {Promise<string>} */
+  const closed = new Promise((resolve) => child.once("close", (code, signal) => resolve(`exit ${code ?? signal}`)));
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   return {
     /**
@@ -135,11 +144,25 @@ export function numpyServer(threads) {
      * @returns {Promise<{ medianNs: number, value: number }>}
      */
     async measure(n, precision, { timeMs, batchMs }) {
+      const what = `numpy_dot.py --serve at n = ${n} ${precision}`;
+      const early = failure();
+      if (early !== undefined) throw new Error(`${what}: ${early.message}`);
       const request = { n, precision, time_ms: timeMs, warmup_ms: timeMs / 4, batch_ms: batchMs, min_batches: 3, warmup_batches: 1 };
       child.stdin.write(`${JSON.stringify(request)}\n`);
-      const reply = await replies.next();
-      if (reply.done) throw new Error(`numpy_dot.py --serve ended (exit ${child.exitCode}) before answering n = ${n} ${precision}`);
-      const out = JSON.parse(reply.value);
+      // Building 1e8 operands takes seconds; a minute more than the slot is a hang.
+      const limitMs = 60_000 + 10 * timeMs;
+      /** @type {NodeJS.Timeout | undefined} */
+      let timer;
+      const late = new Promise((resolve) => (timer = setTimeout(resolve, limitMs, "late")));
+      const reply = await Promise.race([replies.next(), late]);
+      clearTimeout(timer);
+      if (reply === "late") {
+        child.kill();
+        throw new Error(`${what} gave no answer in ${limitMs / 1000} s`);
+      }
+      const { done, value } = /** @type {IteratorResult<string>} */ (reply);
+      if (done) throw new Error(`${what} ended (${await closed}) before answering${failure() ? `: ${failure()?.message}` : ""}`);
+      const out = JSON.parse(value);
       return { medianNs: out.median_ns, value: out.value };
     },
     close() {

@@ -26,12 +26,14 @@ export async function singleCaseFactories(options) {
 
 /**
  * Rows timed in a subprocess, after the in-process rows at the same n: numpy, and with the pool
- * suite the native yardstick at every core.
+ * or turns suite the native yardstick at every core. The turns suite times numpy on all threads
+ * its own way (turns.js) and the yardstick through this runner.
  * @param {import('./cli.js').Options} options
  * @returns {import('./types.js').ExternalRunner[]}
  */
 export function externalRunners(options) {
   const runners = options.skipNumpy ? [] : options.numpyThreads.map((threads) => numpyRunner({ threads }));
-  if (options.suites.includes("pool") && options.limit !== null) runners.push(limitRunner({ path: options.limit }));
+  const pooled = options.suites.includes("pool") || options.suites.includes("turns");
+  if (pooled && options.limit !== null) runners.push(limitRunner({ path: options.limit }));
   return runners;
 }

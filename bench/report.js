@@ -7,6 +7,7 @@ import { formatN } from "./naming.js";
 import { COLUMNS, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
 
 /** @typedef {import('./metrics.js').Row} Row */
+/** @typedef {import('./types.js').Precision} Precision */
 
 export class Report {
   /** @type {string[]} */
@@ -147,38 +148,44 @@ export class Report {
     };
     /**
      * Each n's ratio of the pool's `variant` rows at `precision` against numpy or the yardstick,
-     * from n = `from` up: from the turns suite where it ran (the median of its rounds, with the
-     * lowest and highest), else from the sweep's rows, or null where neither has it.
-     * @param {string} precision
-     * @param {string} variant
+     * from n = `from` up: from the turns suite where it ran at that n (the median of its rounds,
+     * with the lowest and highest), else from the sweep's rows; undefined where neither suite ran.
+     * @param {Precision} precision
+     * @param {"sync" | "async"} variant
      * @param {"numpy" | "C"} baseline
      * @param {number} from
      */
     const ratiosOf = (precision, variant, baseline, from) => {
-      const turns = /** @type {import('./turns.js').TurnsAtN[] | undefined} */ (suites.turns?.sizes);
-      if (turns !== undefined) {
-        const key = `${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
-        return turns.filter((s) => s.n >= from).map((s) => ({ n: s.n, ratio: s.ratios[key]?.median ?? null, low: s.ratios[key]?.low, high: s.ratios[key]?.high }));
+      const turns = /** @type {import('./turns.js').TurnsAtN[]} */ (suites.turns?.sizes ?? []);
+      const swept = rows.some((r) => r.impl === "pool");
+      if (turns.length === 0 && !swept) return undefined;
+      const key = `${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
+      /** @type {Map<number, { n: number, ratio: number | null, low?: number, high?: number }>} */
+      const at = new Map();
+      for (const r of rows) {
+        if (r.impl !== "pool" || r.threads !== top || r.precision !== precision || r.variant !== variant || r.n < from) continue;
+        at.set(r.n, { n: r.n, ratio: baseline === "numpy" ? r.vsNumpyAll : r.vsLimit });
       }
-      if (!rows.some((r) => r.impl === "pool")) return undefined; // neither suite ran
-      return rows
-        .filter((r) => r.impl === "pool" && r.threads === top && r.precision === precision && r.variant === variant && r.n >= from)
-        .map((r) => ({ n: r.n, ratio: baseline === "numpy" ? r.vsNumpyAll : r.vsLimit }));
+      for (const s of turns) {
+        const spread = s.ratios[key];
+        if (s.n >= from) at.set(s.n, spread ? { n: s.n, ratio: spread.median, low: spread.low, high: spread.high } : { n: s.n, ratio: null });
+      }
+      return [...at.values()].sort((x, y) => x.n - y.n);
     };
-    const source = suites.turns ? `in turns, median of ${suites.turns.rounds} rounds [lowest–highest]` : "sweep";
+    const source = suites.turns ? ` (with [lowest–highest]: in turns, median of ${suites.turns.rounds} rounds; without: the sweep)` : "";
     const fromN = cores <= 2 ? 0 : 1e5;
-    /** @type {Array<[string, string, "numpy" | "C", number, number, string]>} */
-    const ratioTargets = [
-      ["f64", "sync", "numpy", fromN, 1.0, `f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`],
-      ["f64", "async", "numpy", fromN, 1.0, `f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`],
-      ["f64", "sync", "C", 1e7, 0.95, "f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7"],
-      ["f64", "async", "C", 1e7, 0.95, "f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7"],
-      ["f32", "sync", "numpy", 1e6, 1.5, "f32 ≥ 1.5× numpy sdot, n ≥ 1e6"],
-      ["f32", "async", "numpy", 1e6, 1.5, "f32 ≥ 1.5× numpy sdot, n ≥ 1e6"],
-    ];
-    for (const [precision, variant, baseline, from, floor, what] of ratioTargets) {
-      const at = ratiosOf(precision, variant, baseline, from);
-      if (at !== undefined) judge(`pool(${top}).${variant === "sync" ? "dotSync" : "dot"} ${what} (${source})`, at, floor);
+    for (const variant of /** @type {const} */ (["sync", "async"])) {
+      const name = `pool(${top}).${variant === "sync" ? "dotSync" : "dot"}`;
+      /** @type {Array<[Precision, "numpy" | "C", number, number, string]>} */
+      const targets = [
+        ["f64", "numpy", fromN, 1.0, `f64 ≥ 1.0× numpy all threads, n ${fromN ? "≥ 1e5" : "1e3…1e8"}`],
+        ["f64", "C", 1e7, 0.95, "f64 ≥ 0.95× C/OpenMP yardstick, n ≥ 1e7"],
+        ["f32", "numpy", 1e6, 1.5, "f32 ≥ 1.5× numpy sdot, n ≥ 1e6"],
+      ];
+      for (const [precision, baseline, from, floor, what] of targets) {
+        const at = ratiosOf(precision, variant, baseline, from);
+        if (at !== undefined) judge(`${name} ${what}${source}`, at, floor);
+      }
     }
     for (const p of suites.dispatch?.perThreads ?? []) {
       if (p.targetUs === null) continue;

@@ -1,23 +1,31 @@
 // @ts-check
 // Issue 3's ratios, timed in turns: at each n, every round times pool(T).dotSync and the awaited
 // pool.dot (f64 and f32, arena arrays), numpy on all threads (f64 and f32) and the C yardstick,
-// each for a short slot, one after another in an order that rotates from round to round. Each
-// ratio is taken within a round, baseline / row, and the figure is its median over the rounds,
-// with the lowest and highest round beside it.
+// each for a short slot. Each ratio is taken within a round, baseline / row, and the figure is its
+// median over the rounds, with the lowest and highest round beside it.
 //
 // Why: the sweep (index.js) times every row for a second or more, one after another, so a pool
 // row and its numpy row at one n lie seconds apart, and on the 2-core VM the machine's speed moves
 // that much within seconds: numpy at 1e6 read 150–350 µs in consecutive 0.2 s slots (2026-11-27),
 // and six full runs put `pool.dotSync` at 1e7 anywhere from 0.59× to 1.47× numpy.
+//
+// A round times two groups, each a row's baselines next to it: [C, dotSync f64, numpy f64,
+// dot f64] and [dotSync f32, numpy f32, dot f32]; odd rounds run the whole order backwards, so
+// that no row always goes first. The yardstick is a process of its own, timed its own way (a
+// warm-up and a median of 7 batches, ~1.4 s whatever n, and a compile before it), so its slot is
+// longer than the others.
 import { createPool } from "kernelpool";
 import { BATCH_MS, budgetFor, ROUNDS, slotMs } from "./budget.js";
 import { check, freeArenaOperands, makeArenaOperands } from "./data.js";
-import { limitRunner } from "./limit.js";
-import { shortOfMemory } from "./memory.js";
+import { callMany, repsOf, timeBatch } from "./in-turns.js";
+import { shortOfMemory, turnsBytes } from "./memory.js";
 import { formatN } from "./naming.js";
-import { numpyAvailable, numpyServer } from "./numpy.js";
+import { numpyServer } from "./numpy.js";
 import { formatRatio, formatTime } from "./table.js";
-import { keep, median } from "./timing.js";
+import { median } from "./timing.js";
+
+/** The rows of a round, in order: each group's rows lie next to the baselines they are divided by. */
+const ORDER = ["C f64", "dotSync f64", "numpy f64", "dot f64", "dotSync f32", "numpy f32", "dot f32"];
 
 /** The ratios reported, each a row against a baseline timed in the same round. */
 const RATIOS = /** @type {const} */ ([
@@ -30,47 +38,57 @@ const RATIOS = /** @type {const} */ ([
 ]);
 
 /**
+ * How long to leave the machine idle after a numpy slot, in ms: OpenBLAS's helper threads spin
+ * for ~0.1 s after their last call (110 ms of CPU in 0.3 s idle, measured on the 2-core VM), and
+ * would take a core from the next slot.
+ */
+const OPENBLAS_SETTLE_MS = 150;
+
+/**
  * @typedef {{ median: number, low: number, high: number }} Spread
  * @typedef {{ n: number, rounds: number, medianNs: Record<string, number>, ratios: Record<string, Spread> }} TurnsAtN
+ * @typedef {import('./types.js').ExternalRunner} ExternalRunner
  */
 
 /**
  * @param {import('./cli.js').Options} options
  * @param {import('./report.js').Report} report
+ * @param {{ numpy: boolean, yardstick: ExternalRunner | undefined }} baselines  which the harness
+ *   probed and found (index.js): numpy on all threads, and the C yardstick
  */
-export async function runTurns(options, report) {
+export async function runTurns(options, report, baselines) {
   const top = Math.max(...options.threads);
   const notes = [];
-  const numpy = !options.skipNumpy && numpyAvailable() ? numpyServer("all") : undefined;
-  if (numpy === undefined) notes.push("numpy is not timed (--skip-numpy, or python3 cannot import it): no numpy ratios.");
-  const limit = options.limit === null ? undefined : limitRunner({ path: options.limit });
-  const probe = limit?.available();
-  if (probe !== undefined && !probe.ok) notes.push(`C yardstick skipped: ${probe.reason}`);
-  const yardstick = probe?.ok ? limit : undefined;
+  if (!baselines.numpy) notes.push("numpy is not timed (--skip-numpy, or python3 cannot import it): no numpy ratios.");
+  if (baselines.yardstick === undefined) notes.push("The C yardstick is not timed (--limit none, or it is missing): no ratios against it.");
   const pool = await createPool({ threads: top });
   /** @type {TurnsAtN[]} */
   const sizes = [];
   try {
-    for (const n of options.sizes) {
-      // Arena operands (24n), numpy's kept operands (24n) and the yardstick's (16n).
-      const short = shortOfMemory({ process: 64 * n, arena: 24 * n });
-      if (short !== null) {
-        notes.push(`n = ${formatN(n)} skipped: it ${short}.`);
-        continue;
+    // Started last, inside the try: a child left running keeps this process alive.
+    const numpy = baselines.numpy ? numpyServer("all") : undefined;
+    try {
+      for (const n of options.sizes) {
+        const short = shortOfMemory(turnsBytes(n));
+        if (short !== null) {
+          notes.push(`n = ${formatN(n)} skipped: it ${short}.`);
+          continue;
+        }
+        process.stderr.write(`timing in turns, n=${formatN(n)} …\n`);
+        const arena = makeArenaOperands(n);
+        try {
+          sizes.push(await turnsAt(n, pool, arena, numpy, baselines.yardstick));
+        } finally {
+          freeArenaOperands(arena);
+        }
       }
-      process.stderr.write(`timing in turns, n=${formatN(n)} …\n`);
-      const arena = makeArenaOperands(n);
-      try {
-        sizes.push(await turnsAt(n, pool, arena, numpy, yardstick));
-      } finally {
-        freeArenaOperands(arena);
-      }
+    } finally {
+      numpy?.close();
     }
   } finally {
     await pool.close();
-    numpy?.close();
   }
-  const header = ["n", ...RATIOS.map((r) => `${r.key}`)];
+  const header = ["n", ...RATIOS.map((r) => r.key)];
   const body = sizes.map((s) => [formatN(s.n), ...RATIOS.map((r) => formatSpread(s.ratios[r.key]))]);
   const times = sizes.map((s) => `${formatN(s.n)}: ${Object.entries(s.medianNs).map(([row, ns]) => `${row} ${formatTime(ns)}`).join(", ")}`);
   report.table(
@@ -88,81 +106,84 @@ export async function runTurns(options, report) {
  * @param {import('kernelpool').Pool} pool
  * @param {import('./data.js').ArenaOperands} arena
  * @param {ReturnType<typeof numpyServer> | undefined} numpy
- * @param {import('./types.js').ExternalRunner | undefined} yardstick
+ * @param {ExternalRunner | undefined} yardstick
  * @returns {Promise<TurnsAtN>}
  */
 async function turnsAt(n, pool, arena, numpy, yardstick) {
   const { x64, y64, x32, y32 } = arena;
   const slot = slotMs(n);
-  /** @type {Record<string, () => Promise<number>>} */
-  const rows = {
-    "dotSync f64": () => timeSlot(() => pool.dotSync(x64, y64), false, slot),
-    "dot f64": () => timeSlot(() => pool.dot(x64, y64), true, slot),
-    "dotSync f32": () => timeSlot(() => pool.dotSync(x32, y32), false, slot),
-    "dot f32": () => timeSlot(() => pool.dot(x32, y32), true, slot),
+  /** @type {Record<string, import('./types.js').Case>} */
+  const poolRows = {
+    "dotSync f64": { label: "dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
+    "dot f64": { label: "dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
+    "dotSync f32": { label: "dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
+    "dot f32": { label: "dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
   };
-  check(`pool(${pool.threads}).dotSync f64:n=${formatN(n)}`, "f64", n, pool.dotSync(x64, y64));
-  check(`pool(${pool.threads}).dot f64:n=${formatN(n)}`, "f64", n, await pool.dot(x64, y64));
-  check(`pool(${pool.threads}).dotSync f32:n=${formatN(n)}`, "f32", n, pool.dotSync(x32, y32));
-  check(`pool(${pool.threads}).dot f32:n=${formatN(n)}`, "f32", n, await pool.dot(x32, y32));
+  /** @type {Record<string, () => Promise<number>>} */
+  const rows = {};
+  for (const [name, row] of Object.entries(poolRows)) {
+    check(`pool(${pool.threads}).${name}:n=${formatN(n)}`, row.precision, n, await row.run());
+    // One untimed slot first: a new pool's first ~0.1 s of calls run slow while V8 compiles its
+    // code (README, Limits), which made the first round's ratios 0.2–0.3× at 1e5. The calls a
+    // batch needs are then measured once, so that each batch reads the clock only at its ends.
+    await callMany(row, 1);
+    const lead = performance.now() + slot;
+    while (performance.now() < lead) await callMany(row, 1);
+    const reps = await repsOf(row, BATCH_MS);
+    rows[name] = () => timeSlot(row, reps, slot);
+  }
   if (numpy !== undefined) {
     for (const precision of /** @type {const} */ (["f64", "f32"])) {
       rows[`numpy ${precision}`] = async () => {
         const { medianNs, value } = await numpy.measure(n, precision, { timeMs: slot, batchMs: BATCH_MS });
         check(`numpy ${precision} all-threads:n=${formatN(n)}`, precision, n, value);
+        await new Promise((resolve) => setTimeout(resolve, OPENBLAS_SETTLE_MS));
         return medianNs;
       };
     }
   }
-  // The yardstick times itself (its median of 7 batches) and ignores the budget.
-  if (yardstick !== undefined) rows["C f64"] = async () => yardstick.measure(n, budgetFor(n))[0]?.medianNs ?? Number.NaN;
+  if (yardstick !== undefined) {
+    // It times itself (its median of 7 batches) and ignores the budget.
+    rows["C f64"] = async () => {
+      const [row] = yardstick.measure(n, budgetFor(n));
+      if (row === undefined) throw new Error(`the C yardstick printed no result at n = ${formatN(n)}`);
+      return row.medianNs;
+    };
+  }
 
-  const names = Object.keys(rows);
-  // One untimed slot of each pool row first: a new pool's first ~0.1 s of calls run slow while
-  // V8 compiles its code (README, Limits), which made the first round's ratios 0.2–0.3× at 1e5.
-  for (const name of names.filter((row) => row.startsWith("dot"))) await rows[name]();
+  const names = ORDER.filter((name) => name in rows);
   /** @type {Record<string, number[]>} */
   const perRound = Object.fromEntries(names.map((name) => [name, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(k + round) % names.length];
-      perRound[name].push(await rows[name]());
-    }
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) perRound[name]?.push(await rows[name]?.() ?? Number.NaN);
   }
   /** @type {Record<string, Spread>} */
   const ratios = {};
   for (const { key, row, baseline } of RATIOS) {
-    if (perRound[row] === undefined || perRound[baseline] === undefined) continue;
-    const each = perRound[row].map((ns, round) => perRound[baseline][round] / ns);
+    const times = perRound[row];
+    const bases = perRound[baseline];
+    if (times === undefined || bases === undefined) continue;
+    const each = times.map((ns, round) => (bases[round] ?? Number.NaN) / ns);
     ratios[key] = { median: median(each), low: Math.min(...each), high: Math.max(...each) };
   }
-  return { n, rounds: ROUNDS, medianNs: Object.fromEntries(names.map((name) => [name, median(perRound[name])])), ratios };
+  return { n, rounds: ROUNDS, medianNs: Object.fromEntries(names.map((name) => [name, median(perRound[name] ?? [])])), ratios };
 }
 
 /**
- * The median batch mean of `run` over a slot of about `slotMs`, in ns a call, after untimed
- * calls for a quarter of it (one at least). An async row's calls are each awaited before the
- * next; a blocking row's run as a blocking loop, with no await between them.
- * @param {() => number | Promise<number>} run
- * @param {boolean} async
+ * The median batch mean of a pool row over a slot of about `slotMs`, in ns a call: untimed calls
+ * for a quarter of it (one at least), which wake the pool's workers, asleep since its last slot,
+ * then batches of `reps` calls (three at least).
+ * @param {import('./types.js').Case} row
+ * @param {number} reps
  * @param {number} slotMs
  */
-async function timeSlot(run, async, slotMs) {
+async function timeSlot(row, reps, slotMs) {
   const lead = performance.now() + slotMs / 4;
-  let sum = async ? await run() : /** @type {number} */ (run());
-  while (performance.now() < lead) sum += async ? await run() : /** @type {number} */ (run());
+  do await callMany(row, 1);
+  while (performance.now() < lead);
   const batches = [];
   const end = performance.now() + slotMs;
-  while (batches.length < 3 || performance.now() < end) {
-    const start = performance.now();
-    let calls = 0;
-    do {
-      sum += async ? await run() : /** @type {number} */ (run());
-      calls++;
-    } while (performance.now() - start < BATCH_MS);
-    batches.push(((performance.now() - start) / calls) * 1e6);
-  }
-  keep(sum);
+  while (batches.length < 3 || performance.now() < end) batches.push(await timeBatch(row, reps));
   return median(batches);
 }
 
