@@ -9,8 +9,7 @@ import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea } from "./job-area.js";
 import { PollBudget } from "./waiting.js";
-import { WakingRule } from "./waking.js";
-import { epochMs, measuredWake, stampOf } from "./wake-stamps.js";
+import { jobWake, WakingRule } from "./waking.js";
 import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
@@ -76,15 +75,12 @@ export class Dispatcher {
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
-  /** The wake stamps of workers 1 to threads − 1, which compute beside a blocking caller. */
-  readonly #stamps: Float64Array[];
   /**
-   * When the next blocking job's publishing begins and how long it takes (epoch ms), timed only
-   * for a job that finds the workers asleep (runBlocking), to measure what waking them cost.
+   * For a blocking job that finds the workers asleep (runBlocking), what runSync saw of it: the
+   * job's tasks, and how long the caller took to run how many of them.
    */
-  #timePublish = false;
-  #publishedAt = 0;
-  #publishMs = 0;
+  #timeJob = false;
+  #timed = { tasks: 0, callerMs: 0, callerTasks: 0 };
   /** How long an async call polls for its job, learnt from the jobs' times. */
   readonly #pollBudget: PollBudget;
   /** The job running when destroy() came, until its workers are gone: they may still read it. */
@@ -111,8 +107,6 @@ export class Dispatcher {
       Atomics.store(this.#ctrl, stateWord(index), 0);
       return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads });
     };
-    // Made once: the control block lies within the buffer as it is now, whatever the arena grows to.
-    this.#stamps = Array.from({ length: threads - 1 }, (_, w) => stampOf(arenaMemory().buffer, control, w + 1));
     this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause));
     addReader(this.#touches);
   }
@@ -144,13 +138,13 @@ export class Dispatcher {
    * Runs a blocking call that reads `bytes`: `alone` on the calling thread, the workers left
    * asleep, where waking them would cost it more than they save, else `asJob`, which runs a job
    * through runSync. The rule learns from its time, and from what waking cost a job that found
-   * them asleep, measured by their stamps (waking.ts, wake-stamps.ts).
+   * them asleep, against the pace of the caller's own tasks in that job (waking.ts, jobWake).
    */
   runBlocking<T>(bytes: number, alone: () => T, asJob: () => T): T {
     const start = performance.now();
     if (this.#waking.wakes(bytes, start)) {
       let result: T;
-      this.#timePublish = !this.#waking.foundPolling(start);
+      this.#timeJob = !this.#waking.foundPolling(start);
       try {
         result = asJob();
       } catch (error) {
@@ -158,10 +152,11 @@ export class Dispatcher {
         this.#waking.jobEnded(performance.now());
         throw error;
       } finally {
-        this.#timePublish = false;
+        this.#timeJob = false;
       }
       const end = performance.now();
-      this.#waking.ranJob(start, end, () => measuredWake(this.#stamps, this.#publishedAt, this.#publishMs, end - start, this.threads));
+      const { tasks, callerMs, callerTasks } = this.#timed;
+      this.#waking.ranJob(start, end, () => jobWake(end - start, callerMs, callerTasks, tasks, this.threads));
       return result;
     }
     this.#callsAlone++;
@@ -172,10 +167,10 @@ export class Dispatcher {
 
   /** Runs a job with the calling thread taking a share, blocking until it is done. */
   runSync(plan: JobPlan): Float64Array {
-    const timed = this.#timePublish;
-    if (timed) this.#publishedAt = epochMs();
     const tasks = this.#publish(plan, "computes");
-    if (timed) this.#publishMs = epochMs() - this.#publishedAt;
+    const timed = this.#timeJob;
+    const computing = timed ? performance.now() : 0;
+    const ranBefore = this.#callerTasks;
     const ctrl = this.#ctrl;
     let trap: unknown;
     const runHere = (task: number): boolean => {
@@ -184,6 +179,7 @@ export class Dispatcher {
     };
     // The calling thread takes worker 0's seat and range (layout.ts).
     claimTasks(ctrl, 0, this.threads, runHere);
+    if (timed) this.#timed = { tasks, callerMs: performance.now() - computing, callerTasks: this.#callerTasks - ranBefore };
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
     // Asleep, it looks through the ranges again now and then. A group can open after its pass,
     // and a worker that opens one drains it, unless a kernel traps there first; with that

@@ -20,8 +20,6 @@
 //     + 3  TABLE   address of the job's task table        │ after a claim
 //     + 4  TASKS   the job's task count, on a group        │
 //                  leader's line (claims.ts)               ┘
-//     + 6  WOKE    (f64, words 6–7) when worker r last woke, and (words 8–9) when it last
-//                  went to sleep (wake-stamps.ts)
 //
 // Each line a job's start or end needs crosses between cores, and on the 2-core VM one crossing
 // costs ~0.4 µs (a ping-pong of one word between two threads: 850 ns a round trip). So a worker

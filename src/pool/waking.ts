@@ -5,13 +5,11 @@
 //
 // Both sides of that trade differ from machine to machine, so each pool learns them from its own
 // calls that found the workers asleep, each cost only from the calls that went its way: the time
-// alone from calls alone, the wake from jobs, whose workers stamp when they woke (wake-stamps.ts).
-// Near the edge it tries the other way now and then, and it forgets what it learnt after a while
-// (recent-quartile.ts). 5 ms after the last call, medians of 40:
+// alone from calls alone, the wake from jobs, against the pace of the caller's own tasks in each
+// (jobWake). Near the edge it tries the other way now and then, and it forgets what it learnt
+// after a while (recent-quartile.ts). 5 ms after the last call, medians of 40:
 // - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
-//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms,
-//   inferred as the job's time beyond half its time alone). Its stamps (2026-11-27) measure
-//   0.06–0.15 ms of wake at 2.5e5 to 1e7, and 0.4–0.6 ms for the first job at a new size.
+//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
 // - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
@@ -60,6 +58,27 @@ const EXPLORE_RATIO = 1.5;
 const EXPLORE_AFTER = 8;
 
 /**
+ * What waking the workers cost a blocking job that found them asleep, in ms of its time: what it
+ * took (`tookMs`) beyond an even share of its time alone, where its time alone is its `tasks` at
+ * the pace the caller ran its own share of them (`callerTasks` in `callerMs`); undefined where the
+ * caller ran none. Whatever slowed the job but not the caller's tasks counts: the publishing, the
+ * workers' start, a wait for the last task.
+ *
+ * The pace comes from the job itself, not from the rate learnt alone, whose error would land in
+ * the wake: taken against the rate, a loop of 1e7 f64 on the 2-core VM (6.4 ms alone at the prior
+ * rate, ~15 in fact, 9 woken) taught a wake of ~5 ms, and 7 calls in a row ran alone in every ~70;
+ * in a minute when the VM ran at a third of its speed, jobs of 2e6 f64 (1.28 ms alone at the prior
+ * rate, 4 ms woken) taught 3.4 ms, and 53 of 150 calls ran alone, each ~2 times slower than woken.
+ * From DRAM the caller's pace while the workers share the memory is slower than alone, so the
+ * wake is then taken low: such jobs are long, and waking pays for them.
+ */
+export function jobWake(tookMs: number, callerMs: number, callerTasks: number, tasks: number, threads: number): number | undefined {
+  if (callerTasks === 0) return undefined;
+  const alone = (callerMs / callerTasks) * tasks;
+  return Math.max(0, tookMs - alone / threads);
+}
+
+/**
  * A pool's rule for its blocking calls, learnt from the ones it made while the workers slept.
  * It also keeps when the last call or job ended, and whether it ran on the caller alone. Its
  * samples age by the calls it weighs after a pause (RecentQuartile's clock), not by time, so that
@@ -69,7 +88,7 @@ export class WakingRule {
   readonly #threads: number;
   /** What a call on the caller alone takes per byte it reads, in ms, after a pause. */
   readonly #aloneMsPerByte = new RecentQuartile(1 / PRIOR_ALONE_BYTES_PER_MS);
-  /** What waking the workers costs a job, in ms of its time, as their stamps measure it. */
+  /** What waking the workers costs a job, in ms of its time (jobWake). */
   readonly #wakeMs = new RecentQuartile(PRIOR_WAKE_MS);
   #lastEnd = -Infinity;
   #lastAlone = false;
@@ -133,12 +152,15 @@ export class WakingRule {
   /**
    * A blocking job ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, a job that
    * found the workers asleep (past SPIN_MS after the last end, or after a call that ran alone,
-   * which left them asleep) teaches the wake: what waking them cost it, `wakeMs()`, measured by
-   * the workers' stamps (wake-stamps.ts), asked only then.
+   * which left them asleep) teaches the wake: `wakeMs()`, what waking them cost it (jobWake),
+   * asked only then; undefined teaches nothing.
    */
-  ranJob(start: number, end: number, wakeMs: () => number): void {
+  ranJob(start: number, end: number, wakeMs: () => number | undefined): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) this.#wakeMs.add(wakeMs(), this.#decisions);
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
+      const wake = wakeMs();
+      if (wake !== undefined) this.#wakeMs.add(wake, this.#decisions);
+    }
     this.#ended(end, false);
   }
 

@@ -4,7 +4,6 @@
 import { instantiate } from "../kernels/exports.js";
 import { claimHome, claimOthers } from "./claims.js";
 import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type WorkerInit } from "./layout.js";
-import { markAsleep, markWoken, stampOf } from "./wake-stamps.js";
 import { SPIN_MS } from "./waking.js";
 
 /**
@@ -16,7 +15,6 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
   const count = rangeWord(index);
-  const stamp = stampOf(memory.buffer, control, index);
   let trap: unknown;
   const run = (task: number): boolean => {
     try {
@@ -52,7 +50,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     if (!ok) throw trap;
     // A stop published before `seen` was read shows here; one published after it moves EPOCH.
     if (Atomics.load(ctrl, STOP) !== 0) return;
-    waitForJob(ctrl, seen, count, stamp);
+    waitForJob(ctrl, seen, count);
     if (index === 0) sitOutWhileCallerComputes(ctrl);
   }
 }
@@ -60,21 +58,14 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
 /**
  * Returns once this worker's range has tasks or EPOCH differs from `seen`: polls both for
  * SPIN_MS, then sleeps on EPOCH. Polling the range, the line its claims read, lets a job reach
- * a spinning worker in one line crossing (layout.ts). A worker that slept stamps when it woke,
- * for the host to measure what waking cost (wake-stamps.ts).
+ * a spinning worker in one line crossing (layout.ts).
  */
-function waitForJob(ctrl: Int32Array, seen: number, countWord: number, stamp: Float64Array): void {
+function waitForJob(ctrl: Int32Array, seen: number, countWord: number): void {
   const until = performance.now() + SPIN_MS;
-  let slept = false;
   for (let poll = 1; Atomics.load(ctrl, countWord) <= 0 && Atomics.load(ctrl, EPOCH) === seen; poll++) {
     // The clock is read every 64 polls: a read costs more than a poll.
-    if ((poll & 63) === 0 && performance.now() > until) {
-      markAsleep(stamp);
-      Atomics.wait(ctrl, EPOCH, seen);
-      slept = true;
-    }
+    if ((poll & 63) === 0 && performance.now() > until) Atomics.wait(ctrl, EPOCH, seen);
   }
-  if (slept) markWoken(stamp);
 }
 
 /**
