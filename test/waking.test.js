@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
-import { jobWake, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { jobWake, LEARN_WAKE_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
@@ -49,7 +49,7 @@ function calls(rule, bytes, ms, count, now, wake = modelWake(rule, bytes, ms)) {
   for (let call = 0; call < count; call++) {
     const start = now + GAP;
     now = start + ms;
-    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(start, now, wake);
+    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(bytes, start, now, wake);
     else (ways += "a"), rule.ranAlone(bytes, start, now);
   }
   return { ways, now };
@@ -143,7 +143,7 @@ function burst(rule, bytes, ms, count, now) {
   for (let call = 0; call < count; call++) {
     const start = now + (call === 0 ? GAP : 0.01);
     now = start + ms;
-    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(start, now, modelWake(rule, bytes, ms));
+    if (rule.wakes(bytes, start)) (ways += "J"), rule.ranJob(bytes, start, now, modelWake(rule, bytes, ms));
     else (ways += "a"), rule.ranAlone(bytes, start, now);
   }
   return { ways, now };
@@ -168,7 +168,7 @@ test("the calls after a burst's first are charged what they took, warm, not what
   let now = GAP;
   for (let call = 0; call < 10; call++) {
     const ms = call === 0 ? 0.136 : 0.03;
-    if (rule.wakes(F64_PAIR * 1e5, now)) (ways += "J"), rule.ranJob(now, now + ms, modelWake(rule, F64_PAIR * 1e5, ms));
+    if (rule.wakes(F64_PAIR * 1e5, now)) (ways += "J"), rule.ranJob(F64_PAIR * 1e5, now, now + ms, modelWake(rule, F64_PAIR * 1e5, ms));
     else (ways += "a"), rule.ranAlone(F64_PAIR * 1e5, now, now + ms);
     now += ms + 0.01;
   }
@@ -184,11 +184,11 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
     ({ ways, now } = burst(afterAlone, bytes, 0.16, 4, now));
     assert.is(ways, "aaaa", `round ${round}`);
     assert.ok(afterAlone.wakes(bytes, now + 0.01));
-    afterAlone.ranJob(now + 0.01, now + 3.01, () => 2.92);
+    afterAlone.ranJob(bytes, now + 0.01, now + 3.01, () => 2.92);
     now += 3.01;
     // The next call finds the workers polling after that job: it must not teach a wake.
     assert.ok(afterAlone.wakes(bytes, now));
-    afterAlone.ranJob(now, now, noWake);
+    afterAlone.ranJob(bytes, now, now, noWake);
   }
   assert.not.ok(afterAlone.wakes(F64_PAIR * 2e6, now + GAP), "a wake of 2.92 ms > the 0.64 saved at 2e6");
   const afterJobs = warmRule(2);
@@ -197,32 +197,35 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
     // A job of 1.5e6 after a pause (it wakes at the prior) with a wake of 0.5 ms, then one of 2.5e5
     // at once that takes nothing: counted, it would make waking look free.
     assert.ok(afterJobs.wakes(F64_PAIR * 1.5e6, now + GAP));
-    afterJobs.ranJob(now + GAP, now + GAP + 0.48 + 0.5, () => 0.5);
+    afterJobs.ranJob(F64_PAIR * 1.5e6, now + GAP, now + GAP + 0.48 + 0.5, () => 0.5);
     now += GAP + 0.98;
     assert.ok(afterJobs.wakes(bytes, now));
-    afterJobs.ranJob(now, now, noWake);
+    afterJobs.ranJob(bytes, now, now, noWake);
   }
   assert.not.ok(afterJobs.wakes(F64_PAIR * 1e6, now + GAP), "a wake of 0.5 ms > the 0.32 saved at 1e6");
 });
 
-test("a job from DRAM teaches the wake its own pace gives, however far past the rate's estimate it ran", () => {
-  // 1e7 f64 on the 2-core VM: 6.4 ms alone by the prior rate, ~15 in fact, 9 woken (jobWake:
-  // ~0.4 ms). Taken against the prior rate, each job said the wake cost 5.8 ms, more than the
-  // 3.2 ms it saves by the prior.
+test("a job reading more than LEARN_WAKE_BYTES teaches nothing of the wake: from DRAM its own pace puts it near 0", () => {
+  assert.is(LEARN_WAKE_BYTES, 25e6);
+  // 1e7 f64 from DRAM on the 2-core VM: jobWake read 0–1.2 ms, often 0. As samples, three zeros
+  // would make the wake 0, and calls of 1e5 after a pause would wake the workers: 214–257 µs
+  // woken against 61 alone. So 1e5 still runs alone after 30 such jobs.
   const rule = warmRule(2);
-  const { ways, now } = calls(rule, F64_PAIR * 1e7, 9, 30, 0, () => jobWake(9, 8.8, 20, 39, 2));
+  const { ways, now } = calls(rule, F64_PAIR * 1e7, 9, 30, 0, () => 0);
   assert.is(ways, "J".repeat(30));
-  assert.ok(rule.wakes(F64_PAIR * 2e6, now + GAP), "2e6 wakes: 0.64 ms saved > a wake of 0.42");
-  // 2e6 f64 (32 MB, 8 tasks) in a minute when the VM ran at a third of its speed: 4 ms woken, 3
-  // times the prior's estimate alone (1.28 ms), the caller's 4 tasks in 3.9 ms. Against the prior
-  // rate that was 3.4 ms of wake, and 53 of 150 calls ran alone.
-  assert.is(calls(warmRule(2), F64_PAIR * 2e6, 4, 30, 0, () => jobWake(4, 3.9, 4, 8, 2)).ways, "J".repeat(30));
+  assert.not.ok(rule.wakes(F64_PAIR * 1e5, now + GAP), "1e5 still runs alone: 0.03 ms saved < the prior's 0.3");
+  // At the bound a job still teaches, just past it not.
+  assert.is(calls(warmRule(2), LEARN_WAKE_BYTES, 1.5, 8, 0, () => 1).ways, "JJJJJJJa");
+  assert.is(calls(warmRule(2), F64_PAIR * 1.6e6, 1.6, 8, 0, () => 1).ways, "JJJJJJJJ");
+  // 2e6 f64 (32 MB) in a minute when the VM ran at a third of its speed, 4 ms woken: taken against
+  // the prior rate's 1.28 ms alone, its jobs taught 3.4 ms, and 53 of 150 calls ran alone.
+  assert.is(calls(warmRule(2), F64_PAIR * 2e6, 4, 30, 0, () => 3.4).ways, "J".repeat(30));
 });
 
-test("where waking itself is slow (a loaded machine), the job's own pace says so, and long calls learn to run alone", () => {
-  // 3e6 f64 (48 MB, 12 tasks) on 2 threads: 1.92 ms alone at the prior rate, 0.96 saved. The
-  // worker's core is busy elsewhere: the caller runs 10 of the 12 tasks in 2.5 ms, the job 2.6.
-  assert.is(calls(warmRule(2), F64_PAIR * 3e6, 2.6, 8, 0, () => jobWake(2.6, 2.5, 10, 12, 2)).ways, "JJJJJJJa");
+test("where waking itself is slow (a loaded machine), the job's own pace says so, and calls learn to run alone", () => {
+  // 1.5e6 f64 (24 MB) on 2 threads: 0.96 ms alone at the prior rate, 0.48 saved. The worker's
+  // core is busy elsewhere: the caller runs the whole job's elements in 1.0 ms, which took 1.05.
+  assert.is(calls(warmRule(2), F64_PAIR * 1.5e6, 1.05, 8, 0, () => jobWake(1.05, 1, 1.5e6, 1.5e6, 2)).ways, "JJJJJJJa");
 });
 
 test("only the first call of a burst teaches the rate alone, and only it counts towards the samples' age", () => {
@@ -250,7 +253,7 @@ test("slow woken jobs or stalls, up to 6 of the last 9 calls, move neither cost"
   const bytes = F64_PAIR * 250_000;
   for (const ms of [2.45, 0.77, 0.63, 0.63, 0.57, 0.24]) {
     assert.ok(rule.wakes(bytes, now + GAP), `before a woken job of ${ms} ms`);
-    rule.ranJob(now + GAP, now + GAP + ms, modelWake(rule, bytes, ms));
+    rule.ranJob(bytes, now + GAP, now + GAP + ms, modelWake(rule, bytes, ms));
     now += GAP + ms;
   }
   assert.ok(rule.wakes(bytes, now + GAP));
@@ -274,7 +277,7 @@ function spell(rule, bytes, { alone, woken, slowWay, slowMs, spell: slowCalls, c
     const way = rule.wakes(bytes, start) ? "J" : "a";
     const ms = call < (slowCalls ?? 0) && way === slowWay ? slowMs : way === "J" ? woken : alone;
     now = start + ms;
-    if (way === "J") rule.ranJob(start, now, modelWake(rule, bytes, ms));
+    if (way === "J") rule.ranJob(bytes, start, now, modelWake(rule, bytes, ms));
     else rule.ranAlone(bytes, start, now);
     ways += way;
   }
@@ -344,47 +347,52 @@ test("a warm pool learns from its own blocking calls (Dispatcher.runBlocking)", 
   await pool.close();
 });
 
-test("jobWake: a woken job's time beyond an even share of its tasks at the pace of the caller's own", () => {
-  // 8 tasks on 2 threads, the caller's 4 in 0.8 ms: 1.6 ms alone, 0.8 a share; the job took 1.
-  assert.is(jobWake(1, 0.8, 4, 8, 2), 1 - 0.8);
-  // The worker never joined: the caller ran all 8, and half the job was lost.
-  assert.is(jobWake(1.6, 1.6, 8, 8, 2), 1.6 - 0.8);
+test("jobWake: a woken job's time beyond an even share of its elements at the pace of the caller's own", () => {
+  // 131072 f64 on 2 threads, the caller's 65536 in 0.8 ms: 1.6 ms alone, 0.8 a share; the job took 1.
+  assert.is(jobWake(1, 0.8, 65536, 131072, 2), 1 - 0.8);
+  // The worker never joined: the caller ran all of it, and half the job was lost.
+  assert.is(jobWake(1.6, 1.6, 131072, 131072, 2), 1.6 - 0.8);
   // Faster than its share (the caller's tasks ran slow): no wake, not a negative one.
-  assert.is(jobWake(0.7, 0.8, 4, 8, 2), 0);
-  // 32 tasks on 16 threads, the caller's 2 in 0.05 ms: 0.8 ms alone, 0.05 a share.
-  assert.is(jobWake(0.3, 0.05, 2, 32, 16), 0.3 - 0.05);
-  // The caller ran none: no pace to take the job's time alone from.
-  assert.is(jobWake(1, 0, 0, 8, 2), undefined);
-  // 1e7 f64 on the 2-core VM from DRAM, 39 tasks: 9 ms woken, the caller's 20 in 8.8 ms. Against
-  // the prior rate (6.4 ms alone) it looked like 5.8 ms of wake; against its own pace, 0.42.
-  assert.ok(Math.abs(jobWake(9, 8.8, 20, 39, 2) - (9 - ((8.8 / 20) * 39) / 2)) < 1e-12);
-  // A job whose wake is undefined teaches nothing: 2e6 f64 (0.64 ms saved) keeps waking where
-  // jobs that teach a wake of 4.5 ms stop after 7.
-  assert.is(calls(warmRule(2), F64_PAIR * 2e6, 5, 9, 0, () => undefined).ways, "J".repeat(9));
-  assert.is(calls(warmRule(2), F64_PAIR * 2e6, 5, 9, 0, () => 4.5).ways, "JJJJJJJaa");
+  assert.is(jobWake(0.7, 0.8, 65536, 131072, 2), 0);
+  // 16 threads, the caller's 8192 of 131072 in 0.05 ms: 0.8 ms alone, 0.05 a share.
+  assert.is(jobWake(0.3, 0.05, 8192, 131072, 16), 0.3 - 0.05);
+  // The caller ran none (the worker took its core, then every task): the job ran as if alone, and
+  // its wake is what the others would have saved it.
+  assert.is(jobWake(1, 0, 0, 131072, 2), 0.5);
+  assert.is(jobWake(1.6, 0, 0, 131072, 16), 1.6 - 0.1);
 });
 
-test("after a pause, a blocking job teaches the wake its own timing gives, once per call", async () => {
-  const { pool } = await warmPool();
+test("after a pause, a blocking job teaches the wake jobWake gives from its own timing, once per call", async () => {
+  const { pool, dispatcher } = await warmPool();
   const learnt = [];
   const ranJob = WakingRule.prototype.ranJob;
-  WakingRule.prototype.ranJob = function (start, end, wake) {
-    return ranJob.call(this, start, end, () => {
+  WakingRule.prototype.ranJob = function (bytes, start, end, wake) {
+    return ranJob.call(this, bytes, start, end, () => {
       const value = wake();
-      learnt.push({ value, took: end - start });
+      learnt.push({ value, took: end - start, timed: dispatcher.timedJob });
       return value;
     });
   };
-  const n = 2e6; // 1.28 ms alone at the prior rate: 0.64 saved, twice the prior wake
+  const n = 1.5e6; // 24 MB, under LEARN_WAKE_BYTES; 0.96 ms alone at the prior rate: 0.48 saved
   const a = f64(n).fill(1);
   try {
     for (let call = 0; call < 3; call++) {
       await pause(5);
+      const ranBefore = dispatcher.callerTasks;
       assert.is(pool.dotSync(a, a), n);
-      assert.is(learnt.length, call + 1, "each call after a pause teaches one wake");
-      const { value, took } = learnt[call];
-      assert.ok(typeof value === "number" && value >= 0 && value <= took, `wake ${value} ms of a job of ${took} ms`);
+      assert.is(learnt.length, call + 1, "each call after a pause asks for one wake");
+      const { value, took, timed } = learnt[call];
+      assert.is(timed.elements, n, "the job's elements, from its task table");
+      // The caller runs none where the worker it woke takes its core and then every task (~1 in 20).
+      assert.ok(timed.callerElements >= 0 && timed.callerElements <= n, `the caller's: ${timed.callerElements}`);
+      assert.is(timed.callerElements > 0, dispatcher.callerTasks > ranBefore, "elements counted for the caller's tasks");
+      assert.ok(timed.callerMs >= 0 && timed.callerMs <= took, `the caller's time: ${timed.callerMs} ms of ${took}`);
+      assert.is(value, jobWake(took, timed.callerMs, timed.callerElements, timed.elements, 2));
     }
+    // A job that runs no runSync (only a test's does) is taken as alone, not as the last job timed.
+    await pause(5);
+    dispatcher.runBlocking(F64_PAIR * n, () => assert.unreachable("runs as a job"), () => (busyFor(1), 0));
+    assert.is(learnt[3].value, learnt[3].took / 2);
   } finally {
     WakingRule.prototype.ranJob = ranJob;
     free(a);

@@ -19,6 +19,15 @@ import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import type { JobPlan } from "./job.js";
 import { TASK_BYTES, TASK_WORDS } from "./layout.js";
 
+/**
+ * Elements of an operand that the dot task at byte address `task` reads: its n · count (its
+ * words 3 and 4, layout.ts), read through `words`, a view of the whole arena.
+ */
+export function taskElements(words: Uint32Array, task: number): number {
+  const at = task >>> 2;
+  return (words[at + 3] ?? 0) * (words[at + 4] ?? 0);
+}
+
 export class JobArea {
   #ptr = 0;
   #bytes = 0;
@@ -83,6 +92,13 @@ export class JobArea {
   /** A view of the task table as u32 words; made anew since the arena may have grown. */
   #taskWords(): Uint32Array {
     return new Uint32Array(arenaBuffer(), this.tasks, (this.#bytes - this.#partials * 8) / 4);
+  }
+
+  /** Elements of an operand that the first `tasks` dot tasks of the table read (taskElements). */
+  elements(words: Uint32Array, tasks: number): number {
+    let sum = 0;
+    for (let i = 0; i < tasks; i++) sum += taskElements(words, this.tasks + i * TASK_BYTES);
+    return sum;
   }
 
   partialsView(count: number): Float64Array {

@@ -9,7 +9,8 @@
 // (jobWake). Near the edge it tries the other way now and then, and it forgets what it learnt
 // after a while (recent-quartile.ts). 5 ms after the last call, medians of 40:
 // - 2-core VM (Firecracker): `dot` of 1e5 f64 61 µs and of 1e6 520 µs alone (26–31 MB/ms);
-//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms).
+//   dotSync woke worker 1 in 214–257 µs at 1e5, and in 550–610 µs at 1e6 (wake ~0.2–0.35 ms, as
+//   the time beyond half the time alone).
 // - 16-core device (gVisor): `dot` 136 µs at 1e5, 584 µs at 5e5 (12–14 MB/ms); waking all 16
 //   took 283, 219, 230 and 311 µs at 1e5, 2.5e5, 5e5 and 1e6 (wake ~200–270 µs). A fixed rule
 //   tuned on the 2-core VM ran 2.5e5 and 5e5 alone there, 1.3 and 2.4 times slower than waking.
@@ -58,23 +59,32 @@ const EXPLORE_RATIO = 1.5;
 const EXPLORE_AFTER = 8;
 
 /**
+ * The most bytes a woken job may read and teach the wake: 1 ms alone at the prior rate (1 562 500
+ * f64 elements a pair), near this VM's L3 (32 MiB). A longer job streams from DRAM, where the
+ * caller's pace while the workers share the memory is slower than alone, so its wake (jobWake)
+ * comes out near 0; the wake is one figure for all sizes, and short calls after a pause would then
+ * wake the workers where running alone is ~4 times faster (1e5 f64 on the 2-core VM: 214–257 µs
+ * woken, 61 alone). Such long jobs wake the workers anyway: what they save dwarfs any wake.
+ */
+export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS * 1;
+
+/**
  * What waking the workers cost a blocking job that found them asleep, in ms of its time: what it
- * took (`tookMs`) beyond an even share of its time alone, where its time alone is its `tasks` at
- * the pace the caller ran its own share of them (`callerTasks` in `callerMs`); undefined where the
- * caller ran none. Whatever slowed the job but not the caller's tasks counts: the publishing, the
- * workers' start, a wait for the last task.
+ * took (`tookMs`) beyond an even share of its time alone, where its time alone is its `elements`
+ * (of an operand) at the pace the caller ran its own share of them (`callerElements` in
+ * `callerMs`). Whatever slowed the job but not the caller's own tasks counts: the publishing, the
+ * workers' start, a wait for the last task. Where the caller ran none (the worker it woke took its
+ * core, and then every task: seen about once in 20 jobs after a pause on the 2-core VM), the job
+ * ran on one thread at a time, as if alone, and its wake is what the others would have saved it.
  *
  * The pace comes from the job itself, not from the rate learnt alone, whose error would land in
  * the wake: taken against the rate, a loop of 1e7 f64 on the 2-core VM (6.4 ms alone at the prior
  * rate, ~15 in fact, 9 woken) taught a wake of ~5 ms, and 7 calls in a row ran alone in every ~70;
  * in a minute when the VM ran at a third of its speed, jobs of 2e6 f64 (1.28 ms alone at the prior
  * rate, 4 ms woken) taught 3.4 ms, and 53 of 150 calls ran alone, each ~2 times slower than woken.
- * From DRAM the caller's pace while the workers share the memory is slower than alone, so the
- * wake is then taken low: such jobs are long, and waking pays for them.
  */
-export function jobWake(tookMs: number, callerMs: number, callerTasks: number, tasks: number, threads: number): number | undefined {
-  if (callerTasks === 0) return undefined;
-  const alone = (callerMs / callerTasks) * tasks;
+export function jobWake(tookMs: number, callerMs: number, callerElements: number, elements: number, threads: number): number {
+  const alone = callerElements === 0 ? tookMs : (callerMs / callerElements) * elements;
   return Math.max(0, tookMs - alone / threads);
 }
 
@@ -150,17 +160,14 @@ export class WakingRule {
   }
 
   /**
-   * A blocking job ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, a job that
-   * found the workers asleep (past SPIN_MS after the last end, or after a call that ran alone,
-   * which left them asleep) teaches the wake: `wakeMs()`, what waking them cost it (jobWake),
-   * asked only then; undefined teaches nothing.
+   * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, a
+   * job that found the workers asleep (past SPIN_MS after the last end, or after a call that ran
+   * alone, which left them asleep) and read at most LEARN_WAKE_BYTES teaches the wake: `wakeMs()`,
+   * what waking them cost it (jobWake), asked only then.
    */
-  ranJob(start: number, end: number, wakeMs: () => number | undefined): void {
+  ranJob(bytes: number, start: number, end: number, wakeMs: () => number): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS) {
-      const wake = wakeMs();
-      if (wake !== undefined) this.#wakeMs.add(wake, this.#decisions);
-    }
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS && bytes <= LEARN_WAKE_BYTES) this.#wakeMs.add(wakeMs(), this.#decisions);
     this.#ended(end, false);
   }
 
