@@ -77,11 +77,12 @@ export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS * 1;
  * core, and then every task: seen about once in 20 jobs after a pause on the 2-core VM), the job
  * ran on one thread at a time, as if alone, and its wake is what the others would have saved it.
  *
- * The pace comes from the job itself, not from the rate learnt alone, whose error would land in
- * the wake: taken against the rate, a loop of 1e7 f64 on the 2-core VM (6.4 ms alone at the prior
- * rate, ~15 in fact, 9 woken) taught a wake of ~5 ms, and 7 calls in a row ran alone in every ~70;
- * in a minute when the VM ran at a third of its speed, jobs of 2e6 f64 (1.28 ms alone at the prior
- * rate, 4 ms woken) taught 3.4 ms, and 53 of 150 calls ran alone, each ~2 times slower than woken.
+ * The pace comes from the job itself, not from the rate learnt alone (or the prior, before any
+ * call ran alone), whose error would land in the wake. Taken against the rate, a job in a minute
+ * when the machine runs slow teaches the slowness as a wake: on the 2-core VM at a third of its
+ * speed, jobs of 2e6 f64 (1.28 ms alone at the prior rate, 4 ms woken) taught 3.4 ms, and 53 of 150
+ * calls then ran alone, each ~2 times slower than woken (jobs past LEARN_WAKE_BYTES taught then
+ * where they took 3 times their estimate).
  */
 export function jobWake(tookMs: number, callerMs: number, callerElements: number, elements: number, threads: number): number {
   const alone = callerElements === 0 ? tookMs : (callerMs / callerElements) * elements;
