@@ -277,7 +277,8 @@ function spell(rule, bytes, { alone, woken, slowWay, slowMs, spell: slowCalls, c
     const way = rule.wakes(bytes, start) ? "J" : "a";
     const ms = call < (slowCalls ?? 0) && way === slowWay ? slowMs : way === "J" ? woken : alone;
     now = start + ms;
-    if (way === "J") rule.ranJob(bytes, start, now, modelWake(rule, bytes, ms));
+    // The wake jobWake reads on this machine: the job's time beyond a share of its time alone.
+    if (way === "J") rule.ranJob(bytes, start, now, () => Math.max(0, ms - alone / threadsOf.get(rule)));
     else rule.ranAlone(bytes, start, now);
     ways += way;
   }
