@@ -45,15 +45,15 @@ export function budgetFor(n, timeMs) {
 
 /**
  * Rounds at each n in the turns suite (turns.js). Each round runs the yardstick once, its own
- * warm-up and median of 7 batches (~1.3 s whatever n), which sets the suite's length.
+ * warm-up and median of 7 batches (~1.4 s whatever n), which sets the suite's length.
  * @default 7
  */
 export const ROUNDS = 7;
 
 /**
- * How long each row of the turns suite is timed in a round, in ms: batches of BATCH_MS for that long, after a
- * quarter as long of untimed calls (which wake a pool's workers, asleep since its last slot).
- * At 1e8 (~0.1 s a call) the slot holds a few calls.
+ * How long each row of the turns suite is timed in a round, in ms: batches of BATCH_MS for that
+ * long, after a quarter as long of untimed calls (which wake a pool's workers, asleep since its
+ * last slot). At 1e8 (~0.1 s a call) the slot holds a few calls.
  * @param {number} n
  */
 export const slotMs = (n) => (n <= 1e6 ? 100 : n <= 1e7 ? 200 : 400);

@@ -112,25 +112,23 @@ export async function runTurns(options, report, baselines) {
 async function turnsAt(n, pool, arena, numpy, yardstick) {
   const { x64, y64, x32, y32 } = arena;
   const slot = slotMs(n);
-  /** @type {Record<string, import('./types.js').Case>} */
-  const poolRows = {
-    "dotSync f64": { label: "dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
-    "dot f64": { label: "dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
-    "dotSync f32": { label: "dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
-    "dot f32": { label: "dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
-  };
+  /** @type {import('./types.js').Case[]} */
+  const poolRows = [
+    { label: "dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
+    { label: "dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
+    { label: "dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
+    { label: "dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
+  ];
   /** @type {Record<string, () => Promise<number>>} */
   const rows = {};
-  for (const [name, row] of Object.entries(poolRows)) {
-    check(`pool(${pool.threads}).${name}:n=${formatN(n)}`, row.precision, n, await row.run());
+  for (const row of poolRows) {
+    check(`pool(${pool.threads}).${row.label}:n=${formatN(n)}`, row.precision, n, await row.run());
     // One untimed slot first: a new pool's first ~0.1 s of calls run slow while V8 compiles its
     // code (README, Limits), which made the first round's ratios 0.2–0.3× at 1e5. The calls a
     // batch needs are then measured once, so that each batch reads the clock only at its ends.
-    await callMany(row, 1);
-    const lead = performance.now() + slot;
-    while (performance.now() < lead) await callMany(row, 1);
+    await callFor(row, slot);
     const reps = await repsOf(row, BATCH_MS);
-    rows[name] = () => timeSlot(row, reps, slot);
+    rows[row.label] = () => timeSlot(row, reps, slot);
   }
   if (numpy !== undefined) {
     for (const precision of /** @type {const} */ (["f64", "f32"])) {
@@ -178,13 +176,22 @@ async function turnsAt(n, pool, arena, numpy, yardstick) {
  * @param {number} slotMs
  */
 async function timeSlot(row, reps, slotMs) {
-  const lead = performance.now() + slotMs / 4;
-  do await callMany(row, 1);
-  while (performance.now() < lead);
+  await callFor(row, slotMs / 4);
   const batches = [];
   const end = performance.now() + slotMs;
   while (batches.length < 3 || performance.now() < end) batches.push(await timeBatch(row, reps));
   return median(batches);
+}
+
+/**
+ * Calls a row, untimed, for about `ms` (once at least).
+ * @param {import('./types.js').Case} row
+ * @param {number} ms
+ */
+async function callFor(row, ms) {
+  const until = performance.now() + ms;
+  do await callMany(row, 1);
+  while (performance.now() < until);
 }
 
 /** @param {Spread | undefined} s */

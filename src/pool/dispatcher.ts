@@ -159,7 +159,7 @@ export class Dispatcher {
       const end = performance.now();
       // Set by runSync within asJob, which the compiler cannot see from here. A job that ran no
       // runSync (none does but a test's) is taken as the caller's alone.
-      const timed = (this.#timed as TimedJob | undefined) ?? { elements: 0, callerMs: 0, callerElements: 0 };
+      const timed = (this.#timed as TimedJob | undefined) ?? UNTIMED;
       this.#waking.ranJob(bytes, start, end, () => jobWake(end - start, timed.callerMs, timed.callerElements, timed.elements, this.threads));
       return result;
     }
@@ -564,6 +564,9 @@ interface TimedJob {
   readonly callerMs: number;
   readonly callerElements: number;
 }
+
+/** A job runSync did not time: one made for every warm blocking call, were it not shared. */
+const UNTIMED: TimedJob = { elements: 0, callerMs: 0, callerElements: 0 };
 
 /**
  * Resolves once ctrl[index] may differ from `value`: asleep in Atomics.waitAsync, or, where an
