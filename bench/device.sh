@@ -3,12 +3,15 @@
 # the node binary brought as .device/node (or .device/node.xz), numpy from its python3, and the
 # C/OpenMP yardstick compiled here with gcc from the source path given as the first argument.
 #
-#   bash bench/device.sh path/to/dot_limit.c [more bench flags, which override the defaults]
+#   bash bench/device.sh path/to/dot_limit.c [more bench flags, given to both phases]
 #
 # In a `run` call, carry .device, dist, build and node_modules/tinybench (and the yardstick source).
-# Default: --suite pool,dispatch,batch,seed --threads 1,2,4,8,16, then the protocol probe
-# (bench/protocol.js) on 1, 7 and 15 workers: about 4 minutes on the device, within its 10.
-# Results land in bench/results/ and, where the run tool set $OUT, are copied there.
+# Phase 1, issue 3's figures at every core: the turns suite, the seed's job, dispatch and calls
+# after a pause (~2.5 minutes on the device). Phase 2, the scaling across thread counts: the pool
+# sweep and batches at 1, 2, 4, 8 and 16 threads (powers of two, then the core count), 150 ms a
+# row (~2 minutes). Then the protocol probe (bench/protocol.js) on 1, 7 and 15 workers. About 5
+# minutes in all, within the run tool's 10. Each phase's log and summary land in $OUT (where the
+# run tool set it) as they are written, so a run cut off still brings back what it finished.
 set -euo pipefail
 src=${1:?usage: bash bench/device.sh DOT_LIMIT_C [bench flags]}
 shift
@@ -20,12 +23,17 @@ if [ ! -x "$node" ]; then xz -dc "$node.xz" > "$node" && chmod +x "$node"; fi
 limit=$(mktemp -d)/dot_limit
 gcc -O3 -march=native -ffast-math -fopenmp "$src" -o "$limit" || limit=none
 cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
-echo "device: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version 2>/dev/null | head -1)"
-# The log goes to $OUT as it is written, so a run cut off by the command's time limit still
-# brings back the tables of the sizes it finished.
-mkdir -p bench/results
-log=${OUT:-bench/results}/device.log
-"$node" bench/index.js --suite pool,dispatch,batch,seed --threads 1,2,4,8,16 --limit "$limit" "$@" 2>&1 | tee "$log"
-if [ -n "${OUT:-}" ]; then cp bench/results/latest.md bench/results/latest.json "$OUT/"; fi
+out=${OUT:-bench/results}
+mkdir -p bench/results "$out"
+echo "device: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version 2>/dev/null | head -1)" | tee "$out/phase1.log"
+top=$(nproc)
+# 1, 2, 4, … below the core count, then the core count.
+steps=$(t=1; l=; while [ "$t" -lt "$top" ]; do l="$l$t,"; t=$((t * 2)); done; echo "$l$top")
+"$node" bench/index.js --suite turns,seed,dispatch,pause --threads "$top" --limit "$limit" "$@" 2>&1 | tee -a "$out/phase1.log"
+cp bench/results/latest.md "$out/phase1.md"
+"$node" bench/index.js --suite pool,batch --threads "$steps" --time 150 --limit "$limit" "$@" 2>&1 | tee "$out/phase2.log"
+cp bench/results/latest.md "$out/phase2.md"
 # The synchronisation alone, without wasm: what a call's fixed cost is made of on this machine.
-for work in 0 500; do timeout 60 "$node" bench/protocol.js 1,7,15 32 "$work" 2>&1 | tee -a "$log"; done
+workers=1
+for w in $((top / 2 - 1)) $((top - 1)); do [ "$w" -gt "${workers##*,}" ] && workers="$workers,$w"; done
+for work in 0 500; do timeout 60 "$node" bench/protocol.js "$workers" 32 "$work" 2>&1 | tee -a "$out/phase2.log"; done
