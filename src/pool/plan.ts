@@ -31,10 +31,10 @@ export type TaskSink = (kernel: number, x: number, y: number, n: number, count: 
  * a job ends about half a task after its first thread runs dry, but few enough that each task's
  * claim and call stay small beside it. 8 rather than 4, each measured in one process against the
  * other (bench/ab.js, 2026-11-27): on the 16-core device 46 of 48 readings at 1e6 to 1e7 f64 took
- * less time (0.86–0.98×, five runs); on the 2-core VM 0.88–0.99× at 1e6 and 4e6 (13 of 15),
- * but an awaited pool.dot of 1e5 or 131072 took 1.04–1.09× there, where 1-block tasks replace
- * 2-block ones (dotSync 0.95–1.03×). 16 was faster again at 1e7 on the device (0.93–0.97× of 8's
- * time) and level at 1e6 and 2e6.
+ * less time (down to 0.86×, five runs); on the 2-core VM 0.88–0.99× at 1e6 and 4e6 (13 of 15),
+ * but an awaited pool.dot of 1e5 or 131072 took 1.04–1.09× there, where 2-block tasks replace
+ * 4-block ones (dotSync 0.95–1.03×). 16 was faster again at 1e7 on the device (0.94–0.97× of 8's
+ * time) but up to 5% slower at 1e6, where its tasks are single blocks.
  */
 const TASKS_PER_THREAD = 8;
 /**
