@@ -25,7 +25,7 @@ gcc -O3 -march=native -ffast-math -fopenmp "$src" -o "$limit" || limit=none
 cpu=$(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)
 out=${OUT:-bench/results}
 mkdir -p bench/results "$out"
-echo "device: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version 2>/dev/null | head -1)" | tee "$out/phase1.log"
+echo "device: $(nproc) cores ($cpu), $(free -g | awk '/Mem:/{print $2}') GiB, node $("$node" --version), $(python3 -c 'import numpy; print("numpy", numpy.__version__)'), $(gcc --version 2>/dev/null | head -1), $(date -u +%FT%TZ), at $(git rev-parse --short HEAD 2>/dev/null || echo "an unknown commit")" | tee "$out/phase1.log"
 top=$(nproc)
 # 1, 2, 4, … below the core count, then the core count.
 steps=$(t=1; l=; while [ "$t" -lt "$top" ]; do l="$l$t,"; t=$((t * 2)); done; echo "$l$top")
