@@ -47,8 +47,8 @@ test("any difference in a group, the thread count or the task length writes the 
     ["strideY", pair, one({ ...pair, strideY: 17 * BLOCK * 8 })],
     ["a second group", {}, (area) => area.write(dotPlan([group(), group()]), 2, Infinity)],
     ["threads", {}, (area) => area.write(dotPlan([group()]), 3, Infinity)],
-    // 200 blocks on 2 threads: tasks of 25 blocks uncapped, of STEPPED_TASK_ELEMENTS capped.
-    ["task length", { n: 200 * BLOCK }, one({ n: 200 * BLOCK }, STEPPED_TASK_ELEMENTS)],
+    // 400 blocks on 2 threads: tasks of 25 blocks uncapped, of STEPPED_TASK_ELEMENTS (16) capped.
+    ["task length", { n: 400 * BLOCK }, one({ n: 400 * BLOCK }, STEPPED_TASK_ELEMENTS)],
     ["a fill", {}, (area) => area.write(iotaPlan(4096, 1 << 20, "f64"), 2, Infinity)],
   ];
   for (const [what, kept, write] of changes) {
