@@ -11,7 +11,7 @@ import { nodePlatform } from "../dist/platform/node.js";
 import { SLICE_MS } from "../dist/pool/here.js";
 import { JobArea } from "../dist/pool/job-area.js";
 import { CONTROL_BYTES, rangeWord } from "../dist/pool/layout.js";
-import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
+import { BLOCKING_INLINE_BYTES, INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
@@ -282,7 +282,7 @@ test("arange fills [0, n) in the arena, in parallel above the inline threshold, 
   free(a);
 });
 
-test("calls reading under INLINE_BYTES an operand run inline; at it they go to the pool, so f32 inlines twice f64's length", async () => {
+test("calls reading under INLINE_BYTES an operand (dotSync: BLOCKING_INLINE_BYTES) run inline; at it they go to the pool, so f32 inlines twice f64's length", async () => {
   const dispatcher = pool[internals];
   // A blocking call after a pause may run on the caller alone, the workers left asleep: it went
   // to the pool all the same (no inline call counts there).
@@ -292,11 +292,16 @@ test("calls reading under INLINE_BYTES an operand run inline; at it they go to t
     return dispatcher.jobs + dispatcher.callsAlone > before;
   };
   for (const [type, make, width] of [["f64", f64, 8], ["f32", f32, 4]]) {
+    const blockingEdge = BLOCKING_INLINE_BYTES / width;
+    for (const n of [blockingEdge - 1, blockingEdge]) {
+      const a = make(n).fill(1);
+      assert.is(await goesToPool(() => assert.is(pool.dotSync(a, a), n)), n === blockingEdge, `dotSync ${type}, n = ${n}`);
+      free(a);
+    }
     const edge = INLINE_BYTES / width;
     for (const n of [edge - 1, edge]) {
       const where = `${type}, n = ${n}`;
       const a = make(n).fill(1);
-      assert.is(await goesToPool(() => assert.is(pool.dotSync(a, a), n)), n === edge, `dotSync ${where}`);
       assert.is(await goesToPool(async () => assert.is(await pool.dot(a, a), n)), n === edge, `dot ${where}`);
       assert.is(await goesToPool(async () => assert.is((await pool.matvec(a, a.subarray(0, 1))).length, n)), n === edge, `matvec ${where}`);
       let filled;

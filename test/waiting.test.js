@@ -232,7 +232,7 @@ test("10 000 short jobs queued behind a long one all settle, and the event loop 
   // on two, a worker's task can still hold a job past its slice.
   const pool = await createPool({ threads: 1 });
   const long = f64(4_000_000).fill(1); // waited for asleep: the short ones queue behind it
-  const a = f32(INLINE_BYTES / 4).fill(1); // the shortest job there is
+  const a = f32(INLINE_BYTES / 4).fill(1); // the shortest awaited job there is
   const calls = 10_000;
   let settled = 0;
   let settledAtTurn = calls;

@@ -22,10 +22,11 @@ import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
 
 /**
- * Calls that read fewer bytes per operand than this run on the calling thread: below it, waking
- * workers costs more than it saves. A kernel's time goes with bytes, not elements, so f32 breaks
- * even at twice f64's length. On the 2-core machine, pool(2).dotSync and pool.dot against dot(),
- * one process timing all three (three runs, less those another process disturbed):
+ * Awaited calls (and batches, matvec and fills) that read fewer bytes per operand than this run
+ * on the calling thread: below it, waking workers costs more than it saves. A kernel's time goes
+ * with bytes, not elements, so f32 breaks even at twice f64's length. On the 2-core machine,
+ * pool(2).dotSync and pool.dot against dot(), one process timing all three (three runs, less
+ * those another process disturbed; an earlier build, which BLOCKING_INLINE_BYTES's figures update):
  *   f64    40960: 0.96–1.11× and 0.84–0.96×     65536: 1.35–1.37× and 1.20–1.24×
  *   f32    65536: 0.85–0.88× and 0.67–0.77×     81920: 1.00–1.13× and 0.81–1.00×
  *         131072: 1.38–1.41× and 1.20–1.28×
@@ -33,7 +34,19 @@ import { Staging } from "./staging.js";
  */
 export const INLINE_BYTES = 512 * 1024;
 
-/** Whether a call reading `bytes` per operand runs on the calling thread. */
+/**
+ * The same threshold for a blocking call (pool.dotSync), lower: its caller computes a share and
+ * spins for the end, where an awaited call gives its loop turns and pays them. bench/edge.js on
+ * the 2-core VM (pool(2), 2026-11-27, three runs), a job's time over inline's at 128, 192, 256,
+ * 384 and 512 KiB: blocking 0.95–1.38, 0.80–0.89, 0.76–0.83, 0.66–1.05, 0.72–0.77; awaited
+ * 1.44–1.90, 1.19–1.29, 1.00–1.15, 0.82–1.37, 0.90–0.97. Against 512 KiB for both, in one process
+ * (bench/ab.js, three runs), pool(2).dotSync of 32768 to 65535 f64 took 0.79–0.93× the time; a
+ * dotSync and an awaited pool.dot in turn on the same arrays 0.96–1.07×, as the workers' poll
+ * after the blocking job takes a core from the awaited call inline.
+ */
+export const BLOCKING_INLINE_BYTES = INLINE_BYTES / 2;
+
+/** Whether an awaited call reading `bytes` per operand runs on the calling thread. */
 const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 
 /** Reaches the dispatcher from tests, without making it public API. */
@@ -102,9 +115,10 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * As pool.dot, but blocks until done, with the calling thread computing a share. Needs a
-   * thread that may block (Atomics.wait): on a browser's main thread it throws
-   * ERR_KP_CANNOT_BLOCK, whatever the length. While async calls are in flight it runs on the
+   * As pool.dot, but blocks until done, with the calling thread computing a share, and goes to
+   * the workers from half pool.dot's length (BLOCKING_INLINE_BYTES). Needs a thread that may
+   * block (Atomics.wait): on a browser's main thread it throws ERR_KP_CANNOT_BLOCK, whatever the
+   * length. While async calls are in flight it runs on the
    * calling thread alone, so it never waits behind them; so does a call that finds the workers
    * asleep where waking them would not pay (waking.ts).
    *
@@ -120,7 +134,7 @@ export class Pool implements AsyncDisposable {
     // Operands that must be copied run on this thread: copying is the larger part of the work,
     // and dot()'s chunked copy stays in cache (#dotHere has the figures).
     const bytes = operandBytes([operands]);
-    if (runsInline(bytes) || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
+    if (bytes < BLOCKING_INLINE_BYTES || dispatcher === undefined || dispatcher.busy || operands.x < 0 || operands.y < 0) {
       return dotChecked(operands, "pool.dotSync(a, b)");
     }
     // The job reads both operands. A plan is made only for a job: after a pause every step of

@@ -4,7 +4,7 @@
 // back to back until one is a job (a stall of this thread, which this VM has, starts the sum
 // again). A pool of one thread never publishes one, since its worker would only sit out: there
 // the call runs alone, which this checks.
-import { INLINE_BYTES, internals } from "../../dist/pool/pool.js";
+import { BLOCKING_INLINE_BYTES, internals } from "../../dist/pool/pool.js";
 
 /**
  * pool.dotSync(a, b) as a published job, or on a pool of one thread as the call alone that it
@@ -30,5 +30,5 @@ export async function dotSyncAsJob(pool, a, b) {
 
 /** pool.dotSync(a, b), as a job wherever its length sends it to the pool rather than inline. */
 export async function dotSyncOnPool(pool, a, b) {
-  return a.length * a.BYTES_PER_ELEMENT < INLINE_BYTES ? pool.dotSync(a, b) : dotSyncAsJob(pool, a, b);
+  return a.length * a.BYTES_PER_ELEMENT < BLOCKING_INLINE_BYTES ? pool.dotSync(a, b) : dotSyncAsJob(pool, a, b);
 }
