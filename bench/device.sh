@@ -9,9 +9,10 @@
 # Phase 1, issue 3's figures at every core: the turns suite, the seed's job, dispatch and calls
 # after a pause (~2.5 minutes on the device). Phase 2, the scaling across thread counts: the pool
 # sweep and batches at 1, 2, 4, 8 and 16 threads (powers of two, then the core count), 150 ms a
-# row (~2 minutes). Then the protocol probe (bench/protocol.js) on 1, 7 and 15 workers. About 5
-# minutes in all, within the run tool's 10. Each phase's log and summary land in $OUT (where the
-# run tool set it) as they are written, so a run cut off still brings back what it finished.
+# row (~2 minutes). Then the inline-threshold probe (bench/edge.js) and the protocol probe
+# (bench/protocol.js) on 1, 7 and 15 workers. About 5 minutes in all, within the run tool's 10.
+# Each phase's log and summary land in $OUT (where the run tool set it) as they are written, so
+# a run cut off still brings back what it finished.
 set -euo pipefail
 src=${1:?usage: bash bench/device.sh DOT_LIMIT_C [bench flags]}
 shift
@@ -33,6 +34,8 @@ steps=$(t=1; l=; while [ "$t" -lt "$top" ]; do l="$l$t,"; t=$((t * 2)); done; ec
 cp bench/results/latest.md "$out/phase1.md"
 "$node" bench/index.js --suite pool,batch --threads "$steps" --time 150 --limit "$limit" "$@" 2>&1 | tee "$out/phase2.log"
 cp bench/results/latest.md "$out/phase2.md"
+# Where a job starts to pay against inline at this core count (INLINE_BYTES was set on 2 cores).
+timeout 60 "$node" bench/edge.js "$top" 100 2>&1 | tee -a "$out/phase2.log"
 # The synchronisation alone, without wasm: what a call's fixed cost is made of on this machine.
 workers=1
 for w in $((top / 2 - 1)) $((top - 1)); do [ "$w" -gt "${workers##*,}" ] && workers="$workers,$w"; done
