@@ -26,7 +26,7 @@ import { Staging } from "./staging.js";
  * on the calling thread: below it, waking workers costs more than it saves. A kernel's time goes
  * with bytes, not elements, so f32 breaks even at twice f64's length. On the 2-core machine,
  * pool(2).dotSync and pool.dot against dot(), one process timing all three (three runs, less
- * those another process disturbed; an earlier build, which BLOCKING_INLINE_BYTES's figures update):
+ * those another process disturbed; an earlier build, before dotSync's threshold was split off):
  *   f64    40960: 0.96–1.11× and 0.84–0.96×     65536: 1.35–1.37× and 1.20–1.24×
  *   f32    65536: 0.85–0.88× and 0.67–0.77×     81920: 1.00–1.13× and 0.81–1.00×
  *         131072: 1.38–1.41× and 1.20–1.28×
@@ -118,9 +118,9 @@ export class Pool implements AsyncDisposable {
    * As pool.dot, but blocks until done, with the calling thread computing a share, and goes to
    * the workers from half pool.dot's length (BLOCKING_INLINE_BYTES). Needs a thread that may
    * block (Atomics.wait): on a browser's main thread it throws ERR_KP_CANNOT_BLOCK, whatever the
-   * length. While async calls are in flight it runs on the
-   * calling thread alone, so it never waits behind them; so does a call that finds the workers
-   * asleep where waking them would not pay (waking.ts).
+   * length. While async calls are in flight it runs on the calling thread alone, so it never
+   * waits behind them; so does a call that finds the workers asleep where waking them would not
+   * pay (waking.ts).
    *
    * @example
    * pool.dotSync(f64([1, 2]), f64([3, 4])); // returns 11
