@@ -5,7 +5,7 @@ import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
-import { jobWake, LEARN_WAKE_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
+import { jobWake, LEARN_WAKE_BYTES, LEARN_WAKE_MIN_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
@@ -203,6 +203,26 @@ test("the job that ends a burst's run alone teaches the wake, as it found the wo
     afterJobs.ranJob(bytes, now, now, noWake);
   }
   assert.not.ok(afterJobs.wakes(F64_PAIR * 1e6, now + GAP), "a wake of 0.5 ms > the 0.32 saved at 1e6");
+});
+
+test("a job reading under LEARN_WAKE_MIN_BYTES teaches nothing of the wake: it can end before the worker it woke starts", () => {
+  assert.is(LEARN_WAKE_MIN_BYTES, 1024 * 1024);
+  // dotSync's shortest job, two operands of 256 KiB, can have its caller run every task before
+  // worker 1 wakes, and jobWake then reads a fraction of its own time. Nine such jobs after pauses
+  // reading a wake of 0 would make calls of 1e5 after a pause wake the workers.
+  const wakesAfter = (bytes) => {
+    const rule = warmRule(2);
+    let now = 0;
+    for (let job = 0; job < 9; job++) {
+      const start = now + GAP;
+      now = start + 0.01;
+      rule.ranJob(bytes, start, now, () => 0);
+    }
+    return rule.wakes(F64_PAIR * 1e5, now + GAP);
+  };
+  assert.not.ok(wakesAfter(LEARN_WAKE_MIN_BYTES / 2), "two 256 KiB operands: 1e5 still runs alone");
+  assert.not.ok(wakesAfter(LEARN_WAKE_MIN_BYTES - 1), "just under the bound");
+  assert.ok(wakesAfter(LEARN_WAKE_MIN_BYTES), "at the bound the zeros teach, and 1e5 wakes");
 });
 
 test("a job reading more than LEARN_WAKE_BYTES teaches nothing of the wake: from DRAM its own pace puts it near 0", () => {

@@ -69,6 +69,16 @@ const EXPLORE_AFTER = 8;
 export const LEARN_WAKE_BYTES = PRIOR_ALONE_BYTES_PER_MS * 1;
 
 /**
+ * The fewest bytes a woken job must read to teach the wake: 1 MiB, two operands of 512 KiB, the
+ * shortest blocking job before pool.dotSync's inline threshold fell to 256 KiB (pool.ts). A
+ * shorter job can end before the worker it woke starts, its caller running every task, and
+ * jobWake then reads a fraction of the job's own time (at 256 KiB on the 2-core VM, ~5–10 µs)
+ * where waking cost ~150 µs: such samples would pull the wake down until calls of 1e5 after a
+ * pause woke the workers, 214–257 µs against 61 alone.
+ */
+export const LEARN_WAKE_MIN_BYTES = 1024 * 1024;
+
+/**
  * What waking the workers cost a blocking job that found them asleep, in ms of its time: what it
  * took (`tookMs`) beyond an even share of its time alone, where its time alone is its `elements`
  * (of an operand) at the pace the caller ran its own share of them (`callerElements` in
@@ -163,12 +173,13 @@ export class WakingRule {
   /**
    * A blocking job of `bytes` ran from `start` to `end`. Once the pool has run WARM_JOBS jobs, a
    * job that found the workers asleep (past SPIN_MS after the last end, or after a call that ran
-   * alone, which left them asleep) and read at most LEARN_WAKE_BYTES teaches the wake: `wakeMs()`,
-   * what waking them cost it (jobWake), asked only then.
+   * alone, which left them asleep) and read from LEARN_WAKE_MIN_BYTES to LEARN_WAKE_BYTES teaches
+   * the wake: `wakeMs()`, what waking them cost it (jobWake), asked only then.
    */
   ranJob(bytes: number, start: number, end: number, wakeMs: () => number): void {
     this.#jobs++;
-    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS && bytes <= LEARN_WAKE_BYTES) this.#wakeMs.add(wakeMs(), this.#decisions);
+    const teaches = bytes >= LEARN_WAKE_MIN_BYTES && bytes <= LEARN_WAKE_BYTES;
+    if (!this.foundPolling(start) && this.#jobs > WARM_JOBS && teaches) this.#wakeMs.add(wakeMs(), this.#decisions);
     this.#ended(end, false);
   }
 
