@@ -20,7 +20,7 @@ import { dotSyncAsJob } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 import { newPoolBudgetMs } from "./support/budget.js";
 
-/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+/** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {

@@ -19,7 +19,7 @@ import { stallingWorkers } from "./support/stalling-workers.js";
 import { dotSyncAsJob, dotSyncOnPool } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
-/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+/** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const pools = {};
@@ -33,9 +33,12 @@ function wavy(n, phase = 0) {
   return a;
 }
 
-// Lengths at the inline thresholds (f64's, then f32's at twice the length), at block (4096) and
-// task edges, and past a few chunks.
-const EDGES = [INLINE_ELEMENTS - 1, INLINE_ELEMENTS, INLINE_ELEMENTS + 1, 2 * INLINE_ELEMENTS - 1, 2 * INLINE_ELEMENTS, 2 * INLINE_ELEMENTS + 1, 8 * 4096 + 4095, 9 * 4096, 9 * 4096 + 1, 3 * 65536 + 5, 1_000_003];
+/** f64 elements at pool.dotSync's lower threshold: its shortest call that goes to the workers. */
+const BLOCKING_ELEMENTS = BLOCKING_INLINE_BYTES / 8;
+
+// Lengths at the inline thresholds (dotSync's f64, then the awaited calls' f64 and f32 at twice
+// the length of each), at block (4096) and task edges, and past a few chunks.
+const EDGES = [BLOCKING_ELEMENTS - 1, BLOCKING_ELEMENTS, BLOCKING_ELEMENTS + 1, INLINE_ELEMENTS - 1, INLINE_ELEMENTS, INLINE_ELEMENTS + 1, 2 * INLINE_ELEMENTS - 1, 2 * INLINE_ELEMENTS, 2 * INLINE_ELEMENTS + 1, 8 * 4096 + 4095, 9 * 4096, 9 * 4096 + 1, 3 * 65536 + 5, 1_000_003];
 
 test("createPool uses availableParallelism() threads by default", async () => {
   const p = await createPool();
@@ -115,7 +118,7 @@ test("a call that repeats the last job's arrays keeps its task table and reads t
 });
 
 test("property: any length, subarray offsets, type and thread count give dot()'s bits on every entry point", async () => {
-  const sizes = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: INLINE_ELEMENTS - 4100, max: 4 * INLINE_ELEMENTS }));
+  const sizes = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.integer({ min: BLOCKING_ELEMENTS - 4100, max: 4 * INLINE_ELEMENTS }));
   await fc.assert(
     fc.asyncProperty(sizes, fc.nat(9), fc.nat(9), fc.boolean(), fc.constantFrom(1, 2, 3, 8), fc.nat(), async (n, offsetA, offsetB, single, threads, seed) => {
       const make = single ? f32 : f64;

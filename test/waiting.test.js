@@ -14,7 +14,7 @@ import { withPlatform } from "./support/platform.js";
 import { orHung, until } from "./support/until.js";
 import { newPoolBudgetMs } from "./support/budget.js";
 
-/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+/** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const F64_PAIR = 16; // bytes a dot reads per element

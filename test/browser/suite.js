@@ -16,7 +16,7 @@ import { bits, fillRandom } from "../support/seeded.js";
 import { computeCases } from "./cases.js";
 import { newPoolBudgetMs } from "../support/budget.js";
 
-/** f64 elements at the inline threshold: the shortest f64 call that goes to the workers. */
+/** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
 const { capabilities, createPool, dot, f32, f64, free } = kernelpool;
