@@ -35,7 +35,7 @@ cp bench/results/latest.md "$out/phase1.md"
 "$node" bench/index.js --suite pool,batch --threads "$steps" --time 150 --limit "$limit" "$@" 2>&1 | tee "$out/phase2.log"
 cp bench/results/latest.md "$out/phase2.md"
 # Where a job starts to pay against inline at this core count (INLINE_BYTES was set on 2 cores).
-timeout 60 "$node" bench/edge.js "$top" 100 2>&1 | tee -a "$out/phase2.log"
+timeout 60 "$node" bench/edge.js "$top" 100 2>&1 | tee -a "$out/phase2.log" || echo "edge.js failed or timed out" | tee -a "$out/phase2.log"
 # The synchronisation alone, without wasm: what a call's fixed cost is made of on this machine.
 workers=1
 for w in $((top / 2 - 1)) $((top - 1)); do [ "$w" -gt "${workers##*,}" ] && workers="$workers,$w"; done

@@ -14,7 +14,7 @@ import { createPool, dot, f64, free } from "kernelpool";
 import { checkOperands } from "../dist/dot/operands.js";
 import { inPlaceGroup, sumOf } from "../dist/pool/arguments.js";
 import { dotPlan } from "../dist/pool/plan.js";
-import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
+import { BLOCKING_INLINE_BYTES, INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { BATCH_MS } from "./budget.js";
 import { timeInTurns } from "./in-turns.js";
 import { median } from "./timing.js";
@@ -28,19 +28,22 @@ if (!Number.isInteger(rounds) || rounds < 1) throw new RangeError("rounds: a pos
 const SIZES = [1 / 8, 1 / 4, 3 / 8, 1 / 2, 5 / 8, 3 / 4, 1, 3 / 2, 2].map((k) => k * INLINE_BYTES);
 
 const pool = await createPool({ threads });
-const dispatcher = /** @type {any} */ (pool)[internals];
-console.log(`Inline against a job, pool(${threads}), f64 arena arrays, ${rounds} rounds in turns; INLINE_BYTES = ${INLINE_BYTES / 1024} KiB`);
+const dispatcher = /** @type {import('../dist/pool/dispatcher.js').Dispatcher} */ (/** @type {any} */ (pool)[internals]);
+console.log(`Inline against a job, pool(${threads}), f64 arena arrays, ${rounds} rounds in turns; INLINE_BYTES = ${INLINE_BYTES / 1024} KiB (dotSync: ${BLOCKING_INLINE_BYTES / 1024})`);
 console.log("KiB an operand        n  inline µs  blocking µs  awaited µs  blocking / inline  awaited / inline");
 try {
   for (const bytes of SIZES) {
     const n = bytes / 8;
-    const a = f64(n);
-    const b = f64(n);
-    for (let i = 0; i < n; i++) {
-      a[i] = 1 + (i % 7);
-      b[i] = 1 - (i % 5) / 8;
-    }
+    /** @type {Float64Array[]} */
+    const held = [];
     try {
+      const [a, b] = [0, 1].map((phase) => {
+        const v = f64(n);
+        held.push(v);
+        // Not exact in every order, as dyadic data would be: a change of summation order shows.
+        for (let i = 0; i < n; i++) v[i] = Math.sin(i * 0.37 + phase) * (1 + (i % 13));
+        return v;
+      });
       const inline = () => dot(a, b);
       const plan = () => dotPlan([inPlaceGroup(checkOperands("edge", a, b))]);
       const blocking = () => sumOf(dispatcher.runSync(plan()));
@@ -60,8 +63,7 @@ try {
       const ratio = (/** @type {number | undefined} */ ns) => ((ns ?? Number.NaN) / (here ?? Number.NaN)).toFixed(3).padStart(17);
       console.log(`${String(bytes / 1024).padStart(14)} ${String(n).padStart(8)} ${us(here, 10)}  ${us(sync, 11)}  ${us(async, 10)}  ${ratio(sync)}  ${ratio(async)}`);
     } finally {
-      free(a);
-      free(b);
+      for (const v of held) free(v);
     }
   }
 } finally {
