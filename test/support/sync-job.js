@@ -7,8 +7,16 @@
 import { BLOCKING_INLINE_BYTES, internals } from "../../dist/pool/pool.js";
 
 /**
+ * Calls in a row before giving up. A burst wakes the workers once what they would have saved it
+ * adds up to the wake, and dotSync's shortest job (256 KiB an operand, ~10 µs alone here) saves
+ * least: 1000 of them cover a wake of ~8 ms on 8 threads, where an oversubscribed pool learns
+ * wakes of milliseconds.
+ */
+const MAX_CALLS = 1000;
+
+/**
  * pool.dotSync(a, b) as a published job, or on a pool of one thread as the call alone that it
- * always is there; throws if 200 calls in a row all ran alone on more threads.
+ * always is there; throws if MAX_CALLS calls in a row all ran alone on more threads.
  */
 export async function dotSyncAsJob(pool, a, b) {
   const dispatcher = pool[internals];
@@ -19,13 +27,13 @@ export async function dotSyncAsJob(pool, a, b) {
     return value;
   }
   let inFlight = 0;
-  for (let calls = 0; calls < 200; calls++) {
+  for (let calls = 0; calls < MAX_CALLS; calls++) {
     if (dispatcher.busy) inFlight++; // such a dotSync runs alone whatever the rule says
     const jobs = dispatcher.jobs;
     const value = pool.dotSync(a, b);
     if (dispatcher.jobs > jobs) return value;
   }
-  throw new Error(`pool.dotSync ran alone 200 times in a row, each right after another call (${inFlight} with an awaited job in flight)`);
+  throw new Error(`pool.dotSync ran alone ${MAX_CALLS} times in a row, each right after another call (${inFlight} with an awaited job in flight)`);
 }
 
 /** pool.dotSync(a, b), as a job wherever its length sends it to the pool rather than inline. */
