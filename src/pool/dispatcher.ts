@@ -75,12 +75,12 @@ export class Dispatcher {
   #holdingSince = 0;
   /** Whether a blocking call wakes sleeping workers, learnt from calls and jobs as they end. */
   readonly #waking: WakingRule;
-  /**
-   * For a blocking job that finds the workers asleep (runBlocking), what runSync saw of it: the
-   * elements of an operand its tasks read, and how long the caller took to run how many of them;
-   * undefined until this call's job has run.
-   */
+  /** Whether runSync times the job it runs: set by runBlocking for a job that finds the workers asleep. */
   #timeJob = false;
+  /**
+   * What runSync saw of that job: the elements of an operand its tasks read, and how long the
+   * caller took to run how many of them; undefined until this call's job has run.
+   */
   #timed: TimedJob | undefined;
   /** How long an async call polls for its job, learnt from the jobs' times. */
   readonly #pollBudget: PollBudget;

@@ -39,10 +39,11 @@ export const INLINE_BYTES = 512 * 1024;
  * spins for the end, where an awaited call gives its loop turns and pays them. bench/edge.js on
  * the 2-core VM (pool(2), 2026-11-27, three runs, f64), a job's time over inline's at 128, 192,
  * 256, 320, 384 and 512 KiB: blocking 0.95–1.38, 0.80–0.89, 0.76–0.83, 0.79–1.22, 0.66–1.05,
- * 0.72–0.77; awaited 1.44–1.90, 1.19–1.29, 1.00–1.15, 1.04–1.50, 0.82–1.37, 0.90–0.97. Against 512 KiB for both, in one process
- * (bench/ab.js, three runs), pool(2).dotSync of 32768 to 65535 f64 took 0.79–0.93× the time; a
- * dotSync and an awaited pool.dot in turn on the same arrays 0.96–1.07×, as the workers' poll
- * after the blocking job takes a core from the awaited call inline.
+ * 0.72–0.77; awaited 1.44–1.90, 1.19–1.29, 1.00–1.15, 1.04–1.50, 0.82–1.37, 0.90–0.97. Against
+ * 512 KiB for both, in one process (bench/ab.js, three runs), pool(2).dotSync of 32768 to 65535
+ * f64 took 0.79–0.93× the time; a dotSync and an awaited pool.dot in turn on the same arrays
+ * 0.96–1.07×, as the workers' poll after the blocking job takes a core from the awaited call
+ * inline.
  */
 export const BLOCKING_INLINE_BYTES = INLINE_BYTES / 2;
 
