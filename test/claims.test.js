@@ -4,7 +4,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { claimOneTask, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, RAN_ONE } from "../dist/pool/claims.js";
+import { f64 } from "../dist/index.js";
+import { kernels } from "../dist/kernels/module.js";
 import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
+
+/** What this thread claims with: the control block and its kernels' claimTask. */
+const claimer = (ctrl) => ({ ctrl, claimTask: kernels().kernels.claimTask });
 
 const TABLE = 1 << 20; // a made-up task-table address; task i comes back as TABLE + i·TASK_BYTES
 
@@ -14,8 +19,10 @@ function publish(ctrl, tasks, ranges) {
   openRanges(ctrl, tasks, TABLE, ranges);
 }
 
+/** A control block in the arena, where the kernels' claimTask reads it. */
 function controlBlock(tasks, ranges) {
-  const ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+  const block = f64(CONTROL_BYTES / 8);
+  const ctrl = new Int32Array(block.buffer, block.byteOffset, CONTROL_BYTES / 4);
   publish(ctrl, tasks, ranges);
   return ctrl;
 }
@@ -26,7 +33,7 @@ function controlBlock(tasks, ranges) {
  */
 function claimOne(ctrl, home, ranges) {
   let claimed;
-  const finished = claimTasks(ctrl, home, ranges, (task) => {
+  const finished = claimTasks(claimer(ctrl), home, ranges, (task) => {
     claimed = (task - TABLE) / TASK_BYTES;
     return false;
   });
@@ -54,7 +61,7 @@ const rangeOf = (r, tasks, ranges) => sequence(Math.floor((r * tasks) / ranges),
 test("one thread alone claims every task once: its own range first, then the following ranges in turn", () => {
   const ctrl = controlBlock(10, 4); // ranges [0,2) [2,5) [5,7) [7,10)
   const seen = [];
-  assert.ok(claimTasks(ctrl, 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
+  assert.ok(claimTasks(claimer(ctrl), 2, 4, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
   assert.equal(seen, [5, 6, 7, 8, 9, 0, 1, 2, 3, 4]);
   assert.is(Atomics.load(ctrl, DONE), 10);
   assert.is(claimOne(ctrl, 0, 4), undefined, "nothing is left for another thread");
@@ -63,14 +70,14 @@ test("one thread alone claims every task once: its own range first, then the fol
 test("a thread adds its home tasks to DONE when its range runs dry, then each other task as it ends", () => {
   const ctrl = controlBlock(10, 4); // home range 2 is [5,7)
   const doneWhenRun = [];
-  claimTasks(ctrl, 2, 4, () => doneWhenRun.push(Atomics.load(ctrl, DONE)) > 0);
+  claimTasks(claimer(ctrl), 2, 4, () => doneWhenRun.push(Atomics.load(ctrl, DONE)) > 0);
   assert.equal(doneWhenRun, [0, 0, 2, 3, 4, 5, 6, 7, 8, 9]);
 });
 
 test("a task whose run fails still counts as done, and its thread claims nothing more", () => {
   const ctrl = controlBlock(6, 2);
   let runs = 0;
-  assert.is(claimTasks(ctrl, 0, 2, () => ++runs < 2), false);
+  assert.is(claimTasks(claimer(ctrl), 0, 2, () => ++runs < 2), false);
   assert.is(runs, 2);
   assert.is(Atomics.load(ctrl, DONE), 2);
   assert.equal(roundRobin(ctrl, 2).flat().sort((a, b) => a - b), [2, 3, 4, 5], "the others finish the job");
@@ -87,6 +94,17 @@ test("threads claiming in turn take their own contiguous ranges first; every tas
     }
     assert.equal(claims.flat().sort((a, b) => a - b), sequence(0, tasks), `${tasks} tasks over ${ranges}: each claimed once`);
   }
+});
+
+test("a task table from 2 GiB up gives its tasks' addresses whole, above what an i32 holds", () => {
+  const ctrl = controlBlock(0, 2);
+  const table = 2 ** 31 + 2 ** 30; // 3 GiB, a multiple of TASK_BYTES
+  Atomics.store(ctrl, NTASKS, 5);
+  openRanges(ctrl, 5, table, 2); // ranges [0,2) and [2,5)
+  const seen = [];
+  assert.ok(claimTasks(claimer(ctrl), 1, 2, (task) => seen.push(task) > 0));
+  assert.equal(seen, [2, 3, 4, 0, 1].map((i) => table + i * TASK_BYTES));
+  assert.is(Atomics.load(ctrl, DONE), 5);
 });
 
 test("a thread whose range runs dry first takes from the next range onwards", () => {
@@ -109,10 +127,10 @@ test("claimOneTask takes one task, home range first, and adds it to DONE before 
   const ctrl = controlBlock(5, 2); // ranges [0,2) [2,5)
   const seen = [];
   const doneAfter = [];
-  while (claimOneTask(ctrl, 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES))) doneAfter.push(Atomics.load(ctrl, DONE));
+  while (claimOneTask(claimer(ctrl), 1, 2, (task) => seen.push((task - TABLE) / TASK_BYTES))) doneAfter.push(Atomics.load(ctrl, DONE));
   assert.equal(seen, [2, 3, 4, 0, 1]);
   assert.equal(doneAfter, [1, 2, 3, 4, 5]);
-  assert.is(claimOneTask(ctrl, 0, 2, () => assert.unreachable("a task was run after none was left")), NONE_LEFT);
+  assert.is(claimOneTask(claimer(ctrl), 0, 2, () => assert.unreachable("a task was run after none was left")), NONE_LEFT);
 });
 
 test("a claim reads only its range's line: the line a spinning worker polls holds all it needs", () => {
@@ -129,9 +147,9 @@ const open = (ctrl, ranges) => Array.from({ length: ranges }, (_, r) => r).filte
 test("the caller opens its group and each leader; the first claim on a leader's range opens the rest of its group", () => {
   const ctrl = controlBlock(32, 16); // groups of 4: leaders 4, 8 and 12; range r holds tasks 2r and 2r + 1
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 12]);
-  assert.is(claimOneTask(ctrl, 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)), OPENED_GROUP);
+  assert.is(claimOneTask(claimer(ctrl), 8, 16, (task) => assert.is((task - TABLE) / TASK_BYTES, 16)), OPENED_GROUP);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 8, 9, 10, 11, 12]);
-  assert.is(claimOneTask(ctrl, 8, 16, () => {}), RAN_ONE);
+  assert.is(claimOneTask(claimer(ctrl), 8, 16, () => {}), RAN_ONE);
   assert.equal(open(ctrl, 16), [0, 1, 2, 3, 4, 9, 10, 11, 12], "only the first claim opens; range 8 ran dry");
   assert.equal(roundRobin(ctrl, 16).flat().sort((a, b) => a - b), sequence(0, 32).filter((t) => t !== 16 && t !== 17));
 });
@@ -146,7 +164,7 @@ test("a thread that opens a group on its way through the others looks through ev
   // groups 8 and 12 and, near the end of its pass, 4's: ranges 5 and 7 open. Range 7 lies behind it.
   const ctrl = controlBlock(32, 16);
   const seen = [];
-  assert.ok(claimTasks(ctrl, 6, 16, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
+  assert.ok(claimTasks(claimer(ctrl), 6, 16, (task) => seen.push((task - TABLE) / TASK_BYTES) > 0));
   const ownRange = [12, 13];
   assert.equal(seen.sort((a, b) => a - b), sequence(0, 32).filter((t) => !ownRange.includes(t)));
   assert.equal(open(ctrl, 16), [6], "its own range was opened after its claims on it; its owner's poll finds it");
@@ -172,7 +190,7 @@ test("a group whose opener claimed before its job was closed stays closed", () =
     return load(array, index);
   };
   try {
-    assert.ok(claimOneTask(ctrl, 4, 16, () => {}));
+    assert.ok(claimOneTask(claimer(ctrl), 4, 16, () => {}));
   } finally {
     Atomics.load = load;
   }

@@ -13,6 +13,8 @@ export interface KernelExports {
   iotaF32(out: number, n: number, first: number): void;
   /** Runs the task record at `task` (src/pool/layout.ts); traps on an unknown kernel id. */
   runTask(task: number): void;
+  /** Claims a task of the pool range whose count is at `range` (src/pool/claims.ts): its address as an i32, or −1. */
+  claimTask(range: number): number;
 }
 
 /** Instantiates the kernels on a memory. Any thread may call it with the same module and memory. */

@@ -7,6 +7,18 @@
 // holding up the job.
 import { DONE, NTASKS, RANGE_END, RANGE_TABLE, RANGE_TASKS, rangeWord, TASK_BYTES } from "./layout.js";
 
+/**
+ * What a thread claims with: the control block, and the kernels' `claimTask` (assembly/claims.ts)
+ * on the same memory. A claim is three atomic reads and a subtraction. In wasm each of them is
+ * one instruction, while each `Atomics` call from JavaScript cost 10–25 ns on the 2-core VM,
+ * about 0.1 µs a task. So the kernels claim, and this file chooses the ranges and keeps count.
+ */
+export interface Claimer {
+  readonly ctrl: Int32Array;
+  /** The task claimed from the range whose count is at byte address `range`, as an i32; −1 if none. */
+  readonly claimTask: (range: number) => number;
+}
+
 /** A range count that no claim can take below zero from: the job is closed. */
 const CLOSED = -(2 ** 30);
 /** Counts at or below this are CLOSED: claims that loaded a count before the close subtract on. */
@@ -111,8 +123,8 @@ export function clearRanges(ctrl: Int32Array, ranges: number): void {
  * to `run` until no range has any left or `run` returns false (having marked the failure first).
  * Returns false if `run` did.
  */
-export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
-  return claimHome(ctrl, home, ranges, run) && claimOthers(ctrl, home, ranges, run);
+export function claimTasks(claimer: Claimer, home: number, ranges: number, run: (task: number) => boolean): boolean {
+  return claimHome(claimer, home, ranges, run) && claimOthers(claimer, home, ranges, run);
 }
 
 /**
@@ -123,16 +135,16 @@ export function claimTasks(ctrl: Int32Array, home: number, ranges: number, run: 
  * unless `run` failed: an async job then fails and the dispatcher closes its ranges, and a
  * blocking caller looks through them again while it waits (dispatcher.ts, runSync).
  */
-export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+export function claimHome(claimer: Claimer, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
   let ran = 0;
   let task: number;
-  while (ok && (task = claim(ctrl, home)) >= 0) {
-    openGroupIfFirst(ctrl, home, ranges, task);
+  while (ok && (task = claim(claimer, home)) >= 0) {
+    openGroupIfFirst(claimer.ctrl, home, ranges, task);
     ran++;
     ok = run(task);
   }
-  report(ctrl, ran);
+  report(claimer.ctrl, ran);
   return ok;
 }
 
@@ -142,17 +154,17 @@ export function claimHome(ctrl: Int32Array, home: number, ranges: number, run: (
  * on EPOCH before its range opened does not wake for it, and a range before this thread's
  * place in the pass would otherwise be left to no one.
  */
-export function claimOthers(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => boolean): boolean {
+export function claimOthers(claimer: Claimer, home: number, ranges: number, run: (task: number) => boolean): boolean {
   let ok = true;
   for (let opened = true; ok && opened; ) {
     opened = false;
     for (let k = 1; ok && k < ranges; k++) {
       const r = (home + k) % ranges;
       let task: number;
-      while (ok && (task = claim(ctrl, r)) >= 0) {
-        opened = openGroupIfFirst(ctrl, r, ranges, task) || opened;
+      while (ok && (task = claim(claimer, r)) >= 0) {
+        opened = openGroupIfFirst(claimer.ctrl, r, ranges, task) || opened;
         ok = run(task);
-        report(ctrl, 1);
+        report(claimer.ctrl, 1);
       }
     }
   }
@@ -171,14 +183,14 @@ export const OPENED_GROUP = 2;
  * opens (OPENED_GROUP) is looked through by its later calls, or, if its caller stops before
  * then, by the workers, which the caller must then have look again (dispatcher.ts).
  */
-export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run: (task: number) => void): number {
+export function claimOneTask(claimer: Claimer, home: number, ranges: number, run: (task: number) => void): number {
   for (let k = 0; k < ranges; k++) {
     const r = (home + k) % ranges;
-    const task = claim(ctrl, r);
+    const task = claim(claimer, r);
     if (task >= 0) {
-      const opened = openGroupIfFirst(ctrl, r, ranges, task);
+      const opened = openGroupIfFirst(claimer.ctrl, r, ranges, task);
       run(task);
-      report(ctrl, 1);
+      report(claimer.ctrl, 1);
       return opened ? OPENED_GROUP : RAN_ONE;
     }
   }
@@ -186,15 +198,10 @@ export function claimOneTask(ctrl: Int32Array, home: number, ranges: number, run
 }
 
 /** Claims one task of range r: its address, or −1 when the range has none left. */
-function claim(ctrl: Int32Array, r: number): number {
-  const word = rangeWord(r);
-  // Load before claiming: a range that ran dry is only read, and its line stays with its owner.
-  if (Atomics.load(ctrl, word) <= 0) return -1;
-  const left = Atomics.sub(ctrl, word, 1);
-  if (left <= 0) return -1;
-  // END and TABLE are read after the claim, so they are the claimed job's.
-  const end = Atomics.load(ctrl, word + RANGE_END);
-  return (Atomics.load(ctrl, word + RANGE_TABLE) >>> 0) + (end - left) * TASK_BYTES;
+function claim(claimer: Claimer, r: number): number {
+  const task = claimer.claimTask(claimer.ctrl.byteOffset + rangeWord(r) * 4);
+  // An address from 2 GiB up comes back negative. −1 is none: task records are 32-byte aligned.
+  return task === -1 ? -1 : task >>> 0;
 }
 
 /**

@@ -10,7 +10,7 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea, taskElements } from "./job-area.js";
 import { PollBudget } from "./waiting.js";
 import { jobWake, WakingRule } from "./waking.js";
-import { claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
+import { type Claimer, claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import type { StartWorker } from "./worker-handle.js";
@@ -61,6 +61,8 @@ export class Dispatcher {
   readonly #kernels: KernelExports;
   #control: number;
   readonly #ctrl: Int32Array;
+  /** The calling thread's claims on the control block, with its own instance of the kernels. */
+  readonly #claimer: Claimer;
   readonly #area = new JobArea();
   readonly #workers: WorkerSlots;
   readonly #queue: AsyncJob[] = [];
@@ -102,6 +104,7 @@ export class Dispatcher {
     this.#kernels = kernels;
     this.#control = allocate(CONTROL_BYTES, true, "the pool's control block");
     this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
+    this.#claimer = { ctrl: this.#ctrl, claimTask: kernels.claimTask };
     const control = this.#control;
     const start = (index: number) => {
       // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
@@ -186,14 +189,14 @@ export class Dispatcher {
       return true;
     };
     // The calling thread takes worker 0's seat and range (layout.ts).
-    claimTasks(ctrl, 0, this.threads, runHere);
+    claimTasks(this.#claimer, 0, this.threads, runHere);
     if (words) this.#timed = { elements: this.#area.elements(words, tasks), callerMs: performance.now() - computing, callerElements };
     spinUntilDone(ctrl, tasks, SYNC_SPIN_MS);
     // Asleep, it looks through the ranges again now and then. A group can open after its pass,
     // and a worker that opens one drains it, unless a kernel traps there first; with that
     // group's owners asleep on EPOCH, only this thread would take its tasks.
     for (let done = Atomics.load(ctrl, DONE); done < tasks; done = Atomics.load(ctrl, DONE)) {
-      if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(ctrl, 0, this.threads, runHere);
+      if (Atomics.wait(ctrl, DONE, done, RESCAN_MS) === "timed-out") claimOthers(this.#claimer, 0, this.threads, runHere);
     }
     if (trap !== undefined) throw trap;
     const failed = Atomics.load(ctrl, FAILED);
@@ -459,7 +462,7 @@ export class Dispatcher {
     };
     let claimed: number;
     do {
-      claimed = claimOneTask(this.#ctrl, 0, this.threads, run);
+      claimed = claimOneTask(this.#claimer, 0, this.threads, run);
       if (claimed === OPENED_GROUP) job.openedGroup = true;
     } while (claimed !== NONE_LEFT && performance.now() < until);
   }

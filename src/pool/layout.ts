@@ -14,7 +14,7 @@
 //   word 64           FAILED   1 + index of a worker whose task threw; the job then fails
 //   word 65           CALLER   1: worker 0 sits out, asleep on this word (its seat is the caller's)
 //   line 96 + 32·r    thread r's line:
-//     + 0  RANGE   tasks of range r not yet claimed; a claim is Atomics.sub (claims.ts)
+//     + 0  RANGE   tasks of range r not yet claimed; a claim subtracts one (assembly/claims.ts)
 //     + 1  STATE   worker r's state: 1 while it may hold a task not yet added to DONE, else 0
 //     + 2  END     index one past range r's last task     ┐ written before RANGE, read only
 //     + 3  TABLE   address of the job's task table        │ after a claim

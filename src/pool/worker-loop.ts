@@ -15,6 +15,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
   const count = rangeWord(index);
+  const claimer = { ctrl, claimTask: kernels.claimTask };
   let trap: unknown;
   const run = (task: number): boolean => {
     try {
@@ -32,7 +33,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
   for (;;) {
     // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
     Atomics.store(ctrl, state, 1);
-    let ok = claimHome(ctrl, index, ranges, run);
+    let ok = claimHome(claimer, index, ranges, run);
     // Read between the two halves, after the home tasks are counted, where the read delays the
     // job only if this worker goes on to take tasks from other ranges. A job published before it
     // has its other ranges looked through below, and its tasks in this worker's range show in
@@ -41,7 +42,7 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
     // that a group's first claim opens later may find this worker asleep; layout.ts says who
     // takes its tasks then.
     const seen = Atomics.load(ctrl, EPOCH);
-    ok &&= claimOthers(ctrl, index, ranges, run);
+    ok &&= claimOthers(claimer, index, ranges, run);
     // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
     // nothing more to DONE", and a count landing after it would go to the next job. Cleared
     // before a trap is rethrown, so the host knows this worker holds no task when its exit
