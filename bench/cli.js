@@ -22,7 +22,7 @@ export const USAGE = `usage: node bench/index.js [--suite single,pool,turns,disp
                      turns     issue 3's ratios timed in turns: pool.dotSync and pool.dot at the most
                                threads, numpy all threads and the yardstick, a short slot each per
                                round, ${ROUNDS} rounds at each n; the median of each round's ratio
-                     dispatch  added µs over compute at n = 2·INLINE_BYTES / 8 (f64), at each --threads
+                     dispatch  added µs over compute at twice each inline threshold (f64), at each --threads
                      batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy
                      pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,

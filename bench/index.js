@@ -7,7 +7,7 @@
 //  - turns: issue 3's ratios, the pool's rows and numpy's and the yardstick's taking turns a round
 //    at a time at each n (turns.js);
 //  - seed: the seed's ten dot products of arange(1e8), pool against numpy;
-//  - dispatch: the time a parallel call adds over its compute, at n = 2·INLINE_BYTES / 8 f64;
+//  - dispatch: the time a parallel call adds over its compute, at twice each inline threshold;
 //  - batch: dotBatch and matvec against loops of dot;
 //  - pause: calls made 5 ms apart, when the workers sleep, against numpy timed alike.
 // Writes the run as JSON and a markdown summary (bench/results/latest.md). Flags: cli.js.
