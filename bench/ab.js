@@ -12,6 +12,7 @@
 // checked against the old build's dot().
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { median } from "./timing.js";
 
 const [oldDir, newDir, threadsArg = "2", sizesArg = "131072,1e5,1e6", roundsArg = "30"] = process.argv.slice(2);
 if (oldDir === undefined || newDir === undefined) {
@@ -94,8 +95,6 @@ for (let r = 0; r < rounds; r++) {
   for (let s = 0; s < sizes.length; s++) for (const mode of MODES) for (const build of order) await batch(build, s, mode);
 }
 
-/** @param {number[]} values */
-const median = (values) => [...values].sort((p, q) => p - q)[values.length >> 1] ?? Number.NaN;
 console.log(`A/B, pool(${threads}), ${rounds} rounds of alternating batches; median of batch means, µs a call`);
 for (const [key, by] of Object.entries(samples)) {
   const before = median(by.old ?? []);
