@@ -1,9 +1,10 @@
 // The pool's control block: Int32 words in the arena that the host and every worker read and
-// write with Atomics, in lines of 128 bytes (Apple silicon's cache line; two of x86's). The words
-// written while a job runs are kept apart: each thread's range line (its claim counter and state)
-// and DONE's line; on 16 cores, one shared claim counter cost several µs a call in cache-line
-// transfers. The host's per-job words share the line of the word they go with (NTASKS with DONE,
-// a range's END and TABLE with its count), which the thread that reads them fetches anyway.
+// write atomically (with Atomics; a claim with wasm's atomics, assembly/claims.ts), in lines of
+// 128 bytes (Apple silicon's cache line; two of x86's). The words written while a job runs are
+// kept apart: each thread's range line (its claim counter and state) and DONE's line; on 16
+// cores, one shared claim counter cost several µs a call in cache-line transfers. The host's
+// per-job words share the line of the word they go with (NTASKS with DONE, a range's END and
+// TABLE with its count), which the thread that reads them fetches anyway.
 //
 //   word  0           EPOCH    bumped for each job, and to have every worker look again (stop;
 //                              a polling caller that opened a group); idle workers wait on it
