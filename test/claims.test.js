@@ -3,7 +3,7 @@
 // the test chooses every interleaving.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { claimOneTask, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, RAN_ONE } from "../dist/pool/claims.js";
+import { claimOneTask, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, RAN_ONE, tasksLeft } from "../dist/pool/claims.js";
 import { f64 } from "../dist/index.js";
 import { kernels } from "../dist/kernels/module.js";
 import { CONTROL_BYTES, DONE, LINE_WORDS, NTASKS, RANGE_TASKS, rangeWord, TASK_BYTES } from "../dist/pool/layout.js";
@@ -168,6 +168,18 @@ test("a thread that opens a group on its way through the others looks through ev
   const ownRange = [12, 13];
   assert.equal(seen.sort((a, b) => a - b), sequence(0, 32).filter((t) => !ownRange.includes(t)));
   assert.equal(open(ctrl, 16), [6], "its own range was opened after its claims on it; its owner's poll finds it");
+});
+
+test("tasksLeft says whether any range has a task to claim: not once the last is taken, nor when the ranges are closed", () => {
+  const ctrl = controlBlock(5, 3); // ranges [0,1) [1,3) [3,5)
+  assert.ok(tasksLeft(ctrl, 3));
+  for (let taken = 0; taken < 4; taken++) claimOne(ctrl, 0, 3);
+  assert.ok(tasksLeft(ctrl, 3), "one task is left, in the last range");
+  claimOne(ctrl, 1, 3);
+  assert.not.ok(tasksLeft(ctrl, 3), "all five are taken");
+  publish(ctrl, 5, 3);
+  closeRanges(ctrl, 3);
+  assert.not.ok(tasksLeft(ctrl, 3), "a closed job has none");
 });
 
 test("closing the ranges stops every claim; cleared, the next job opens them again", () => {

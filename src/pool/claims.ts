@@ -197,6 +197,15 @@ export function claimOneTask(claimer: Claimer, home: number, ranges: number, run
   return NONE_LEFT;
 }
 
+/**
+ * Whether any range still has tasks to claim. Only a hint, since other threads claim meanwhile;
+ * a closed range counts as empty.
+ */
+export function tasksLeft(ctrl: Int32Array, ranges: number): boolean {
+  for (let r = 0; r < ranges; r++) if (Atomics.load(ctrl, rangeWord(r)) > 0) return true;
+  return false;
+}
+
 /** Claims one task of range r: its address, or −1 when the range has none left. */
 function claim(claimer: Claimer, r: number): number {
   const task = claimer.claimTask(claimer.ctrl.byteOffset + rangeWord(r) * 4);

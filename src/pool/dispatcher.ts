@@ -10,7 +10,7 @@ import type { KernelExports } from "../kernels/exports.js";
 import { JobArea, taskElements } from "./job-area.js";
 import { PollBudget } from "./waiting.js";
 import { jobWake, WakingRule } from "./waking.js";
-import { type Claimer, claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges } from "./claims.js";
+import { type Claimer, claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, tasksLeft } from "./claims.js";
 import { CALLER, CONTROL_BYTES, DONE, EPOCH, FAILED, NTASKS, stateWord, STOP } from "./layout.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import type { StartWorker } from "./worker-handle.js";
@@ -417,10 +417,12 @@ export class Dispatcher {
     const start = performance.now();
     const pollUntil = start + pollMs;
     let slept = false;
-    if (pollMs > 0) this.#computeSlice(job);
+    const drained = pollMs > 0 ? this.#computeSlice(job) : true;
     // A short spin catches small jobs without a trip through the event loop; it blocks the
-    // event loop no longer than a few blocks' compute, then the wait becomes asynchronous.
-    spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
+    // event loop no longer than a few blocks' compute, then the wait becomes asynchronous. Only
+    // once no task is left to claim: before that the job cannot end within it, and on a pool of
+    // one worker, which sits out while the caller computes, no other thread computes at all.
+    if (drained) spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
@@ -454,8 +456,11 @@ export class Dispatcher {
     }
   }
 
-  /** Claims and runs the job's tasks on the calling thread, for CALLER_SLICE_MS or until none is left. */
-  #computeSlice(job: AsyncJob): void {
+  /**
+   * Claims and runs the job's tasks on the calling thread, for CALLER_SLICE_MS or until none is
+   * left; returns whether none is left (a slice whose time ran out may have taken the last).
+   */
+  #computeSlice(job: AsyncJob): boolean {
     const until = performance.now() + CALLER_SLICE_MS;
     const run = (task: number) => {
       job.trap ??= this.#runOnCaller(task);
@@ -465,6 +470,7 @@ export class Dispatcher {
       claimed = claimOneTask(this.#claimer, 0, this.threads, run);
       if (claimed === OPENED_GROUP) job.openedGroup = true;
     } while (claimed !== NONE_LEFT && performance.now() < until);
+    return claimed === NONE_LEFT || !tasksLeft(this.#ctrl, this.threads);
   }
 
   /**
