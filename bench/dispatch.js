@@ -128,8 +128,9 @@ export async function runDispatch(options, report) {
         const timed = await timeAddedAt(x, y, threads, turns);
         perThreads.push({ ...timed, targetUs: target ? (DISPATCH_TARGET_US[threads] ?? null) : null });
       }
-      runs.push({ n, serialNs: serial?.medianNs ?? Number.NaN, perThreads });
-      printTable(report, n, what, runs[runs.length - 1], turns.rounds, notes);
+      const run = { n, serialNs: serial?.medianNs ?? Number.NaN, perThreads };
+      runs.push(run);
+      printTable(report, n, what, run, turns.rounds, notes);
     } finally {
       free(x);
       free(y);

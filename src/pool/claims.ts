@@ -10,7 +10,7 @@ import { DONE, NTASKS, RANGE_END, RANGE_TABLE, RANGE_TASKS, rangeWord, TASK_BYTE
 /**
  * What a thread claims with: the control block, and the kernels' `claimTask` (assembly/claims.ts)
  * on the same memory. A claim is three atomic reads and a subtraction. In wasm each of them is
- * one instruction, while each `Atomics` call from JavaScript cost 10–25 ns on the 2-core VM,
+ * one instruction, while each `Atomics` call from JavaScript cost 13–27 ns on the 2-core VM,
  * about 0.1 µs a task. So the kernels claim, and this file chooses the ranges and keeps count.
  */
 export interface Claimer {

@@ -417,12 +417,12 @@ export class Dispatcher {
     const start = performance.now();
     const pollUntil = start + pollMs;
     let slept = false;
-    const drained = pollMs > 0 ? this.#computeSlice(job) : true;
     // A short spin catches small jobs without a trip through the event loop; it blocks the
     // event loop no longer than a few blocks' compute, then the wait becomes asynchronous. Only
-    // once no task is left to claim: before that the job cannot end within it, and on a pool of
-    // one worker, which sits out while the caller computes, no other thread computes at all.
-    if (drained) spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
+    // once the caller's slice left no task to claim: before that the job cannot end within it
+    // (on a pool of one worker, which sits out while the caller computes, nothing else computes
+    // at all), nor can a job left to the workers, which is one too long to poll for.
+    if (pollMs > 0 && this.#computeSlice(job)) spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
       if (performance.now() < pollUntil) {
         await platform().nextTurn();
