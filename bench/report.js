@@ -159,7 +159,7 @@ export class Report {
       const turns = /** @type {import('./turns.js').TurnsAtN[]} */ (suites.turns?.sizes ?? []);
       const swept = rows.some((r) => r.impl === "pool");
       if (turns.length === 0 && !swept) return undefined;
-      const key = `${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
+      const key = `pool.${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
       /** @type {Map<number, { n: number, ratio: number | null, low?: number, high?: number }>} */
       const at = new Map();
       for (const r of rows) {

@@ -9,11 +9,12 @@
 // that much within seconds: numpy at 1e6 read 150–350 µs in consecutive 0.2 s slots (2026-11-27),
 // and six full runs put `pool.dotSync` at 1e7 anywhere from 0.59× to 1.47× numpy.
 //
-// A round times two groups, each a row's baselines next to it: [C, dotSync f64, numpy f64,
-// dot f64] and [dotSync f32, numpy f32, dot f32]; odd rounds run the whole order backwards, so
-// that no row always goes first. The yardstick is a process of its own, timed its own way (a
-// warm-up and a median of 7 batches, ~1.4 s whatever n, and a compile before it), so its slot is
-// longer than the others.
+// A round times two groups, each a row's baselines next to it: [C, pool.dotSync f64, numpy f64,
+// pool.dot f64] and [pool.dotSync f32, numpy f32, pool.dot f32]; odd rounds run the whole order
+// backwards, so that no row always goes first. "pool.dot" is the awaited call: no round times
+// dot() on one thread. The yardstick is a process of its own, timed its own way (a warm-up and a
+// median of 7 batches, ~1.4 s whatever n, and a compile before it), so its slot is longer than
+// the others.
 import { createPool } from "kernelpool";
 import { BATCH_MS, budgetFor, ROUNDS, slotMs } from "./budget.js";
 import { check, freeArenaOperands, makeArenaOperands } from "./data.js";
@@ -25,16 +26,16 @@ import { formatRatio, formatTime } from "./table.js";
 import { median } from "./timing.js";
 
 /** The rows of a round, in order: each group's rows lie next to the baselines they are divided by. */
-const ORDER = ["C f64", "dotSync f64", "numpy f64", "dot f64", "dotSync f32", "numpy f32", "dot f32"];
+const ORDER = ["C f64", "pool.dotSync f64", "numpy f64", "pool.dot f64", "pool.dotSync f32", "numpy f32", "pool.dot f32"];
 
 /** The ratios reported, each a row against a baseline timed in the same round. */
 const RATIOS = /** @type {const} */ ([
-  { key: "dotSync f64 vs numpy", row: "dotSync f64", baseline: "numpy f64" },
-  { key: "dot f64 vs numpy", row: "dot f64", baseline: "numpy f64" },
-  { key: "dotSync f64 vs C", row: "dotSync f64", baseline: "C f64" },
-  { key: "dot f64 vs C", row: "dot f64", baseline: "C f64" },
-  { key: "dotSync f32 vs numpy", row: "dotSync f32", baseline: "numpy f32" },
-  { key: "dot f32 vs numpy", row: "dot f32", baseline: "numpy f32" },
+  { key: "pool.dotSync f64 vs numpy", row: "pool.dotSync f64", baseline: "numpy f64" },
+  { key: "pool.dot f64 vs numpy", row: "pool.dot f64", baseline: "numpy f64" },
+  { key: "pool.dotSync f64 vs C", row: "pool.dotSync f64", baseline: "C f64" },
+  { key: "pool.dot f64 vs C", row: "pool.dot f64", baseline: "C f64" },
+  { key: "pool.dotSync f32 vs numpy", row: "pool.dotSync f32", baseline: "numpy f32" },
+  { key: "pool.dot f32 vs numpy", row: "pool.dot f32", baseline: "numpy f32" },
 ]);
 
 /**
@@ -114,15 +115,15 @@ async function turnsAt(n, pool, arena, numpy, yardstick) {
   const slot = slotMs(n);
   /** @type {import('./types.js').Case[]} */
   const poolRows = [
-    { label: "dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
-    { label: "dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
-    { label: "dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
-    { label: "dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
+    { label: "pool.dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
+    { label: "pool.dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
+    { label: "pool.dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
+    { label: "pool.dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
   ];
   /** @type {Record<string, () => Promise<number>>} */
   const rows = {};
   for (const row of poolRows) {
-    check(`pool(${pool.threads}).${row.label}:n=${formatN(n)}`, row.precision, n, await row.run());
+    check(`${row.label.replace("pool.", `pool(${pool.threads}).`)}:n=${formatN(n)}`, row.precision, n, await row.run());
     // One untimed slot first: a new pool's first ~0.1 s of calls run slow while V8 compiles its
     // code (README, Limits), which made the first round's ratios 0.2–0.3× at 1e5. The calls a
     // batch needs are then measured once, so that each batch reads the clock only at its ends.
