@@ -4,6 +4,7 @@
 // marked as holding or not on this machine.
 import { availableParallelism } from "node:os";
 import { formatN } from "./naming.js";
+import { ratioKey } from "./turns.js";
 import { COLUMNS, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
 
 /** @typedef {import('./metrics.js').Row} Row */
@@ -159,7 +160,7 @@ export class Report {
       const turns = /** @type {import('./turns.js').TurnsAtN[]} */ (suites.turns?.sizes ?? []);
       const swept = rows.some((r) => r.impl === "pool");
       if (turns.length === 0 && !swept) return undefined;
-      const key = `pool.${variant === "sync" ? "dotSync" : "dot"} ${precision} vs ${baseline}`;
+      const key = ratioKey(variant, precision, baseline);
       /** @type {Map<number, { n: number, ratio: number | null, low?: number, high?: number }>} */
       const at = new Map();
       for (const r of rows) {

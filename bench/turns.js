@@ -26,17 +26,37 @@ import { formatRatio, formatTime } from "./table.js";
 import { median } from "./timing.js";
 
 /** The rows of a round, in order: each group's rows lie next to the baselines they are divided by. */
-const ORDER = ["C f64", "pool.dotSync f64", "numpy f64", "pool.dot f64", "pool.dotSync f32", "numpy f32", "pool.dot f32"];
+const ORDER = ["C f64", poolRow("sync", "f64"), "numpy f64", poolRow("async", "f64"), poolRow("sync", "f32"), "numpy f32", poolRow("async", "f32")];
 
-/** The ratios reported, each a row against a baseline timed in the same round. */
+/**
+ * The key of a ratio in a run's results, which the report's targets look up (report.js), such as
+ * "pool.dotSync f64 vs numpy": its row's name, "vs", and the baseline's kind.
+ * @param {"sync" | "async"} variant
+ * @param {Precision} precision
+ * @param {"numpy" | "C"} baseline
+ */
+export function ratioKey(variant, precision, baseline) {
+  return `${poolRow(variant, precision)} vs ${baseline}`;
+}
+
+/** @param {"sync" | "async"} variant @param {Precision} precision */
+function poolRow(variant, precision) {
+  return `pool.${variant === "sync" ? "dotSync" : "dot"} ${precision}`;
+}
+
+/** The ratios reported, each a row against a baseline timed in the same round (C is f64 only). */
 const RATIOS = /** @type {const} */ ([
-  { key: "pool.dotSync f64 vs numpy", row: "pool.dotSync f64", baseline: "numpy f64" },
-  { key: "pool.dot f64 vs numpy", row: "pool.dot f64", baseline: "numpy f64" },
-  { key: "pool.dotSync f64 vs C", row: "pool.dotSync f64", baseline: "C f64" },
-  { key: "pool.dot f64 vs C", row: "pool.dot f64", baseline: "C f64" },
-  { key: "pool.dotSync f32 vs numpy", row: "pool.dotSync f32", baseline: "numpy f32" },
-  { key: "pool.dot f32 vs numpy", row: "pool.dot f32", baseline: "numpy f32" },
-]);
+  ["sync", "f64", "numpy"],
+  ["async", "f64", "numpy"],
+  ["sync", "f64", "C"],
+  ["async", "f64", "C"],
+  ["sync", "f32", "numpy"],
+  ["async", "f32", "numpy"],
+]).map(([variant, precision, baseline]) => ({
+  key: ratioKey(variant, precision, baseline),
+  row: poolRow(variant, precision),
+  baseline: `${baseline} ${precision}`,
+}));
 
 /**
  * How long to leave the machine idle after a numpy slot, in ms: OpenBLAS's helper threads spin
@@ -49,6 +69,7 @@ const OPENBLAS_SETTLE_MS = 150;
  * @typedef {{ median: number, low: number, high: number }} Spread
  * @typedef {{ n: number, rounds: number, medianNs: Record<string, number>, ratios: Record<string, Spread> }} TurnsAtN
  * @typedef {import('./types.js').ExternalRunner} ExternalRunner
+ * @typedef {import('./types.js').Precision} Precision
  */
 
 /**
@@ -115,10 +136,10 @@ async function turnsAt(n, pool, arena, numpy, yardstick) {
   const slot = slotMs(n);
   /** @type {import('./types.js').Case[]} */
   const poolRows = [
-    { label: "pool.dotSync f64", impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
-    { label: "pool.dot f64", impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
-    { label: "pool.dotSync f32", impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
-    { label: "pool.dot f32", impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
+    { label: poolRow("sync", "f64"), impl: "pool", precision: "f64", threads: pool.threads, run: () => pool.dotSync(x64, y64) },
+    { label: poolRow("async", "f64"), impl: "pool", precision: "f64", threads: pool.threads, async: true, run: () => pool.dot(x64, y64) },
+    { label: poolRow("sync", "f32"), impl: "pool", precision: "f32", threads: pool.threads, run: () => pool.dotSync(x32, y32) },
+    { label: poolRow("async", "f32"), impl: "pool", precision: "f32", threads: pool.threads, async: true, run: () => pool.dot(x32, y32) },
   ];
   /** @type {Record<string, () => Promise<number>>} */
   const rows = {};
