@@ -54,6 +54,13 @@ async function largestShare(n, threads) {
   return largest;
 }
 
+/**
+ * One n's figures, on each thread count: what a call added over its largest share, and issue 3's
+ * ceiling where that n is the one judged.
+ * @typedef {{ threads: number, share: number, shareNs: number, syncNs: number, addedSyncUs: number, asyncNs: number, addedAsyncUs: number, targetUs: number | null }} AddedAt
+ * @typedef {{ n: number, serialNs: number, perThreads: AddedAt[] }} DispatchRun
+ */
+
 /** Issue 3's ceilings for the added time, by thread count. */
 export const DISPATCH_TARGET_US = /** @type {Record<number, number>} */ ({ 2: 3, 16: 5 });
 
@@ -128,6 +135,7 @@ export async function runDispatch(options, report) {
         const timed = await timeAddedAt(x, y, threads, turns);
         perThreads.push({ ...timed, targetUs: target ? (DISPATCH_TARGET_US[threads] ?? null) : null });
       }
+      /** @type {DispatchRun} */
       const run = { n, serialNs: serial?.medianNs ?? Number.NaN, perThreads };
       runs.push(run);
       printTable(report, n, what, run, turns.rounds, notes);
@@ -143,7 +151,7 @@ export async function runDispatch(options, report) {
  * @param {import('./report.js').Report} report
  * @param {number} n
  * @param {string} what
- * @param {{ serialNs: number, perThreads: Array<{ threads: number, share: number, shareNs: number, syncNs: number, addedSyncUs: number, asyncNs: number, addedAsyncUs: number, targetUs: number | null }> }} run
+ * @param {DispatchRun} run
  * @param {number} rounds
  * @param {string[]} notes
  */

@@ -189,10 +189,10 @@ export class Report {
       }
     }
     // dotSync at twice its threshold is judged; the larger n, as timed before 2026-11-27, is shown beside it.
-    const [judged, larger] = suites.dispatch?.runs ?? [];
+    const [judged, larger] = /** @type {import('./dispatch.js').DispatchRun[]} */ (suites.dispatch?.runs ?? []);
     for (const p of judged?.perThreads ?? []) {
       if (p.targetUs === null) continue;
-      const beside = larger?.perThreads.find((/** @type {any} */ q) => q.threads === p.threads);
+      const beside = larger?.perThreads.find((q) => q.threads === p.threads);
       const also = beside ? ` (n = ${larger.n}: dotSync ${beside.addedSyncUs.toFixed(2)} µs, pool.dot ${beside.addedAsyncUs.toFixed(2)} µs)` : "";
       items.push({ target: `dispatch on ${p.threads} threads ≤ ${p.targetUs} µs over compute (dotSync, n = ${judged.n})`, measured: `${p.addedSyncUs.toFixed(2)} µs (pool.dot ${p.addedAsyncUs.toFixed(2)} µs)${also}`, holds: p.addedSyncUs <= p.targetUs });
     }
