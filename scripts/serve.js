@@ -35,7 +35,13 @@ export const ISOLATION_HEADERS = {
 export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
   const server = createServer(async (request, response) => {
     const headers = { "Cache-Control": "no-store", ...(isolated ? ISOLATION_HEADERS : {}) };
-    let path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+    let path;
+    try {
+      path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+    } catch {
+      // A malformed escape ("/%"): thrown here, it would have ended the server's process.
+      return reply(response, 400, headers);
+    }
     if (path.endsWith("/")) path += "index.html";
     const file = normalize(join(root, path));
     // Never serve outside the root, whatever the request path says.

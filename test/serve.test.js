@@ -1,0 +1,61 @@
+// The static server of the demo and the browser tests (scripts/serve.js): its headers, that it
+// serves nothing outside the repository, and that no request path can end its process.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { request } from "node:http";
+import { serve } from "../scripts/serve.js";
+
+/** GET of a raw request path, sent as written (fetch would normalise "..", and refuse "%"). */
+function get(url, path) {
+  const { port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const call = request({ host: "127.0.0.1", port, path, method: "GET" }, (response) => {
+      let body = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode, headers: response.headers, body }));
+    });
+    call.on("error", reject);
+    call.end();
+  });
+}
+
+test("serves the demo with the isolation headers, and without them when asked", async () => {
+  for (const isolated of [true, false]) {
+    const server = await serve({ isolated });
+    try {
+      const page = await get(server.url, "/demo/");
+      assert.is(page.status, 200);
+      assert.ok(page.body.includes("<html"), "the demo's index.html");
+      assert.is(page.headers["cross-origin-opener-policy"], isolated ? "same-origin" : undefined);
+      assert.is(page.headers["cross-origin-embedder-policy"], isolated ? "require-corp" : undefined);
+      assert.is((await get(server.url, "/build/kernels.wasm")).headers["content-type"], "application/wasm");
+    } finally {
+      await server.close();
+    }
+  }
+});
+
+test("a malformed or escaping path gets an error status, and the server goes on serving", async () => {
+  const server = await serve();
+  try {
+    for (const [path, status] of [
+      ["/%", 400],
+      ["/%E0%A4%A", 400],
+      // The URL parser resolves these dots first, to /etc/passwd under the root, which is missing.
+      ["/../../etc/passwd", 404],
+      ["/%2e%2e/%2e%2e/etc/passwd", 404],
+      // An escaped slash keeps the dots until the decode, past the parser: refused.
+      ["/..%2f..%2fetc%2fpasswd", 403],
+      ["/demo/..%2f..%2f..%2fetc%2fpasswd", 403],
+      ["/no-such-file", 404],
+    ]) {
+      assert.is((await get(server.url, path)).status, status, path);
+    }
+    assert.is((await get(server.url, "/demo/")).status, 200, "still serving");
+  } finally {
+    await server.close();
+  }
+});
+
+test.run();
