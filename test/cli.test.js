@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { parseDotJobArgs } from "../dist/cli/args.js";
 import { fitLength } from "../dist/cli/memory.js";
 import { timeCalls } from "../dist/cli/time-calls.js";
+import { dot, f64, free } from "../dist/index.js";
 
 const main = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
 const run = (...args) => spawnSync(process.execPath, [main, ...args], { encoding: "utf8", timeout: 60_000 });
@@ -64,6 +65,40 @@ test("bad flags exit with status 2 and a message naming the flag and its rule", 
   const unknown = run("dot", "--size", "5");
   assert.is(unknown.status, 2);
   assert.ok(unknown.stderr.startsWith("kernelpool: Unknown option '--size'") && unknown.stderr.includes("usage: kernelpool dot"), unknown.stderr);
+});
+
+test("past 2⁵³ the error printed is against the exact Σi², not against it rounded to a double", () => {
+  const n = 1_000_000;
+  const { status, stdout, stderr } = run("dot", "--n", "1e6", "--count", "1", "--threads", "2");
+  assert.is(status, 0, stderr);
+  const x = f64(n);
+  for (let i = 0; i < n; i++) x[i] = i;
+  const value = dot(x, x);
+  free(x);
+  const exact = (BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n;
+  const error = (Number(BigInt(value) - exact) / Number(exact)).toExponential(1);
+  // The exact sum rounds to the result's double, so an error taken from that rounding reads 0.
+  assert.is.not(error, "0.0e+0");
+  assert.ok(stdout.includes(`dot #1 = ${value.toExponential(15)}  (same bits as one thread; relative error ${error})`), stdout);
+});
+
+test("one-letter options are refused, with the usage: -n is not --n", () => {
+  for (const args of [["-n", "5"], ["-n5"], ["-c", "1"], ["--n", "5", "-t", "1"]]) {
+    const { status, stderr } = run("dot", ...args);
+    assert.is(status, 2, args.join(" "));
+    const flag = args.find((arg) => /^-[^-]/.test(arg));
+    assert.ok(stderr.startsWith(`kernelpool: Unknown option '${flag}': the options are --n, --count, --threads, with two dashes`), stderr);
+    assert.ok(stderr.includes("usage: kernelpool dot"), stderr);
+  }
+});
+
+test("the default --threads is createPool's, at most 256 on a machine with more hardware threads", () => {
+  const manyCpus = ["--import", fileURLToPath(new URL("support/many-cpus.js", import.meta.url))];
+  const parse = `import("${new URL("../dist/cli/args.js", import.meta.url)}").then((m) => process.stdout.write(String(m.parseDotJobArgs([]).threads)))`;
+  const parsed = spawnSync(process.execPath, [...manyCpus, "-e", parse], { encoding: "utf8", timeout: 60_000 });
+  assert.is(parsed.stdout, "256", parsed.stderr);
+  const usage = spawnSync(process.execPath, [...manyCpus, main, "--help"], { encoding: "utf8", timeout: 60_000 });
+  assert.ok(usage.stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10] [--threads 256]"), usage.stdout);
 });
 
 test("no command or --help prints the usage with status 0; an unknown command exits with 2, --help or not", () => {

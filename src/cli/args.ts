@@ -9,11 +9,14 @@ export interface DotJobArgs {
   readonly n: number;
   /** Dot products to time. @default 10 */
   readonly count: number;
-  /** Pool threads. @default os.availableParallelism() */
+  /** Pool threads. @default os.availableParallelism(), at most 256 */
   readonly threads: number;
 }
 
-export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${availableParallelism()}]
+/** As createPool's default: the hardware threads, at most the most workers a pool may have. */
+const DEFAULT_THREADS = Math.min(MAX_WORKERS, availableParallelism());
+
+export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${DEFAULT_THREADS}]
        kernelpool --version
 
 \`count\` dot products of two float64 vectors of n elements, a = b = arange(n), timed on one
@@ -23,12 +26,14 @@ thread and on the pool, as the seed's numpy example does with %time of ten.`;
 export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
 
 export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
+  const args = joinNegativeValues(argv);
+  refuseShortOptions(args);
   const { values } = parseArgs({
-    args: joinNegativeValues(argv),
+    args,
     options: {
       n: { type: "string", default: "1e8" },
       count: { type: "string", default: "10" },
-      threads: { type: "string", default: String(availableParallelism()) },
+      threads: { type: "string", default: String(DEFAULT_THREADS) },
     },
   });
   return {
@@ -55,6 +60,18 @@ function joinNegativeValues(argv: readonly string[]): string[] {
     }
   }
   return args;
+}
+
+/**
+ * Refuses "-n 5": parseArgs takes an undeclared one-letter option as the long option of that
+ * name, so "-n" passed for "--n" while "-c" and "-t" were unknown. Its own error's code, so the
+ * usage follows the message as for any other unknown flag.
+ */
+function refuseShortOptions(args: readonly string[]): void {
+  const short = args.find((arg) => /^-[^-\d.]/.test(arg));
+  if (short === undefined) return;
+  const error = new TypeError(`Unknown option '${short}': the options are ${[...DOT_FLAGS].join(", ")}, with two dashes`);
+  throw Object.assign(error, { code: "ERR_PARSE_ARGS_UNKNOWN_OPTION" });
 }
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */

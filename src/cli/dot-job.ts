@@ -57,13 +57,23 @@ async function timed(label: string, count: number, run: () => Promise<number>): 
   return times;
 }
 
+/**
+ * value − exact, rounded once. A sum of products of integers is an integer whatever its rounding
+ * (every double from 2⁵³ up is one), so it is exact in BigInt; any other value is a wrong result,
+ * whose error a double shows well enough.
+ */
+function difference(value: number, exact: bigint): number {
+  return Number.isInteger(value) ? Number(BigInt(value) - exact) : value - Number(exact);
+}
+
 function report(n: number, single: CallTimes, parallel: CallTimes): void {
-  // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt.
-  const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
+  // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt, and kept so: rounded to a double
+  // first, it would hide the error of a result that rounds to the same double (0 where it is 1e-16).
+  const exact = (BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n;
   parallel.results.forEach((value, i) => {
     const same = value === single.results[i] ? "same bits as one thread" : "DIFFERS from one thread";
     // n = 1 makes the exact sum 0, where a relative error is 0/0: the error is then absolute.
-    const error = exact === 0 ? `error ${Math.abs(value).toExponential(1)}` : `relative error ${(Math.abs(value - exact) / exact).toExponential(1)}`;
+    const error = exact === 0n ? `error ${Math.abs(value).toExponential(1)}` : `relative error ${(Math.abs(difference(value, exact)) / Number(exact)).toExponential(1)}`;
     console.log(`  dot #${i + 1} = ${value.toExponential(15)}  (${same}; ${error})`);
   });
   for (const [name, t] of [["one thread", single], ["pool", parallel]] as const) {
