@@ -128,6 +128,14 @@ export function notArena(where: string, value: unknown): Coded<RangeError> {
   );
 }
 
+/** A call made from an element getter of an operand another call copies, `limit` calls deep. */
+export function nestedTooDeep(where: string, limit: number): Coded<RangeError> {
+  return withCode(
+    new RangeError(`kernelpool: ${where}: element getters of copied operands nest calls ${limit} deep, the most allowed: each call holds a 1 MiB block of the arena while it copies.`),
+    "ERR_KP_INVALID_ARG_VALUE",
+  );
+}
+
 export function illegalConstructor(name: string, instead: string): Coded<TypeError> {
   return withCode(new TypeError(`kernelpool: new ${name}() is not how to make one; use ${instead}.`), "ERR_KP_UNSUPPORTED");
 }

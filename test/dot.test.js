@@ -7,6 +7,8 @@ import { capabilities, dot, f32, f64, free } from "../dist/index.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/reference.js";
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { canRun } from "./support/raw-kernels.js";
+import { availableBytes } from "../dist/arena/arena.js";
+import { giveBackScratch, takeScratch } from "../dist/dot/scratch.js";
 
 test("a hand-computed product: [1, 2, 3]·[4, 5, 6] = 32", () => {
   assert.is(dot(f64([1, 2, 3]), f64([4, 5, 6])), 32);
@@ -219,6 +221,46 @@ test("an element getter that calls dot() again leaves the outer product right: t
   const long = new Array(2 * 65536 + 10).fill(1);
   Object.defineProperty(long, 65536 + 3, { get: () => (dot(new Float64Array(70000).fill(2), new Float64Array(70000).fill(2)), 1) });
   assert.is(dot(long, new Float64Array(long.length).fill(1)), long.length);
+});
+
+test("calls nested in element getters stop 16 deep with a RangeError, and give back every block", () => {
+  dot([1], [1]); // the kept scratch block exists before the count starts
+  const before = availableBytes();
+  // An array whose element getter calls dot() on such an array `levels` times over: at the
+  // innermost, dot(...) holds levels + 1 blocks at once.
+  const nesting = (levels) => {
+    const array = [0];
+    Object.defineProperty(array, 0, { get: () => (levels === 0 ? 1 : dot(nesting(levels - 1), [1])) });
+    return array;
+  };
+  assert.is(dot(nesting(15), [1]), 1, "16 calls deep");
+  assert.throws(
+    () => dot(nesting(16), [1]),
+    (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message === "kernelpool: dot(a, b): element getters of copied operands nest calls 16 deep, the most allowed: each call holds a 1 MiB block of the arena while it copies.",
+  );
+  // Without end: stopped there too, where it once took a block a level until the stack overflowed.
+  const endless = () => {
+    const array = [0];
+    Object.defineProperty(array, 0, { get: () => dot(endless(), [1]) });
+    return array;
+  };
+  assert.throws(() => dot(endless(), [1]), (e) => e.code === "ERR_KP_INVALID_ARG_VALUE");
+  assert.is(availableBytes(), before);
+  assert.is(dot([1, 2], [3, 4]), 11);
+});
+
+test("a give-back also gives back the blocks of calls nested in it that never gave back theirs", () => {
+  // As where a nested call's own give-back throws: at a stack overflow, the release overflows too.
+  dot([1], [1]);
+  const before = availableBytes();
+  const outer = takeScratch("dot(a, b)");
+  takeScratch("dot(a, b)");
+  takeScratch("dot(a, b)");
+  assert.is(availableBytes(), before - 2 * 2 ** 20, "two nested blocks of 1 MiB");
+  giveBackScratch(outer);
+  assert.is(availableBytes(), before);
+  assert.is(takeScratch("dot(a, b)"), outer, "the kept block serves the next call alone");
+  giveBackScratch(outer);
 });
 
 test("a typed array outside the arena that shrinks or is detached during a call: RangeError, never a short read", () => {

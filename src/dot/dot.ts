@@ -54,7 +54,7 @@ export function dotChunk(operands: Operands, start: number, sum: number, where: 
   const blocked = blockedKernel(precision);
   const width = BYTES[precision];
   const count = Math.min(CHUNK, n - start);
-  const scratch = takeScratch();
+  const scratch = takeScratch(where);
   try {
     let x = operands.x + start * width;
     let y = operands.y + start * width;
