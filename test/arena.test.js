@@ -182,6 +182,32 @@ test("f64(values) reads the length of a Proxy once: one that answers more later 
   free(a), free(next);
 });
 
+test("f64(values) of a detached or shrunk typed array, or of a Proxy around one: a TypeError that names values, no space lost", () => {
+  const detachedBuffer = new ArrayBuffer(24);
+  const detached = new Float64Array(detachedBuffer);
+  structuredClone(detachedBuffer, { transfer: [detachedBuffer] });
+  const resizable = new ArrayBuffer(24, { maxByteLength: 24 });
+  const outOfBounds = new Float64Array(resizable, 8, 2);
+  resizable.resize(8);
+  f64(1); // the arena exists before the count starts
+  const before = availableBytes();
+  for (const [make, values] of [[f64, detached], [f32, outOfBounds]]) {
+    assert.throws(
+      () => make(values),
+      (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message === `kernelpool: ${make.name}(values): values must be a typed array whose buffer is neither detached nor shrunk out of its view; got a Float64Array of length 0.`,
+    );
+  }
+  // Iterable, by its Symbol.iterator, but the typed array's iterator refuses the Proxy.
+  assert.throws(
+    () => f64(new Proxy(new Float64Array([1, 2, 3]), {})),
+    (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.startsWith("kernelpool: f64(values): values must be a length (a number), an array of numbers, a typed array or an iterable of numbers (iterating it threw a TypeError: ") && e.cause instanceof TypeError,
+  );
+  // An iterator's own error, of another kind, is its own.
+  const failing = new Error("the iterator's own");
+  assert.throws(() => f64({ *[Symbol.iterator]() { yield 1; throw failing; } }), (e) => e === failing);
+  assert.is(availableBytes(), before);
+});
+
 test("free() takes the block by the array's own slots: an own byteOffset cannot free another array's block", () => {
   const a = f64(8);
   const b = f64(8).fill(7);

@@ -123,15 +123,37 @@ function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
   if (!isRevokedProxy(values)) {
     if (Array.isArray(values)) return values;
-    if (values !== null && typeof values === "object" && Symbol.iterator in values) return Array.from(values as Iterable<unknown>);
+    if (values !== null && typeof values === "object" && Symbol.iterator in values) return iterated(values as Iterable<unknown>, name);
   }
-  throw invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
+  throw invalidType(`${name}(values): values`, VALUES_RULE, values);
+}
+
+const VALUES_RULE = "a length (a number), an array of numbers, a typed array or an iterable of numbers";
+
+/**
+ * What an iterable yields. A TypeError while iterating says that it is no such thing, as with a
+ * Proxy around a typed array, whose iterator refuses the Proxy: it is named as the argument's
+ * fault, with that error as its cause. Any other error of the iterator's passes through.
+ */
+function iterated(values: Iterable<unknown>, name: string): unknown[] {
+  try {
+    return Array.from(values);
+  } catch (cause) {
+    if (!(cause instanceof TypeError)) throw cause;
+    throw Object.assign(invalidType(`${name}(values): values`, `${VALUES_RULE} (iterating it threw a TypeError: ${cause.message})`, values), { cause });
+  }
 }
 
 function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: string): void {
   const kind = typedArrayKind(values);
   if (kind !== undefined && !kind.startsWith("Big")) {
-    target.set(values as ArrayLike<number>);
+    try {
+      target.set(values as ArrayLike<number>);
+    } catch {
+      // Only a source whose buffer was detached, or shrank out of its view, refuses to be read;
+      // its length reads 0, so the target is empty.
+      throw invalidType(`${name}(values): values`, "a typed array whose buffer is neither detached nor shrunk out of its view", values);
+    }
     return;
   }
   for (let i = 0; i < target.length; i++) {
