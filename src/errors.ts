@@ -75,27 +75,31 @@ export function operandChanged(what: string, needed: number, length: number): Co
   );
 }
 
-/** Which operand an operandRevoked error names, for a caller that names it again (dotBatch's pairs). */
-const REVOKED_OPERAND = Symbol("kernelpool.revokedOperand");
-
 /**
  * An operand that a Proxy trap (of another operand, or its own) revoked while the call `where`
  * read it; `cause` is what reading it threw, which may be the trap's own error.
  */
 export function operandRevoked(where: string, name: string, cause?: unknown): Coded<TypeError> {
-  const error = withCode(
+  return withCode(
     new TypeError(
       `kernelpool: ${where}: ${name} was revoked during the call (a revoked Proxy). Change no operand until the call settles.`,
       cause === undefined ? undefined : { cause },
     ),
     "ERR_KP_INVALID_ARG_TYPE",
   );
-  return Object.assign(error, { [REVOKED_OPERAND]: name });
 }
 
-/** The operand an operandRevoked error names, or undefined for any other error. */
-export function revokedOperandOf(error: unknown): string | undefined {
-  return error instanceof TypeError ? (error as { [REVOKED_OPERAND]?: string })[REVOKED_OPERAND] : undefined;
+/**
+ * `error`, a kernelpool error about the call `where`, said of `part` of it instead, as
+ * "pool.dotBatch(pairs): pairs[2]": an error of the same class, code and cause, with a fresh
+ * stack. Any other error is returned as it is.
+ */
+export function renamed(error: unknown, where: string, part: string): unknown {
+  const prefix = `kernelpool: ${where}`;
+  if (!(error instanceof Error) || !("code" in error) || !error.message.startsWith(prefix)) return error;
+  const Class = error instanceof TypeError ? TypeError : error instanceof RangeError ? RangeError : Error;
+  const options = error.cause === undefined ? undefined : { cause: error.cause };
+  return withCode(new Class(`kernelpool: ${part}${error.message.slice(prefix.length)}`, options), error.code as ErrorCode);
 }
 
 interface NoRoom {

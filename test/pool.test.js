@@ -909,15 +909,24 @@ test("after destroy(), the running job's arrays stay refused to free() until its
   await p.close();
 });
 
+test("dotBatch: an error names its pair even where a Proxy's length would answer otherwise if read again", async () => {
+  let reads = 0;
+  const flaky = new Proxy([1, 2, 3], { get: (target, key, receiver) => (key === "length" ? (reads++ === 0 ? 1.5 : 3) : Reflect.get(target, key, receiver)) });
+  const v = f64(3);
+  await assert_rejects(pool.dotBatch([[v, v], [v, v], [flaky, v]]), RangeError, "pool.dotBatch(pairs): pairs[2]: a.length must be an array length, an integer from 0 to 4294967295; got number 1.5.");
+  assert.is(reads, 1, "the length is read once");
+  free(v);
+});
+
 test("dotBatch: a getter of the list that frees a vector of a pair not read yet makes the call fail, naming it; a length that is no length is a RangeError", async () => {
   const v = f64(4).fill(1);
   const ones = [1, 1, 1, 1];
   const pairs = [null, [v, v]];
   Object.defineProperty(pairs, 0, { get: () => (free(v), f64(4).fill(1000), [ones, ones]) });
   await assert_rejects(pool.dotBatch(pairs), RangeError, "pool.dotBatch(pairs): pairs[1][0] must be an array that no getter freed during the call");
-  for (const length of [1.5, -1, "2"]) {
+  for (const length of [1.5, -1, "2", 2 ** 32]) {
     const list = new Proxy([], { get: (target, key) => (key === "length" ? length : target[key]) });
-    await assert_rejects(pool.dotBatch(list), RangeError, "pool.dotBatch(pairs): pairs.length must be a non-negative integer");
+    await assert_rejects(pool.dotBatch(list), RangeError, "pool.dotBatch(pairs): pairs.length must be an array length, an integer from 0 to 4294967295");
   }
   // A getter that frees an array of its own and makes a new one, which takes the freed block: fine.
   const reused = [null, null];

@@ -71,8 +71,20 @@ function withLengths(where: string, precision: Precision, a: Vector, b: Vector, 
  */
 export function lengthOf(where: string, name: string, vector: Vector): number {
   if (!isArrayOperand(where, name, vector)) return typedLength(vector);
-  const length: unknown = vector.length;
-  if (!Number.isInteger(length) || (length as number) < 0) throw invalidValue(`${where}: ${name}.length`, "a non-negative integer", length);
+  return arrayLength(`${where}: ${name}.length`, vector.length);
+}
+
+/** The most elements an array may have. */
+const MAX_ARRAY_LENGTH = 2 ** 32 - 1;
+
+/**
+ * `length`, read from an array, if it is an array length: only a Proxy's can be anything else
+ * (one of 1e300 had a call read elements without end).
+ */
+export function arrayLength(where: string, length: unknown): number {
+  if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_ARRAY_LENGTH) {
+    throw invalidValue(where, `an array length, an integer from 0 to ${MAX_ARRAY_LENGTH}`, length);
+  }
   return length as number;
 }
 
