@@ -909,6 +909,28 @@ test("after destroy(), the running job's arrays stay refused to free() until its
   await p.close();
 });
 
+test("a `then` getter on matvec's out that calls the pool as the call settles: both settle right, and the next call too", async () => {
+  // Resolving with an array reads its `then`: the call made there must queue behind the job that
+  // is settling, not be taken for ended when that job's successor starts.
+  const big = f64(2_000_000).fill(1);
+  const c = wavy(300_000);
+  const d = wavy(300_000, 1);
+  // 64 rows of 4096: long enough to go to the workers (INLINE_BYTES), where jobs settle.
+  const m = f64(64 * 4096).fill(1);
+  const x = f64(4096).fill(1);
+  for (const threads of [1, 2, 3, 8]) {
+    const p = pools[threads];
+    let nested;
+    const out = new Float64Array(64);
+    Object.defineProperty(out, "then", { get: () => ((nested ??= p.dot(big, big)), undefined) });
+    assert.is(await orHung(p.matvec(m, x, out)), out, `${threads} threads`);
+    assert.is(await orHung(p.dot(c, d)), dot(c, d), `${threads} threads: the call after`);
+    assert.is(await orHung(nested), 2_000_000, `${threads} threads: the call made in the getter`);
+    assert.equal(Array.from(out), new Array(64).fill(4096));
+  }
+  free(big), free(c), free(d), free(m), free(x);
+});
+
 test("dotBatch: an error names its pair even where a Proxy's length would answer otherwise if read again", async () => {
   let reads = 0;
   const flaky = new Proxy([1, 2, 3], { get: (target, key, receiver) => (key === "length" ? (reads++ === 0 ? 1.5 : 3) : Reflect.get(target, key, receiver)) });

@@ -444,7 +444,6 @@ export class Dispatcher {
     this.#waking.jobEnded(performance.now());
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
-    this.#running = undefined;
     try {
       if (job.trap !== undefined) throw job.trap;
       if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, performance.now() - start, slept);
@@ -452,6 +451,10 @@ export class Dispatcher {
     } catch (error) {
       job.fail(error as Error);
     } finally {
+      // Still #running while it settles: resolving with an array reads its `then`, and a getter
+      // there that calls the pool must queue behind this job. Started at once, its job was then
+      // taken for ended by #startNext, and the next call published over it.
+      this.#running = undefined;
       this.#startNextSoon();
     }
   }
