@@ -55,6 +55,33 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
   free(a);
 });
 
+test("with every worker lost and no replacement able to start, later calls run on the calling thread, and close() ends", async () => {
+  for (const [threads, lost] of [[1, 1], [2, 2], [3, 2]]) {
+    // The first `threads` starts succeed; each replacement fails, as a thread the OS refuses.
+    let starts = 0;
+    const refusing = (init) => (++starts <= threads ? nodePlatform.startWorker(init) : Promise.reject(new Error("no thread for you")));
+    await withPlatform({ startWorker: refusing }, async () => {
+      const pool = await createPool({ threads });
+      const dispatcher = pool[internals];
+      for (const worker of dispatcher.rawWorkers().slice(0, lost)) await worker.terminate();
+      await until(() => starts === threads + lost && dispatcher.rawWorkers().filter(Boolean).length === threads - lost, "the replacements failed");
+      // Long enough to be left to the workers (newPoolBudgetMs), where the caller slept for good.
+      const n = 10_000_000;
+      assert.is(newPoolBudgetMs(2 * 8 * n, threads), 0);
+      const a = f64(n).fill(1);
+      const b = f64(n).fill(3);
+      const label = `${threads} threads, ${lost} lost`;
+      assert.is(await orHung(pool.dot(a, b)), dot(a, b), label);
+      assert.equal(await orHung(pool.dotBatch([[a, b], [b, b]]).then(Array.from)), [dot(a, b), dot(b, b)], label);
+      assert.is(pool.dotSync(a, b), dot(a, b), label);
+      const range = await orHung(pool.arange(n));
+      assert.is(range[n - 1], n - 1, label);
+      assert.is(await orHung(pool.close()), undefined, `${label}: close()`);
+      free(a), free(b), free(range);
+    });
+  }
+});
+
 test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
   const pool = await createPool({ threads: 1 });
   const [before] = pool[internals].rawWorkers();

@@ -424,7 +424,7 @@ export class Dispatcher {
     // at all), nor can a job left to the workers, which is one too long to poll for.
     if (pollMs > 0 && this.#computeSlice(job)) spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
-      if (performance.now() < pollUntil) {
+      if (this.#callerComputes(pollUntil)) {
         await platform().nextTurn();
       } else {
         // Past the poll budget (a busy machine or loop, or a job from DRAM): the workers take
@@ -439,7 +439,7 @@ export class Dispatcher {
       }
       this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
-      if (performance.now() < pollUntil) this.#computeSlice(job);
+      if (this.#callerComputes(pollUntil)) this.#computeSlice(job);
     }
     this.#waking.jobEnded(performance.now());
     const failed = Atomics.load(ctrl, FAILED);
@@ -457,6 +457,15 @@ export class Dispatcher {
       this.#running = undefined;
       this.#startNextSoon();
     }
+  }
+
+  /**
+   * Whether the calling thread computes the job between turns, rather than leave it to the
+   * workers: until `pollUntil`, and for good while no worker is alive or starting (every one lost,
+   * and their replacements failed to start), where a job left to the workers never ended.
+   */
+  #callerComputes(pollUntil: number): boolean {
+    return performance.now() < pollUntil || !this.#workers.anyAlive;
   }
 
   /**
@@ -501,7 +510,9 @@ export class Dispatcher {
       this.#failWhenQuiet(job, workerLost(index, cause));
     }
     this.#workers.fill(index).catch(() => {
-      // The replacement failed to start: the pool goes on with one worker fewer.
+      // The replacement failed to start: the pool goes on with one worker fewer. A caller asleep
+      // on DONE wakes to see whether any is left to compute its job (#callerComputes).
+      this.#releaseWaiter();
     });
   }
 

@@ -50,6 +50,11 @@ export class WorkerSlots {
     await Promise.allSettled(this.#starting);
   }
 
+  /** Whether any worker is seated or starting. */
+  get anyAlive(): boolean {
+    return this.#starting.size > 0 || this.#workers.some((worker) => worker !== undefined);
+  }
+
   /** The platform's worker objects, for tests that kill one from outside. */
   raw(): unknown[] {
     return this.#workers.map((worker) => worker?.raw);
