@@ -82,6 +82,55 @@ test("with every worker lost and no replacement able to start, later calls run o
   }
 });
 
+test("while every worker is lost and their replacements are still starting, the calling thread computes the calls", async () => {
+  // As a worker script that a server has stopped serving: its replacement's start never ends
+  // until the test lets it.
+  for (const threads of [1, 2]) {
+    let starts = 0;
+    let letStart;
+    const gate = new Promise((resolve) => (letStart = resolve));
+    const stalling = (init) => (++starts <= threads ? nodePlatform.startWorker(init) : gate.then(() => nodePlatform.startWorker(init)));
+    await withPlatform({ startWorker: stalling }, async () => {
+      const pool = await createPool({ threads });
+      const dispatcher = pool[internals];
+      for (const worker of dispatcher.rawWorkers()) await worker.terminate();
+      await until(() => starts === 2 * threads, "the replacements began to start");
+      const n = 10_000_000; // left to the workers (newPoolBudgetMs), where the caller slept for good
+      assert.is(newPoolBudgetMs(2 * 8 * n, threads), 0);
+      const a = f64(n).fill(1);
+      const b = f64(n).fill(3);
+      assert.is(await orHung(pool.dot(a, b)), dot(a, b), `${threads} threads`);
+      assert.equal(await orHung(pool.dotBatch([[a, b], [b, b]]).then(Array.from)), [dot(a, b), dot(b, b)], `${threads} threads`);
+      letStart();
+      await until(() => dispatcher.rawWorkers().every(Boolean), "the replacements started");
+      assert.is(await orHung(pool.dot(a, b)), dot(a, b), `${threads} threads, replaced`);
+      assert.is(await orHung(pool.close()), undefined, `${threads} threads: close()`);
+      free(a), free(b);
+    });
+  }
+});
+
+test("a caller asleep on a job wakes and computes it when the last worker is lost before claiming any of it", async () => {
+  // The worker stalls as its range opens, before it claims; it is then terminated, and its
+  // replacement refused: nothing but the caller is left to compute the job.
+  let starts = 0;
+  const startWorker = stallingWorkers(() => ({ stallMs: 60_000, stallWord: rangeWord(0), whenPositive: true }), () => ++starts > 1);
+  await withPlatform({ startWorker }, async () => {
+    const pool = await createPool({ threads: 1 });
+    const n = 10_000_000;
+    assert.is(newPoolBudgetMs(2 * 8 * n, 1), 0, "the caller sleeps at once");
+    const a = f64(n).fill(1);
+    const b = f64(n).fill(3);
+    const call = pool.dot(a, b);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.not.ok(pool[internals].holdingTasks()[0], "the worker claimed nothing");
+    await pool[internals].rawWorkers()[0].terminate();
+    assert.is(await orHung(call), dot(a, b));
+    assert.is(await orHung(pool.close()), undefined);
+    free(a), free(b);
+  });
+});
+
 test("a kernel that traps in a worker fails its call with the trap as cause; later calls succeed", async () => {
   const pool = await createPool({ threads: 1 });
   const [before] = pool[internals].rawWorkers();
@@ -138,6 +187,8 @@ test("when both workers trap in one job, no late count reaches the next job: eac
   const a = f64(n), b = f64(n);
   for (let round = 1; round <= 8; round++) {
     for (let i = 0; i < n; i++) (a[i] = round + (i % 7)), (b[i] = 1 / (i + round));
+    // While no worker is seated the caller computes the job itself, and traps alone.
+    await until(() => dispatcher.rawWorkers().every(Boolean), "the last round's replacements are seated");
     const error = await new Promise((resolve) => dispatcher.runAsync(trapping, "a test job", () => resolve(undefined), resolve));
     assert.is(error?.code, "ERR_KP_WORKER_LOST", `round ${round}`);
     // A count from the second trap landing in this job would end it before its tasks ran:

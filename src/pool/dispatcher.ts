@@ -461,11 +461,12 @@ export class Dispatcher {
 
   /**
    * Whether the calling thread computes the job between turns, rather than leave it to the
-   * workers: until `pollUntil`, and for good while no worker is alive or starting (every one lost,
-   * and their replacements failed to start), where a job left to the workers never ended.
+   * workers: until `pollUntil`, and while no worker is seated. A job left to workers that were
+   * all lost never ended where their replacements failed to start, or never loaded (a worker
+   * script a server stopped serving); one that starts meanwhile claims beside the caller.
    */
   #callerComputes(pollUntil: number): boolean {
-    return performance.now() < pollUntil || !this.#workers.anyAlive;
+    return performance.now() < pollUntil || !this.#workers.anySeated;
   }
 
   /**
@@ -509,10 +510,10 @@ export class Dispatcher {
     if (job !== undefined && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
       this.#failWhenQuiet(job, workerLost(index, cause));
     }
+    // A caller asleep on DONE wakes to see whether any worker is left to compute its job.
+    this.#releaseWaiter();
     this.#workers.fill(index).catch(() => {
-      // The replacement failed to start: the pool goes on with one worker fewer. A caller asleep
-      // on DONE wakes to see whether any is left to compute its job (#callerComputes).
-      this.#releaseWaiter();
+      // The replacement failed to start: the pool goes on with one worker fewer.
     });
   }
 

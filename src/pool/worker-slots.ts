@@ -50,9 +50,9 @@ export class WorkerSlots {
     await Promise.allSettled(this.#starting);
   }
 
-  /** Whether any worker is seated or starting. */
-  get anyAlive(): boolean {
-    return this.#starting.size > 0 || this.#workers.some((worker) => worker !== undefined);
+  /** Whether any worker is seated: started, and not lost since. */
+  get anySeated(): boolean {
+    return this.#workers.some((worker) => worker !== undefined);
   }
 
   /** The platform's worker objects, for tests that kill one from outside. */
