@@ -52,7 +52,8 @@ export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
       return reply(response, 404, headers);
     }
     response.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
-    createReadStream(file).pipe(response);
+    // A file that cannot be read after all (removed since the stat) ends this response, not the server.
+    createReadStream(file).on("error", () => response.destroy()).pipe(response);
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -261,6 +261,8 @@ test("a give-back also gives back the blocks of calls nested in it that never ga
   assert.is(availableBytes(), before);
   assert.is(takeScratch("dot(a, b)"), outer, "the kept block serves the next call alone");
   giveBackScratch(outer);
+  giveBackScratch(outer); // twice: nothing more to give back
+  assert.is(availableBytes(), before);
 });
 
 test("a typed array outside the arena that shrinks or is detached during a call: RangeError, never a short read", () => {

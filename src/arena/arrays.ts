@@ -123,26 +123,20 @@ function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
   if (!isRevokedProxy(values)) {
     if (Array.isArray(values)) return values;
-    if (values !== null && typeof values === "object" && Symbol.iterator in values) return iterated(values as Iterable<unknown>, name);
+    if (values !== null && typeof values === "object" && Symbol.iterator in values) {
+      // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
+      // anything but a typed array: an engine TypeError, where the rule is ours to say.
+      if ((values as Iterable<unknown>)[Symbol.iterator] === typedArrayValues) {
+        throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
+      }
+      return Array.from(values as Iterable<unknown>);
+    }
   }
-  throw invalidType(`${name}(values): values`, VALUES_RULE, values);
+  throw invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
 }
 
-const VALUES_RULE = "a length (a number), an array of numbers, a typed array or an iterable of numbers";
-
-/**
- * What an iterable yields. A TypeError while iterating says that it is no such thing, as with a
- * Proxy around a typed array, whose iterator refuses the Proxy: it is named as the argument's
- * fault, with that error as its cause. Any other error of the iterator's passes through.
- */
-function iterated(values: Iterable<unknown>, name: string): unknown[] {
-  try {
-    return Array.from(values);
-  } catch (cause) {
-    if (!(cause instanceof TypeError)) throw cause;
-    throw Object.assign(invalidType(`${name}(values): values`, `${VALUES_RULE} (iterating it threw a TypeError: ${cause.message})`, values), { cause });
-  }
-}
+/** The iterator every typed array has, %TypedArray%.prototype.values. */
+const typedArrayValues: unknown = Reflect.get(Object.getPrototypeOf(Int8Array.prototype) as object, Symbol.iterator);
 
 function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: string): void {
   const kind = typedArrayKind(values);

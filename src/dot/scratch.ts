@@ -48,6 +48,7 @@ export function takeScratch(where: string): number {
  */
 export function giveBackScratch(block: number): void {
   const at = held.lastIndexOf(block);
+  if (at < 0) return; // given back twice: held no more, and nothing held after it to give back
   while (held.length > at) {
     const last = held[held.length - 1]!;
     if (last !== scratch) release(last);
