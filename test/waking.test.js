@@ -122,6 +122,16 @@ test("3 faster calls are enough to teach it the other way", () => {
   assert.not.ok(rule.wakes(bytes, now + GAP), "after 3: saves 0.15");
 });
 
+test("a call alone that reads 0 ms (within one tick of a coarse clock) teaches nothing: long calls still wake the workers", () => {
+  const rule = warmRule(16);
+  const big = F64_PAIR * 1e7; // 6.4 ms alone at the prior rate
+  assert.ok(rule.wakes(big, GAP));
+  // Nine short calls after pauses, each within one tick of a 20 µs clock (Firefox, isolated).
+  const { ways, now } = calls(rule, F64_PAIR * 32768, 0, 9, 0);
+  assert.is(ways, "aaaaaaaaa");
+  assert.ok(rule.wakes(big, now + GAP), "a rate alone of 0 would make every call run alone");
+});
+
 test("a woken job teaches the wake it measured (jobWake), once 7 of the last 9 say so", () => {
   const bytes = F64_PAIR * 1e6; // 0.64 ms alone at the prior rate: 0.32 ms saved on 2 threads
   assert.is(calls(warmRule(2), bytes, 0.6, 8, 0, () => 0.28).ways, "JJJJJJJJ", "0.28 ms of wake < 0.32 ms saved");

@@ -162,7 +162,11 @@ export class WakingRule {
    * pause).
    */
   ranAlone(bytes: number, start: number, end: number): void {
-    if (start - this.#lastEnd >= SPIN_MS) {
+    // A call within one tick of a coarse clock reads 0 ms (Firefox rounds to 20 µs where pages are
+    // isolated): three such among the last nine made the rate alone 0, and then every call after
+    // a pause, 1e7 f64 included, ran alone. Such a call teaches nothing; one that spans a tick
+    // reads too slow, if anything, which errs towards waking.
+    if (start - this.#lastEnd >= SPIN_MS && end > start) {
       this.#aloneMsPerByte.add((end - start) / bytes, this.#decisions);
       this.#saved = 0;
     }
