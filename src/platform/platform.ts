@@ -18,7 +18,8 @@ export interface Platform {
   /**
    * Resolves in a later turn of the event loop, after other work had a chance to run:
    * setImmediate in Node (after pending I/O); in a browser, scheduler.yield() (after rendering
-   * and input, ahead of other tasks) or a MessageChannel message (after the tasks queued before it).
+   * and input, ahead of other tasks) or a MessageChannel message (after the tasks queued before
+   * it), a message at least every 4 ms so that the page's other tasks are not held back.
    */
   nextTurn(): Promise<void>;
   /**

@@ -251,6 +251,20 @@ if (isolated) {
     assert.match(pool.singleThreadReason, /Cross-Origin-Embedder-Policy/);
     await pool.close();
   });
+
+  test("a pool on this thread alone lets the page's timers run while its calls compute", async () => {
+    // scheduler.yield() resumes ahead of timers: work that took only such turns kept this timer
+    // waiting until every call had ended.
+    const pool = await createPool();
+    const a = f64(5_000_000).fill(1);
+    let order = "";
+    const calls = Promise.all([pool.dot(a, a), pool.dot(a, a), pool.dot(a, a)]).then(() => (order += "calls "));
+    setTimeout(() => (order += "timer "));
+    await calls;
+    assert.is(order, "timer calls ");
+    await pool.close();
+    free(a);
+  });
 }
 
 test.run();
