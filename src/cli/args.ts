@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
 import { MAX_WORKERS } from "../pool/layout.js";
+import { defaultThreads } from "../pool/options.js";
 
 export interface DotJobArgs {
   /** Elements per vector. @default 1e8, as in the seed's example */
@@ -13,8 +14,8 @@ export interface DotJobArgs {
   readonly threads: number;
 }
 
-/** As createPool's default: the hardware threads, at most the most workers a pool may have. */
-const DEFAULT_THREADS = Math.min(MAX_WORKERS, availableParallelism());
+/** createPool's default, from Node's count: no platform is installed yet when the usage is made. */
+const DEFAULT_THREADS = defaultThreads(availableParallelism());
 
 export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${DEFAULT_THREADS}]
        kernelpool --version

@@ -29,6 +29,7 @@ export function resolveOptions(options: unknown): Required<PoolOptions> {
   return { threads };
 }
 
-function defaultThreads(): number {
-  return Math.min(MAX_WORKERS, platform().hardwareThreads());
+/** The threads of a pool made without `threads`: the hardware threads, at most MAX_WORKERS. */
+export function defaultThreads(hardwareThreads = platform().hardwareThreads()): number {
+  return Math.min(MAX_WORKERS, hardwareThreads);
 }
