@@ -59,7 +59,7 @@ test("with every worker lost and no replacement able to start, later calls run o
   for (const [threads, lost] of [[1, 1], [2, 2], [3, 2]]) {
     // The first `threads` starts succeed; each replacement fails, as a thread the OS refuses.
     let starts = 0;
-    const refusing = (init) => (++starts <= threads ? nodePlatform.startWorker(init) : Promise.reject(new Error("no thread for you")));
+    const refusing = (init, abandon) => (++starts <= threads ? nodePlatform.startWorker(init, abandon) : Promise.reject(new Error("no thread for you")));
     await withPlatform({ startWorker: refusing }, async () => {
       const pool = await createPool({ threads });
       const dispatcher = pool[internals];
@@ -89,7 +89,7 @@ test("while every worker is lost and their replacements are still starting, the 
     let starts = 0;
     let letStart;
     const gate = new Promise((resolve) => (letStart = resolve));
-    const stalling = (init) => (++starts <= threads ? nodePlatform.startWorker(init) : gate.then(() => nodePlatform.startWorker(init)));
+    const stalling = (init, abandon) => (++starts <= threads ? nodePlatform.startWorker(init, abandon) : gate.then(() => nodePlatform.startWorker(init, abandon)));
     await withPlatform({ startWorker: stalling }, async () => {
       const pool = await createPool({ threads });
       const dispatcher = pool[internals];
@@ -108,6 +108,53 @@ test("while every worker is lost and their replacements are still starting, the 
       free(a), free(b);
     });
   }
+});
+
+test("close() and destroy() abandon a replacement still starting rather than wait for its start to end", async () => {
+  // As a worker script that a server has stopped serving: the replacement's start ends only when
+  // the pool abandons it.
+  for (const stop of ["close", "destroy"]) {
+    let starts = 0;
+    let replacement;
+    const hanging = (init, abandon) => {
+      if (++starts === 1) return nodePlatform.startWorker(init, abandon);
+      replacement = new Promise((resolve, reject) => abandon?.addEventListener("abort", () => reject(abandon.reason)));
+      return replacement;
+    };
+    await withPlatform({ startWorker: hanging }, async () => {
+      const pool = await createPool({ threads: 1 });
+      await pool[internals].rawWorkers()[0].terminate();
+      await until(() => starts === 2, "the replacement began to start");
+      assert.is(await orHung(pool[stop]()), undefined, `${stop}() ended`);
+      assert.is(await replacement.catch((error) => error.name), "AbortError", `${stop}() abandoned the start`);
+    });
+  }
+});
+
+test("a real worker abandoned while it starts ends without being seated", async () => {
+  // The pool is destroyed in the same turn as its replacement starts, long before the thread is ready.
+  let starts = 0;
+  let replacement;
+  let pool;
+  let initOfReplacement;
+  const destroyingAtOnce = (init, abandon) => {
+    const start = nodePlatform.startWorker(init, abandon);
+    if (++starts === 2) {
+      replacement = start.then(() => "seated", (error) => error.name);
+      initOfReplacement = init;
+      queueMicrotask(() => void pool.destroy());
+    }
+    return start;
+  };
+  await withPlatform({ startWorker: destroyingAtOnce }, async () => {
+    pool = await createPool({ threads: 1 });
+    await pool[internals].rawWorkers()[0].terminate();
+    await until(() => starts === 2, "the replacement began to start");
+    assert.is(await orHung(pool.destroy()), undefined);
+    assert.is(await replacement, "AbortError");
+    const abandoned = nodePlatform.startWorker(initOfReplacement, AbortSignal.abort());
+    assert.is(await abandoned.catch((error) => error.name), "AbortError", "a start abandoned before it begins");
+  });
 });
 
 test("a caller asleep on a job wakes and computes it when the last worker is lost before claiming any of it", async () => {
@@ -409,14 +456,23 @@ test("an awaited call whose caller opens a group late and then stops computing s
   });
 });
 
-test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the ones that started end", async () => {
+test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, and the others end", async () => {
   // Worker 1 gets no module, so its instantiation throws in the thread: the real failure path
   // (the thread exits before it says ready), not a stub.
-  const started = [];
-  const secondBroken = async (init) => {
-    const handle = await nodePlatform.startWorker(init.index === 1 ? { ...init, module: null } : init);
-    started.push(handle);
-    return handle;
+  // Worker 0 starts alongside: it is ready first, or is abandoned while starting once worker 1 fails.
+  let worker0 = "starting";
+  const secondBroken = (init, abandon) => {
+    const start = nodePlatform.startWorker(init.index === 1 ? { ...init, module: null } : init, abandon);
+    if (init.index === 0) {
+      start.then(
+        (handle) => {
+          worker0 = "started";
+          void handle.exited.then(() => (worker0 = "started, then ended"));
+        },
+        (error) => (worker0 = error === abandon.reason ? "abandoned, and ended" : error),
+      );
+    }
+    return start;
   };
   let error;
   await withPlatform({ startWorker: secondBroken }, async () => {
@@ -424,13 +480,10 @@ test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, an
   });
   assert.is(error?.code, "ERR_KP_WORKER_START");
   assert.match(error.message, /worker 1 failed to start/);
-  // By the time createPool rejects, worker 0 has started and been ended: a worker left starting
-  // would write into the control block after the failed pool gave it back.
-  assert.is(started.length, 1, "worker 0 started before createPool rejected");
-  let ended = false;
-  void started[0].exited.then(() => (ended = true));
+  // By the time createPool rejects, worker 0 has ended: a worker left starting would write into
+  // the control block after the failed pool gave it back.
   await Promise.resolve();
-  assert.ok(ended, "and was ended");
+  assert.ok(["started, then ended", "abandoned, and ended"].includes(worker0), `worker 0: ${worker0}`);
   const pool = await createPool({ threads: 2 }); // and a pool can still be made
   assert.is(await pool.dot(f64(INLINE_ELEMENTS).fill(1), f64(INLINE_ELEMENTS).fill(1)), INLINE_ELEMENTS);
   await pool.close();

@@ -481,7 +481,7 @@ test("where the caller computes, worker 0 sleeps in its seat, so a job runs on `
 test("an awaited call whose poll budget runs out gives worker 0 its seat back: with no other worker left, the job still ends", async () => {
   // Worker 1 is lost and cannot be replaced: starts after the first two fail.
   let starts = 0;
-  const noReplacement = (init) => (++starts > 2 ? Promise.reject(new Error("no replacement")) : nodePlatform.startWorker(init));
+  const noReplacement = (init, abandon) => (++starts > 2 ? Promise.reject(new Error("no replacement")) : nodePlatform.startWorker(init, abandon));
   let own;
   await withPlatform({ startWorker: noReplacement }, async () => {
     own = await createPool({ threads: 2 });

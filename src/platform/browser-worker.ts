@@ -5,8 +5,12 @@ import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
 import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
 
-export const startWorker: StartWorker = (init: WorkerInit) =>
+export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal) =>
   new Promise<WorkerHandle>((resolve, reject) => {
+    if (abandon.aborted) {
+      reject(abandon.reason);
+      return;
+    }
     let worker: Worker;
     try {
       // `new URL(…)` stands inside the call so that Vite and webpack find and bundle the worker.
@@ -27,9 +31,17 @@ export const startWorker: StartWorker = (init: WorkerInit) =>
       worker.terminate();
       exit();
     };
+    // A module worker's script may hang on a server that never answers; terminate() ends it.
+    const onAbandon = (): void => {
+      if (ready || ended) return;
+      end();
+      reject(abandon.reason);
+    };
+    abandon.addEventListener("abort", onAbandon, { once: true });
     worker.addEventListener("message", (event: MessageEvent) => {
-      if (event.data === "ready" && !ready) {
+      if (event.data === "ready" && !ready && !ended) {
         ready = true;
+        abandon.removeEventListener("abort", onAbandon);
         resolve(handle);
       } else if (event.data === "exit") end();
     });

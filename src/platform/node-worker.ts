@@ -15,8 +15,12 @@ import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
  */
 const WORKER_EXEC_ARGV: string[] = [];
 
-export const startWorker: StartWorker = (init: WorkerInit) =>
+export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal) =>
   new Promise<WorkerHandle>((resolve, reject) => {
+    if (abandon.aborted) {
+      reject(abandon.reason);
+      return;
+    }
     const worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init, execArgv: WORKER_EXEC_ARGV });
     let lost: ((cause: unknown) => void) | undefined;
     let lastError: unknown;
@@ -24,8 +28,12 @@ export const startWorker: StartWorker = (init: WorkerInit) =>
     let ready = false;
     const exited = new Promise<void>((done) => worker.once("exit", () => done()));
     worker.unref(); // an idle pool must not keep the process alive; see holdProcessOpen
+    // Rejected on "exit" below, once the thread has stopped touching the memory.
+    const onAbandon = (): void => void worker.terminate();
+    abandon.addEventListener("abort", onAbandon, { once: true });
     worker.once("message", () => {
       ready = true;
+      abandon.removeEventListener("abort", onAbandon);
       resolve(handle);
     });
     worker.on("error", (error) => {
@@ -33,7 +41,8 @@ export const startWorker: StartWorker = (init: WorkerInit) =>
     });
     worker.once("exit", (code) => {
       const cause = lastError ?? new Error(`the thread exited with code ${code}`);
-      if (!ready) reject(workerStart(init.index, cause));
+      abandon.removeEventListener("abort", onAbandon);
+      if (!ready) reject(abandon.aborted ? abandon.reason : workerStart(init.index, cause));
       else if (!terminating) lost?.(cause);
     });
     const handle: WorkerHandle = {

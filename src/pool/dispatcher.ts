@@ -106,10 +106,10 @@ export class Dispatcher {
     this.#ctrl = new Int32Array(arenaMemory().buffer, this.#control, CONTROL_BYTES / 4);
     this.#claimer = { ctrl: this.#ctrl, claimTask: kernels.claimTask };
     const control = this.#control;
-    const start = (index: number) => {
+    const start = (index: number, abandon: AbortSignal) => {
       // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
       Atomics.store(this.#ctrl, stateWord(index), 0);
-      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads });
+      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon);
     };
     this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause));
     addReader(this.#touches);

@@ -11,5 +11,10 @@ export interface WorkerHandle {
   readonly raw: unknown;
 }
 
-/** Starts a worker serving the pool's control block; resolves once its kernels are instantiated. */
-export type StartWorker = (init: WorkerInit) => Promise<WorkerHandle>;
+/**
+ * Starts a worker serving the pool's control block; resolves once its kernels are instantiated.
+ * When `abandon` aborts first, it ends the worker and rejects with the signal's reason once the
+ * thread can no longer touch the memory: a pool that stops must not wait for a worker it will
+ * never use, whose script may be stalled on a network that never answers.
+ */
+export type StartWorker = (init: WorkerInit, abandon: AbortSignal) => Promise<WorkerHandle>;

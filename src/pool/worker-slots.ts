@@ -1,22 +1,23 @@
 // The pool's worker slots: slot i holds the worker that serves range i of the control block. A
 // slot is filled again when its worker is lost, and a worker is counted while it starts, so the
 // pool gives its memory back only once no worker can touch it: a worker still starting reads and
-// writes the control block as soon as it runs.
+// writes the control block as soon as it runs. Closing abandons the workers still starting, so it
+// waits only until their threads have ended, not until their start would have finished.
 import type { WorkerHandle } from "./worker-handle.js";
 
 export class WorkerSlots {
   readonly #workers: (WorkerHandle | undefined)[];
   readonly #starting = new Set<Promise<void>>();
-  readonly #start: (index: number) => Promise<WorkerHandle>;
+  readonly #start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>;
+  /** Aborted by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
+  readonly #abandonStarts = new AbortController();
   readonly #onLost: (index: number, cause: unknown) => void;
-  /** Set by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
-  #closed = false;
 
   /**
    * `start` starts the worker for a slot; `onLost` hears of each worker that stops for any
    * reason other than terminate(), after its slot is emptied.
    */
-  constructor(count: number, start: (index: number) => Promise<WorkerHandle>, onLost: (index: number, cause: unknown) => void) {
+  constructor(count: number, start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>, onLost: (index: number, cause: unknown) => void) {
     this.#workers = new Array<WorkerHandle | undefined>(count).fill(undefined);
     this.#start = start;
     this.#onLost = onLost;
@@ -36,16 +37,16 @@ export class WorkerSlots {
     return seated;
   }
 
-  /** Closes the slots and waits until every worker, started or starting, has exited. */
+  /** Closes the slots and waits until every worker, started or abandoned while starting, has exited. */
   async exited(): Promise<void> {
-    this.#closed = true;
+    this.#abandonStarts.abort();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
     await Promise.allSettled(this.#starting);
   }
 
-  /** Closes the slots, terminates every worker and waits for the ones still starting. */
+  /** Closes the slots, terminates every worker and abandons the ones still starting. */
   async terminate(): Promise<void> {
-    this.#closed = true;
+    this.#abandonStarts.abort();
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
     await Promise.allSettled(this.#starting);
   }
@@ -61,8 +62,8 @@ export class WorkerSlots {
   }
 
   async #startAndSeat(index: number): Promise<void> {
-    const worker = await this.#start(index);
-    if (this.#closed) {
+    const worker = await this.#start(index, this.#abandonStarts.signal);
+    if (this.#abandonStarts.signal.aborted) {
       await worker.terminate();
       return;
     }
