@@ -9,8 +9,13 @@ export class WorkerSlots {
   readonly #workers: (WorkerHandle | undefined)[];
   readonly #starting = new Set<Promise<void>>();
   readonly #start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>;
-  /** Aborted by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
-  readonly #abandonStarts = new AbortController();
+  /**
+   * One for each start under way, aborted by exited() and terminate(). Not one signal for all:
+   * Node warns of a leak past 10 listeners on one signal, and a pool of 16 starts 16 at once.
+   */
+  readonly #abandoners = new Set<AbortController>();
+  /** Set by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
+  #closed = false;
   readonly #onLost: (index: number, cause: unknown) => void;
 
   /**
@@ -30,23 +35,29 @@ export class WorkerSlots {
 
   /** Starts a worker in slot `index`; resolves once it is seated (or ended, if closed meanwhile). */
   fill(index: number): Promise<void> {
-    const seated = this.#startAndSeat(index);
+    const abandoner = new AbortController();
+    if (this.#closed) abandoner.abort();
+    const seated = this.#startAndSeat(index, abandoner.signal);
     this.#starting.add(seated);
-    const settled = (): void => void this.#starting.delete(seated);
+    this.#abandoners.add(abandoner);
+    const settled = (): void => {
+      this.#starting.delete(seated);
+      this.#abandoners.delete(abandoner);
+    };
     seated.then(settled, settled);
     return seated;
   }
 
   /** Closes the slots and waits until every worker, started or abandoned while starting, has exited. */
   async exited(): Promise<void> {
-    this.#abandonStarts.abort();
+    this.#close();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
     await Promise.allSettled(this.#starting);
   }
 
   /** Closes the slots, terminates every worker and abandons the ones still starting. */
   async terminate(): Promise<void> {
-    this.#abandonStarts.abort();
+    this.#close();
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
     await Promise.allSettled(this.#starting);
   }
@@ -61,9 +72,14 @@ export class WorkerSlots {
     return this.#workers.map((worker) => worker?.raw);
   }
 
-  async #startAndSeat(index: number): Promise<void> {
-    const worker = await this.#start(index, this.#abandonStarts.signal);
-    if (this.#abandonStarts.signal.aborted) {
+  #close(): void {
+    this.#closed = true;
+    for (const abandoner of this.#abandoners) abandoner.abort();
+  }
+
+  async #startAndSeat(index: number, abandon: AbortSignal): Promise<void> {
+    const worker = await this.#start(index, abandon);
+    if (this.#closed) {
       await worker.terminate();
       return;
     }
