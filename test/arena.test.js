@@ -172,6 +172,26 @@ test("out of memory in a fragmented arena names the longest free block, and a co
   assert.ok(fragmented.startsWith("ERR_KP_OUT_OF_MEMORY") && fragmented.includes(`its longest free block is ${sizes[0]} bytes`) && fragmented.includes("in pieces"), fragmented);
 });
 
+test("the kept scratch block gives way when a request does not fit: it never splits an arena whose arrays are all freed", () => {
+  // In a child, for a fresh arena: the scratch block lands above a 2 GiB array, which is then freed.
+  const script = `
+    const { dot, f64, free } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const message = (call) => { try { call(); return "fits"; } catch (error) { return error.code + " " + error.message; } };
+    const below = f64(2 ** 28);
+    const before = dot([1, 2], [3, 4]); // plain arrays: copied through the scratch block
+    free(below);
+    let huge;
+    const fitted = message(() => (huge = f64(3 * 2 ** 27)));
+    const after = dot([1, 2], [3, 4]); // the scratch block again, wherever there is room now
+    console.log(JSON.stringify({ before, fitted, after, hugeOffset: huge?.byteOffset }));`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.is(status, 0, stderr);
+  const { before, fitted, after, hugeOffset } = JSON.parse(stdout);
+  assert.is(fitted, "fits");
+  assert.is(hugeOffset, 1024, "where the freed array was");
+  assert.equal([before, after], [11, 11]);
+});
+
 test("f64(values) reads the length of a Proxy once: one that answers more later never writes past its block", () => {
   let reads = 0;
   const shifty = new Proxy([1, 2, 3, 4, 5, 6, 7, 8], { get: (target, key) => (key === "length" ? (reads++ < 1 ? 8 : 16) : (target[key] ?? 9)) });

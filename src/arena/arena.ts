@@ -82,19 +82,45 @@ export function inArena(view: ArrayBufferView): boolean {
  */
 export function allocate(bytes: number, zeroed: boolean, purpose?: string): number {
   const s = arena();
-  const ptr = s.allocator.allocate(bytes);
-  if (ptr === undefined) throw noRoom(s.allocator, bytes, purpose);
+  let ptr = place(s, bytes, purpose);
+  if (typeof ptr !== "number" && giveBackKeptBlocks()) ptr = place(s, bytes, purpose);
+  if (typeof ptr !== "number") throw ptr;
   const size = s.allocator.sizeOf(ptr)!;
-  if (!ensureCapacity(s.memory, ptr + size)) {
-    // The engine or the OS refused to grow: give the block back, so the arena is as it was.
-    s.allocator.release(ptr);
-    throw noRoom(s.allocator, bytes, purpose, ptr + size);
-  }
   if (zeroed && ptr < s.cleanFrom) {
     new Uint8Array(arenaBuffer(), ptr, Math.min(size, s.cleanFrom - ptr)).fill(0);
   }
   s.cleanFrom = Math.max(s.cleanFrom, ptr + size);
   return ptr;
+}
+
+/** A block of at least `bytes` bytes, with the memory grown to hold it, or the error for why none fits. */
+function place(s: ArenaState, bytes: number, purpose: string | undefined): number | RangeError {
+  const ptr = s.allocator.allocate(bytes);
+  if (ptr === undefined) return noRoom(s.allocator, bytes, purpose);
+  const end = ptr + s.allocator.sizeOf(ptr)!;
+  if (ensureCapacity(s.memory, end)) return ptr;
+  // The engine or the OS refused to grow: give the block back, so the arena is as it was.
+  s.allocator.release(ptr);
+  return noRoom(s.allocator, bytes, purpose, end);
+}
+
+/**
+ * Blocks kept between calls only for speed (the scratch block) stay wherever first fit put them,
+ * perhaps above an array since freed, where they split the free space in two. A request that
+ * does not fit has them given back, by the functions registered here, and is tried once more.
+ */
+const giveBackKept: (() => boolean)[] = [];
+
+/** Gives back every kept block not in use; says whether any was. */
+function giveBackKeptBlocks(): boolean {
+  let any = false;
+  for (const giveBack of giveBackKept) any = giveBack() || any;
+  return any;
+}
+
+/** Registers `giveBack`, which releases a block kept for speed if it is not in use, and says whether it did. */
+export function onShortOfRoom(giveBack: () => boolean): void {
+  giveBackKept.push(giveBack);
 }
 
 /** The error for a request that did not fit, or whose block needed the memory grown to `refusedGrowth` bytes. */

@@ -1,7 +1,7 @@
 // Operands outside the arena reach a kernel through one small scratch block, a chunk at a time:
 // the chunk stays in cache between the copy and the kernel, and a product of any length needs
-// no more than this one block, allocated on first use and kept.
-import { allocate, release } from "../arena/arena.js";
+// no more than this one block, allocated on first use and kept until the arena runs short of room.
+import { allocate, onShortOfRoom, release } from "../arena/arena.js";
 import { nestedTooDeep } from "../errors.js";
 import { BLOCK } from "./block.js";
 
@@ -27,6 +27,13 @@ let scratch = 0;
  * each nested call.
  */
 const held: number[] = [];
+
+onShortOfRoom(() => {
+  if (scratch === 0 || held.length !== 0) return false;
+  release(scratch);
+  scratch = 0;
+  return true;
+});
 
 /**
  * A scratch block for one chunk; give it back with giveBackScratch. Copying a plain array runs
