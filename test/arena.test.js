@@ -192,6 +192,26 @@ test("the kept scratch block gives way when a request does not fit: it never spl
   assert.equal([before, after], [11, 11]);
 });
 
+test("f64(values) of a Proxy that its own trap revokes during the copy: a TypeError naming values, no space lost", () => {
+  const before = availableBytes();
+  const revokingAt = (key, target) => {
+    const values = Proxy.revocable(target, { get: (t, k) => (k === key && values.revoke(), t[k]) });
+    return values.proxy;
+  };
+  const iterable = { *[Symbol.iterator]() { yield 1; yield 2; } };
+  for (const [label, make] of [["element", () => revokingAt("1", [1, 2, 3])], ["length", () => revokingAt("length", [1, 2, 3])], ["iterator", () => revokingAt(Symbol.iterator, iterable)]]) {
+    for (const [create, name] of [[f64, "f64"], [f32, "f32"]]) {
+      assert.throws(
+        () => create(make()),
+        (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.startsWith(`kernelpool: ${name}(values): values was revoked during the call`) && e.cause instanceof TypeError,
+        `${name}, revoked by its ${label} trap`,
+      );
+    }
+  }
+  assert.is(availableBytes(), before);
+  assert.equal(Array.from(f64(revokingAt("2", [1, 2]))), [1, 2], "a trap never reached revokes nothing");
+});
+
 test("f64(values) reads the length of a Proxy once: one that answers more later never writes past its block", () => {
   let reads = 0;
   const shifty = new Proxy([1, 2, 3, 4, 5, 6, 7, 8], { get: (target, key) => (key === "length" ? (reads++ < 1 ? 8 : 16) : (target[key] ?? 9)) });

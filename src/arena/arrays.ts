@@ -1,5 +1,5 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
-import { invalidType, invalidValue, notArena } from "../errors.js";
+import { invalidType, invalidValue, notArena, operandRevoked } from "../errors.js";
 import { isRevokedProxy } from "../revoked.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { ALIGNMENT } from "./allocator.js";
@@ -101,6 +101,17 @@ function arenaArray<T extends ElementArray>(
     checkLength(`${name}(n): n`, nOrValues);
     return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
   }
+  if (isRevokedProxy(nOrValues)) throw notValues(name, nOrValues);
+  try {
+    return copyOf(Type, name, nOrValues) as T;
+  } catch (error) {
+    // A Proxy's own trap may revoke it between two reads: the next read throws the engine's error.
+    throw isRevokedProxy(nOrValues) ? operandRevoked(`${name}(values)`, "values", error) : error;
+  }
+}
+
+/** A new arena array holding a copy of `nOrValues`, which is not a revoked Proxy. */
+function copyOf(Type: ElementArrayConstructor, name: string, nOrValues: Iterable<number>): ElementArray {
   const values = toArrayLike(nOrValues, name);
   // Read once: a Proxy may answer differently each time, and any length but this one would
   // reach past the block. A sparse array may be longer than MAX_LENGTH, a Proxy anything at all.
@@ -116,23 +127,25 @@ function arenaArray<T extends ElementArray>(
     release(ptr);
     throw error;
   }
-  return handOut(array) as T;
+  return handOut(array);
 }
 
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
-  if (!isRevokedProxy(values)) {
-    if (Array.isArray(values)) return values;
-    if (values !== null && typeof values === "object" && Symbol.iterator in values) {
-      // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
-      // anything but a typed array: an engine TypeError, where the rule is ours to say.
-      if ((values as Iterable<unknown>)[Symbol.iterator] === typedArrayValues) {
-        throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
-      }
-      return Array.from(values as Iterable<unknown>);
+  if (Array.isArray(values)) return values;
+  if (values !== null && typeof values === "object" && Symbol.iterator in values) {
+    // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
+    // anything but a typed array: an engine TypeError, where the rule is ours to say.
+    if ((values as Iterable<unknown>)[Symbol.iterator] === typedArrayValues) {
+      throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
     }
+    return Array.from(values as Iterable<unknown>);
   }
-  throw invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
+  throw notValues(name, values);
+}
+
+function notValues(name: string, values: unknown): TypeError {
+  return invalidType(`${name}(values): values`, "a length (a number), an array of numbers, a typed array or an iterable of numbers", values);
 }
 
 /** The iterator every typed array has, %TypedArray%.prototype.values. */
