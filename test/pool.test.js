@@ -449,6 +449,21 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   free(a);
 });
 
+test("a dotBatch pair with a bad element is named in the error, and its element getters ran once, inline and on the workers", async () => {
+  const pool = await createPool({ threads: 2 });
+  for (const n of [3, 2 * INLINE_BYTES / 8]) {
+    let reads = 0;
+    const a = Array(n).fill(1);
+    Object.defineProperty(a, 0, { get: () => (reads++, 1) });
+    a[n - 1] = "bad";
+    const error = await pool.dotBatch([[[1], [1]], [a, Array(n).fill(1)]]).then(() => undefined, (e) => e);
+    assert.is(error?.code, "ERR_KP_INVALID_ARG_TYPE", `n = ${n}`);
+    assert.ok(error.message.startsWith(`kernelpool: pool.dotBatch(pairs): pairs[1]: a[${n - 1}] must be a number`), error.message);
+    assert.is(reads, 1, `n = ${n}: the getter of a[0] ran once`);
+  }
+  await pool.close();
+});
+
 test("1000 calls in flight from many callers all settle with the right result", async () => {
   const n = INLINE_ELEMENTS + 1000;
   const vectors = Array.from({ length: 10 }, (_, i) => wavy(n, i));

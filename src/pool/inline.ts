@@ -4,10 +4,12 @@ import { BLOCK } from "../dot/block.js";
 import { blockedKernel, dotHeld } from "../dot/dot.js";
 import { heldMark, hold, releaseTo } from "../arena/readers.js";
 import { BYTES, type Operands, type Vector } from "../dot/operands.js";
-import { operandChanged } from "../errors.js";
+import { operandChanged, renamed } from "../errors.js";
 import { typedLength, typedSet } from "../typed-arrays.js";
 import { pairName, type MatvecShape } from "./arguments.js";
 import { Staging } from "./staging.js";
+
+const BATCH = "pool.dotBatch(pairs)";
 
 /**
  * Each product on the calling thread. A plain loop: Float64Array.from with a map function took
@@ -20,12 +22,12 @@ export function dotEach(products: readonly Operands[]): Float64Array {
   try {
     if (copiesAny(products)) for (const p of products) hold(p.a), hold(p.b);
     for (let i = 0; i < products.length; i++) {
-      // Named as the pair only for an error (a bad element in a copy), as checkPairs does.
+      // Named as the pair only for an error (a bad element in a copy), as checkPairs does, and
+      // not by copying the pair again: that would run its element getters twice.
       try {
-        results[i] = dotHeld(products[i]!, "pool.dotBatch(pairs)");
+        results[i] = dotHeld(products[i]!, BATCH);
       } catch (error) {
-        dotHeld(products[i]!, pairName("pool.dotBatch(pairs)", i));
-        throw error;
+        throw renamed(error, BATCH, pairName(BATCH, i));
       }
     }
     return results;
