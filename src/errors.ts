@@ -144,9 +144,9 @@ export function illegalConstructor(name: string, instead: string): Coded<TypeErr
   return withCode(new TypeError(`kernelpool: new ${name}() is not how to make one; use ${instead}.`), "ERR_KP_UNSUPPORTED");
 }
 
-/** The CLI's job cannot fit in this machine's memory at any size. */
-export function jobTooLarge(why: string): Coded<RangeError> {
-  return withCode(new RangeError(`kernelpool: ${why}.`), "ERR_KP_OUT_OF_MEMORY");
+/** Memory outside the arena is short: for the CLI's job at any size, for matvec's result. */
+export function memoryShort(why: string, cause?: unknown): Coded<RangeError> {
+  return withCode(new RangeError(`kernelpool: ${why}.`, cause === undefined ? undefined : { cause }), "ERR_KP_OUT_OF_MEMORY");
 }
 
 /** The engine could not reserve the address space of the arena's memory. */

@@ -464,6 +464,22 @@ test("a dotBatch pair with a bad element is named in the error, and its element 
   await pool.close();
 });
 
+test("matvec of a plain matrix of 2³² − 1 rows, all holes: ERR_KP_OUT_OF_MEMORY, for its result or its copy, and the pool stays usable", async () => {
+  const pool = await createPool({ threads: 2 });
+  const sparse = [];
+  sparse.length = 2 ** 32 - 1;
+  const liar = new Proxy([1], { get: (target, key) => (key === "length" ? 2 ** 32 - 1 : target[key]) });
+  for (const [label, matrix] of [["sparse", sparse], ["Proxy", liar]]) {
+    // Where the engine cannot make a result of 32 GiB, that is the error; where it can, the copy
+    // into the 4 GiB arena is.
+    const error = await pool.matvec(matrix, [1]).then(() => undefined, (e) => e);
+    assert.ok(error instanceof RangeError && error.code === "ERR_KP_OUT_OF_MEMORY", `${label}: ${error?.message}`);
+    assert.ok(error.message.startsWith("kernelpool: "), error.message);
+  }
+  assert.equal(Array.from(await pool.matvec([1, 2, 3, 4], [1, 1])), [3, 7]);
+  await pool.close();
+});
+
 test("1000 calls in flight from many callers all settle with the right result", async () => {
   const n = INLINE_ELEMENTS + 1000;
   const vectors = Array.from({ length: 10 }, (_, i) => wavy(n, i));

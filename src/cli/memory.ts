@@ -1,7 +1,7 @@
 // How long the vectors can be: both must fit in the arena (4 GiB) and in free memory.
 import { freemem, totalmem } from "node:os";
 import { LIMIT_BYTES } from "../arena/arena.js";
-import { jobTooLarge } from "../errors.js";
+import { memoryShort } from "../errors.js";
 
 /** Free memory the job lets itself use: the rest is the OS's and other programs'. */
 const FREE_SHARE = 0.6;
@@ -19,7 +19,7 @@ export function fitLength(wanted: number): { n: number; reason?: string } {
   const n = Math.min(wanted, byArena, byFree);
   if (n === wanted) return { n };
   const why = n === byArena ? "the arena holds at most 4 GiB" : `only ${(free / 2 ** 30).toFixed(1)} GiB of memory is free`;
-  if (n < 1) throw jobTooLarge(`memory is short (${why}): not even vectors of one element fit`);
+  if (n < 1) throw memoryShort(`memory is short (${why}): not even vectors of one element fit`);
   return { n, reason: `memory is short (${why}): using n = ${n.toLocaleString("en")} instead of ${wanted.toLocaleString("en")}` };
 }
 

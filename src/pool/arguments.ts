@@ -6,7 +6,7 @@ import { isHandedOut } from "../arena/arrays.js";
 import { arrayLength, BYTES, checkOperands, checkSameType, lengthOf, precisionOf, type Operands, type Precision, type Vector } from "../dot/operands.js";
 import { isArrayNotRevoked } from "../revoked.js";
 import { typedArrayKind, typedLength } from "../typed-arrays.js";
-import { invalidType, invalidValue, lengthMismatch, renamed } from "../errors.js";
+import { invalidType, invalidValue, lengthMismatch, memoryShort, renamed } from "../errors.js";
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
 
@@ -123,10 +123,22 @@ export function matvecShape(where: string, matrix: unknown, x: unknown, out: unk
   if (n === 0) throw invalidValue(`${where}: x`, "non-empty: its length is the matrix's column count", x);
   if (size % n !== 0) throw invalidValue(`${where}: matrix`, `a whole number of rows of x.length = ${n} elements`, matrix);
   const rows = size / n;
-  if (out === undefined) return { precision, rows, columns: n, target: precision === "f64" ? new Float64Array(rows) : new Float32Array(rows) };
+  if (out === undefined) return { precision, rows, columns: n, target: resultOf(where, precision, rows) };
   const kind = precision === "f64" ? "Float64Array" : "Float32Array";
   if (typedArrayKind(out) !== kind) throw invalidType(`${where}: out`, `a ${kind} to match matrix, or undefined`, out);
   const length = typedLength(out as Float64Array);
   if (length !== rows) throw lengthMismatch(`${where}: out and the matrix's rows`, length, rows);
   return { precision, rows, columns: n, target: out as Float64Array | Float32Array };
+}
+
+/**
+ * matvec's own result array. A plain array may say it has up to 2³² − 1 rows, all holes, and
+ * the engine then refuses the result with its own uncoded RangeError before a row is read.
+ */
+function resultOf(where: string, precision: Precision, rows: number): Float64Array | Float32Array {
+  try {
+    return precision === "f64" ? new Float64Array(rows) : new Float32Array(rows);
+  } catch (error) {
+    throw memoryShort(`${where}: the engine cannot allocate a result of ${rows} rows (${rows * BYTES[precision]} bytes); pass out, or split the matrix`, error);
+  }
 }
