@@ -135,7 +135,7 @@ export function notArena(where: string, value: unknown): Coded<RangeError> {
 /** A call made from an element getter of an operand another call copies, `limit` calls deep. */
 export function nestedTooDeep(where: string, limit: number): Coded<RangeError> {
   return withCode(
-    new RangeError(`kernelpool: ${where}: element getters of copied operands nest calls ${limit} deep, the most allowed: each call holds a 1 MiB block of the arena while it copies.`),
+    new RangeError(`kernelpool: ${where}: element getters of copied operands nest calls ${limit} deep, the most allowed: each call holds arena space while it copies.`),
     "ERR_KP_INVALID_ARG_VALUE",
   );
 }

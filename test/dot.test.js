@@ -236,7 +236,7 @@ test("calls nested in element getters stop 16 deep with a RangeError, and give b
   assert.is(dot(nesting(15), [1]), 1, "16 calls deep");
   assert.throws(
     () => dot(nesting(16), [1]),
-    (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message === "kernelpool: dot(a, b): element getters of copied operands nest calls 16 deep, the most allowed: each call holds a 1 MiB block of the arena while it copies.",
+    (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message === "kernelpool: dot(a, b): element getters of copied operands nest calls 16 deep, the most allowed: each call holds arena space while it copies.",
   );
   // Without end: stopped there too, where it once took a block a level until the stack overflowed.
   const endless = () => {

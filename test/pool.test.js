@@ -480,6 +480,39 @@ test("matvec of a plain matrix of 2³² − 1 rows, all holes: ERR_KP_OUT_OF_MEM
   await pool.close();
 });
 
+test("matvec and dotBatch nested in element getters stop 16 deep: the innermost call rejects, the others succeed, and the arena barely grows", async () => {
+  const pool = await createPool({ threads: 2 });
+  // Operands staged whole: over INLINE_BYTES on the workers, under it on the calling thread (matvec).
+  for (const n of [2 * INLINE_BYTES / 8, 64]) {
+    for (const kind of ["matvec", "dotBatch"]) {
+      if (kind === "dotBatch" && n < INLINE_BYTES / 8) continue; // copied a chunk at a time, as dot (dot.test.js)
+      const call = (a) => (kind === "matvec" ? pool.matvec(a, [1, 1]) : pool.dotBatch([[a, Array(n).fill(1)]]));
+      const calls = [];
+      const endless = () => {
+        const a = Array(n).fill(1);
+        Object.defineProperty(a, 0, { get: () => (calls.push(call(endless())), 1) });
+        return a;
+      };
+      await call(Array(n).fill(1)); // the pool's task table takes its size for such a call
+      const grownFrom = arenaBuffer().byteLength;
+      const free = availableBytes();
+      calls.push(call(endless()));
+      const settled = await Promise.allSettled(calls);
+      const label = `${kind} of ${n}`;
+      assert.is(settled.length, 17, label);
+      const rejected = settled.filter((s) => s.status === "rejected");
+      assert.is(rejected.length, 1, label);
+      assert.is(rejected[0].reason.code, "ERR_KP_INVALID_ARG_VALUE", label);
+      assert.ok(rejected[0].reason.message.includes("element getters of copied operands nest calls 16 deep"), rejected[0].reason.message);
+      const expected = kind === "matvec" ? Array(n / 2).fill(2) : [n];
+      for (const s of settled) if (s.status === "fulfilled") assert.equal(Array.from(s.value), expected, label);
+      assert.ok(arenaBuffer().byteLength - grownFrom <= 64 * 2 ** 20, `${label}: the arena grew by ${arenaBuffer().byteLength - grownFrom} bytes`);
+      assert.is(availableBytes(), free, `${label}: every staged copy was given back`);
+    }
+  }
+  await pool.close();
+});
+
 test("1000 calls in flight from many callers all settle with the right result", async () => {
   const n = INLINE_ELEMENTS + 1000;
   const vectors = Array.from({ length: 10 }, (_, i) => wavy(n, i));

@@ -16,10 +16,11 @@ const SCRATCH_PURPOSE = "the 1 MiB scratch block that operands outside the arena
 
 /**
  * The most calls that may hold a block at once, nested in the element getters of the operands
- * they copy. A getter that calls dot() on an array with such a getter, without end, took a block
- * a level until the stack overflowed: 444 levels on Node 20, the arena grown by 458 MiB for good.
+ * they copy (pool/staging.ts keeps the same limit). A getter that calls dot() on an array with
+ * such a getter, without end, took a block a level until the stack overflowed: 444 levels on
+ * Node 20, the arena grown by 458 MiB for good.
  */
-const MOST_HELD = 16;
+export const MOST_NESTED = 16;
 
 let scratch = 0;
 /**
@@ -41,7 +42,7 @@ onShortOfRoom(() => {
  * since writing the shared one would overwrite what the outer call has copied so far.
  */
 export function takeScratch(where: string): number {
-  if (held.length === MOST_HELD) throw nestedTooDeep(where, MOST_HELD);
+  if (held.length === MOST_NESTED) throw nestedTooDeep(where, MOST_NESTED);
   if (held.length === 0 && scratch === 0) scratch = allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
   const block = held.length === 0 ? scratch : allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
   held.push(block);
