@@ -10,9 +10,9 @@ import { invalidType, invalidValue, lengthMismatch, memoryShort, renamed } from 
 import type { Group } from "./plan.js";
 import type { Staging } from "./staging.js";
 
-/** One product of operands that both live in the arena, as a dot group. */
-export function inPlaceGroup(p: Operands): Group {
-  return { precision: p.precision, x: p.x, y: p.y, n: p.n, count: 1, strideX: 0, strideY: 0 };
+/** One product as a dot group: of operands that both live in the arena, or at x and y where they were staged. */
+export function inPlaceGroup(p: Operands, x = p.x, y = p.y): Group {
+  return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
 }
 
 /** The name of dotBatch's i-th pair in errors, such as "pool.dotBatch(pairs): pairs[3]". */
@@ -20,9 +20,11 @@ export const pairName = (where: string, i: number): string => `${where}: pairs[$
 
 /** dotBatch's i-th product as a dot group, its operands that live outside the arena staged into it. */
 export function productGroup(where: string, i: number, p: Operands, staging: Staging): Group {
-  const x = p.x >= 0 ? p.x : staging.pointer(pairName(where, i), "a", p.a, p.precision, p.n);
-  const y = p.y >= 0 ? p.y : staging.pointer(pairName(where, i), "b", p.b, p.precision, p.n);
-  return { ...inPlaceGroup(p), x, y };
+  if (p.x >= 0 && p.y >= 0) return inPlaceGroup(p);
+  const pair = pairName(where, i);
+  const x = p.x >= 0 ? p.x : staging.pointer(pair, "a", p.a, p.precision, p.n);
+  const y = p.y >= 0 ? p.y : staging.pointer(pair, "b", p.b, p.precision, p.n);
+  return inPlaceGroup(p, x, y);
 }
 
 /**
