@@ -93,27 +93,40 @@ export function arrayLength(where: string, length: unknown): number {
  * element by element, so a stray string or undefined is an error, never a NaN in the result.
  */
 export function copyChunk(where: string, name: string, vector: Vector, precision: Precision, start: number, count: number, ptr: number): void {
-  const target = elements(precision, arenaBuffer(), ptr, count);
+  const target = arenaElements(precision);
+  const at = ptr / BYTES[precision];
   if (!isArrayOperand(where, name, vector)) {
     // A typed array on a resizable buffer may have shrunk, or its buffer been detached, since the
     // call began (by a getter of the other operand, or between the turns of an awaited call); a
     // view of the old extent would then reach past the buffer's end, or throw on a detached one.
     const length = typedLength(vector);
     if (length < start + count) throw operandChanged(`${where}: ${name}`, start + count, length);
-    target.set(elements(precision, typedBuffer(vector), typedByteOffset(vector) + start * BYTES[precision], count));
+    target.set(elements(precision, typedBuffer(vector), typedByteOffset(vector) + start * BYTES[precision], count), at);
     return;
   }
   try {
     for (let i = 0; i < count; i++) {
       const value: unknown = vector[start + i];
       if (typeof value !== "number") throw invalidType(`${where}: ${name}[${start + i}]`, "a number", value);
-      target[i] = value;
+      target[at + i] = value;
     }
   } catch (error) {
     // Its own get trap may revoke a Proxy between two reads: the next read throws the engine's error.
     throw isRevokedProxy(vector) ? operandRevoked(where, name, error) : error;
   }
 }
+
+/**
+ * The whole arena as elements of `precision`, made again only when the memory has grown: a view
+ * made for each copy was most of the cost of copying thousands of short operands.
+ */
+function arenaElements(precision: Precision): Float64Array | Float32Array {
+  const buffer = arenaBuffer();
+  if (wholeArena?.buffer !== buffer) wholeArena = { buffer, f64: new Float64Array(buffer), f32: new Float32Array(buffer) };
+  return wholeArena[precision];
+}
+
+let wholeArena: { readonly buffer: SharedArrayBuffer; readonly f64: Float64Array; readonly f32: Float32Array } | undefined;
 
 /** A view of `count` elements of `precision` at `byteOffset` in `buffer`. */
 export function elements(precision: Precision, buffer: ArrayBufferLike, byteOffset: number, count: number): Float64Array | Float32Array {
