@@ -205,13 +205,19 @@ test("destroy() while a call copies its operands in rejects it, and no job reach
 
 test("short operands copied in are packed into steps: 1700 pairs of 40 elements take a few turns, not 1700", async () => {
   const pairs = Array.from({ length: 1700 }, () => [new Float64Array(40).fill(0.5), new Float64Array(40).fill(2)]);
+  // One long pair too, so that the pairs are not short on average, which would run them inline.
+  const long = 400_000;
+  pairs.push([new Float64Array(long).fill(0.5), new Float64Array(long).fill(2)]);
   let turns = 0;
+  const before = pool[internals].jobs;
   await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
     const sums = await pool.dotBatch(pairs);
-    assert.ok(sums.every((v) => v === 40));
+    assert.ok(sums.subarray(0, 1700).every((v) => v === 40));
+    assert.is(sums[1700], long);
   });
-  // 136 000 elements copied: 3 steps, 2 turns; the job after them may poll a few more.
-  assert.ok(turns < 50, `${turns} turns`);
+  assert.is(pool[internals].jobs, before + 1, "a job");
+  // 936 000 elements copied: 15 steps, 14 turns; the job after them may poll a few more.
+  assert.ok(turns < 60, `${turns} turns`);
 });
 
 test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry point", async () => {
@@ -301,7 +307,7 @@ test("arange fills [0, n) in the arena, in parallel above the inline threshold, 
   free(a);
 });
 
-test("calls reading under INLINE_BYTES an operand (dotSync: BLOCKING_INLINE_BYTES) run inline; at it they go to the pool, so f32 inlines twice f64's length", async () => {
+test("calls reading under INLINE_BYTES an operand (dotSync: BLOCKING_INLINE_BYTES) run inline, and dotBatch of short pairs at any total; at it they go to the pool, so f32 inlines twice f64's length", async () => {
   const dispatcher = pool[internals];
   // A blocking call after a pause may run on the caller alone, the workers left asleep: it went
   // to the pool all the same (no inline call counts there).
@@ -339,6 +345,15 @@ test("calls reading under INLINE_BYTES an operand (dotSync: BLOCKING_INLINE_BYTE
     free(b);
   }
   free(half);
+  // Pairs shorter than 256 f64 on average stay on the calling thread at any total.
+  for (const length of [255, 256]) {
+    const a = f64(length).fill(1);
+    const pairs = Array.from({ length: Math.ceil((4 * INLINE_BYTES) / (8 * length)) }, () => [a, a]);
+    let sums;
+    assert.is(await goesToPool(async () => (sums = await pool.dotBatch(pairs))), length === 256, `dotBatch, ${pairs.length} pairs of ${length}`);
+    assert.ok(sums.every((sum) => sum === length));
+    free(a);
+  }
 });
 
 test("NaN, ±Infinity and signed zeros in the data: every path gives dot()'s value, NaN for NaN", async () => {

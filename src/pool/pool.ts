@@ -50,6 +50,17 @@ export const BLOCKING_INLINE_BYTES = INLINE_BYTES / 2;
 /** Whether an awaited call reading `bytes` per operand runs on the calling thread. */
 const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 
+/**
+ * A dotBatch whose pairs' operands are shorter than this on average runs on the calling thread
+ * at any size: a short pair costs that thread more on the job path (its checks, group, task and
+ * partial) than a dot() of it there, so the workers cannot win it back. A loop of dot over
+ * arena pairs against pool(2).dotBatch, in turn in one process (2-core VM, 2026-11-27, medians
+ * of 15–200 rounds), from 1.5 to 128 times INLINE_BYTES an operand: pairs of 8 and 64 f64 took
+ * the loop 0.34–0.80× the batch's time, pairs of 256 0.43–1.00×, pairs of 1024 and 4096 1.33–1.38×
+ * at 128 times (0.28–0.93× below 32 times, where the data sits in cache).
+ */
+const SHORT_PAIR_BYTES = 256 * 8;
+
 /** Reaches the dispatcher from tests, without making it public API. */
 export const internals = Symbol("kernelpool.internals");
 
@@ -160,7 +171,8 @@ export class Pool implements AsyncDisposable {
     try {
       Pool.#checkOpen(this, where);
       checked = checkPairs(where, pairs);
-      if (runsInline(operandBytes(checked))) return Promise.resolve(dotEach(checked));
+      const bytes = operandBytes(checked);
+      if (runsInline(bytes) || bytes < checked.length * SHORT_PAIR_BYTES) return Promise.resolve(dotEach(checked));
     } catch (error) {
       return Promise.reject(error);
     }
