@@ -834,6 +834,20 @@ test("an element getter that calls the pool again leaves the outer product right
   assert.equal(await pool.dotBatch([[a, ones], [ones, ones]]), new Float64Array([n, n]));
 });
 
+test("an empty operand on a detached buffer is an empty vector to every call, staged or not", async () => {
+  const detached = () => {
+    const buffer = new ArrayBuffer(8);
+    const empty = new Float64Array(buffer, 0, 0);
+    structuredClone(buffer, { transfer: [buffer] });
+    return empty;
+  };
+  const long = f64(2 * INLINE_ELEMENTS).fill(1); // so that dotBatch stages its pairs for a job
+  assert.is(dot(detached(), detached()), 0);
+  assert.equal(Array.from(await pool.matvec(detached(), [1, 2])), []);
+  assert.equal(Array.from(await pool.dotBatch([[Array.from(long), long], [detached(), detached()]])), [long.length, 0]);
+  free(long);
+});
+
 test("an operand outside the arena that shrinks while an awaited call reads it between turns: RangeError, and the pool goes on", async () => {
   const n = 8 * 65536; // eight chunks, over several turns
   const y = f64(n).fill(1);

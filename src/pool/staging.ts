@@ -124,7 +124,8 @@ export class Staging {
       for (let room = CHUNK; room > 0 && at < copies.length; ) {
         const { where, name, vector, precision, length, ptr } = copies[at]!;
         const count = Math.min(room, length - start);
-        copyChunk(where, name, vector, precision, start, count, ptr + start * BYTES[precision]);
+        // An empty copy reads nothing, not even a detached buffer that a view of none would refuse.
+        if (count > 0) copyChunk(where, name, vector, precision, start, count, ptr + start * BYTES[precision]);
         room -= count;
         start += count;
         if (start === length) at++, (start = 0);
