@@ -11,6 +11,11 @@ import { timeCases } from "./timing.js";
 
 export const PAIRS = 64;
 export const PAIR_SIZES = [1e3, 1e5];
+/**
+ * [pairs, elements] of plain arrays: long enough on average, and in all, for dotBatch to stage
+ * them for the workers rather than run them inline.
+ */
+export const PLAIN_PAIRS = [4000, 512];
 /** [rows, columns] */
 export const MATVEC_SHAPES = [[1000, 1000], [100, 100000]];
 
@@ -47,12 +52,7 @@ export async function runBatch(options, report) {
     const pairs = Array.from({ length: PAIRS }, () => /** @type {[Float64Array, Float64Array]} */ ([filled(length, xAt), filled(length, yAt)]));
     const want = PAIRS * reference(length);
     try {
-      const loop = () => {
-        let s = 0;
-        for (const [a, b] of pairs) s += dot(a, b);
-        return s;
-      };
-      await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], PAIRS, length, want);
+      await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], PAIRS, length, want);
       for (const threads of options.threads) {
         const pool = await createPool({ threads });
         try {
@@ -76,6 +76,25 @@ export async function runBatch(options, report) {
       }
     } finally {
       for (const [a, b] of pairs) (free(a), free(b));
+    }
+  }
+
+  {
+    // Many number[] pairs, as data often arrives: every operand is copied into the arena, a pair
+    // at a time by dot, and staged together for the workers by dotBatch.
+    const [count, length] = PLAIN_PAIRS;
+    process.stderr.write(`timing ${count} plain pairs × ${length} …\n`);
+    const group = `${count} number[] pairs × n = ${length}`;
+    const pairs = Array.from({ length: count }, () => /** @type {[number[], number[]]} */ ([Array.from({ length }, (_, i) => xAt(i)), Array.from({ length }, (_, i) => yAt(i))]));
+    const want = count * reference(length);
+    await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], count, length, want);
+    for (const threads of options.threads) {
+      const pool = await createPool({ threads });
+      try {
+        await measure(group, [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
+      } finally {
+        await pool.close();
+      }
     }
   }
 
@@ -124,10 +143,22 @@ export async function runBatch(options, report) {
       formatRatio(awaited && awaited !== r ? awaited.medianNs / r.medianNs : null),
     ];
   });
-  report.table("Batches: dotBatch and matvec against loops of dot (f64, arena arrays)", header, body, [
-    `${PAIRS} distinct pairs of arena arrays per batch; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
+  report.table("Batches: dotBatch and matvec against loops of dot (f64)", header, body, [
+    `${PAIRS} distinct pairs of arena arrays per batch, and ${PLAIN_PAIRS[0]} pairs of number[] copied in; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
   ]);
   return { pairs: PAIRS, results };
+}
+
+/**
+ * The serial baseline: kernelpool's dot over the pairs, one after another, summed.
+ * @param {ReadonlyArray<readonly [import('kernelpool').Vector, import('kernelpool').Vector]>} pairs
+ */
+function loopOfDot(pairs) {
+  return () => {
+    let s = 0;
+    for (const [a, b] of pairs) s += dot(a, b);
+    return s;
+  };
 }
 
 /**
