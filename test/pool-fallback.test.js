@@ -31,7 +31,8 @@ test("without workers, destroy() right after a call that copies its operands rej
   withPlatform({ workersUnavailable: () => REASON, cheapTurns: false }, async () => {
     const pool = await createPool();
     const a = f64(65536).fill(1); // 512 KiB: a job, not inline; its copied partner one chunk
-    const call = pool.dotBatch([[a, new Float64Array(65536).fill(2)]]).then(() => "resolved", (e) => e.code);
+    // Mostly arena operands: a batch that copies in most of what it reads runs as dot() would.
+    const call = pool.dotBatch([[a, new Float64Array(65536).fill(2)], [a, a]]).then(() => "resolved", (e) => e.code);
     await pool.destroy();
     assert.is(await call, "ERR_KP_POOL_CLOSED");
     free(a);

@@ -266,7 +266,7 @@ test("a job whose task table does not fit in the arena fails alone, naming that 
   const taskTable = named("the task table and partial sums of this call (kept by the pool for its later calls)");
   const first = pool.dot(a, a).then(() => "resolved", taskTable);
   const second = pool.dot(a, a).then(() => "resolved", taskTable);
-  const copy = pool.dotBatch([[a, new Float64Array(a.length)]]).then(() => "resolved", named("a copy of pool.dotBatch(pairs): pairs[0]: b, which is not in the arena"));
+  const copy = pool.dotBatch([[a, new Float64Array(a.length)], [a, a]]).then(() => "resolved", named("a copy of pool.dotBatch(pairs): pairs[0]: b, which is not in the arena"));
   // Bounded: a pool wedged on the failed publish would leave the second call queued forever.
   assert.equal(await orHung(Promise.all([first, second, copy])), Array(3).fill("ERR_KP_OUT_OF_MEMORY, named"));
   fillers.forEach(free);

@@ -173,7 +173,9 @@ test("dotBatch and matvec copy operands from outside the arena a chunk a turn, t
   const dispatcher = pool[internals];
   const n = 300_000; // 5 chunks an operand
   const plain = new Float64Array(n).fill(0.5);
-  for (const [label, call] of [["dotBatch", () => pool.dotBatch([[plain, plain], [plain, plain]])], ["matvec", () => pool.matvec(plain, plain)]]) {
+  // Mostly arena pairs: a batch that copies in most of what it reads stays on this thread.
+  const arena = f64(n).fill(0.5);
+  for (const [label, call] of [["dotBatch", () => pool.dotBatch([[plain, arena], [arena, arena]])], ["matvec", () => pool.matvec(plain, plain)]]) {
     const before = dispatcher.jobs;
     let jobsAtFirstTurn;
     const result = call();
@@ -184,8 +186,9 @@ test("dotBatch and matvec copy operands from outside the arena a chunk a turn, t
   }
   const free0 = availableBytes();
   const bad = Array.from(plain).fill("x", 200_000, 200_001);
-  await assert_rejects(pool.dotBatch([[plain, plain], [plain, bad]]), TypeError, "pool.dotBatch(pairs): pairs[1]: b[200000] must be a number");
+  await assert_rejects(pool.dotBatch([[arena, arena], [arena, bad]]), TypeError, "pool.dotBatch(pairs): pairs[1]: b[200000] must be a number");
   assert.is(availableBytes(), free0, "the staged copies were given back");
+  free(arena);
 });
 
 test("destroy() while a call copies its operands in rejects it, and no job reaches the destroyed pool", async () => {
@@ -194,7 +197,7 @@ test("destroy() while a call copies its operands in rejects it, and no job reach
   const p = await createPool({ threads: 2 });
   const a = f64(INLINE_ELEMENTS).fill(1);
   const outside = new Float64Array(INLINE_ELEMENTS).fill(2);
-  for (const call of [() => p.dotBatch([[a, outside]]), () => p.matvec(a, Array.from({ length: 16 }, () => 1))]) {
+  for (const call of [() => p.dotBatch([[a, outside], [a, a]]), () => p.matvec(a, Array.from({ length: 16 }, () => 1))]) {
     const pending = call().then(() => "resolved", (e) => e.code);
     await p.destroy();
     assert.is(await orHung(pending), "ERR_KP_POOL_CLOSED");
@@ -205,9 +208,11 @@ test("destroy() while a call copies its operands in rejects it, and no job reach
 
 test("short operands copied in are packed into steps: 1700 pairs of 40 elements take a few turns, not 1700", async () => {
   const pairs = Array.from({ length: 1700 }, () => [new Float64Array(40).fill(0.5), new Float64Array(40).fill(2)]);
-  // One long pair too, so that the pairs are not short on average, which would run them inline.
+  // One long arena pair too: a batch of short pairs, or one that copies in most of what it
+  // reads, stays on the calling thread.
   const long = 400_000;
-  pairs.push([new Float64Array(long).fill(0.5), new Float64Array(long).fill(2)]);
+  const [half, two] = [f64(long).fill(0.5), f64(long).fill(2)];
+  pairs.push([half, two]);
   let turns = 0;
   const before = pool[internals].jobs;
   await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
@@ -216,8 +221,9 @@ test("short operands copied in are packed into steps: 1700 pairs of 40 elements 
     assert.is(sums[1700], long);
   });
   assert.is(pool[internals].jobs, before + 1, "a job");
-  // 936 000 elements copied: 15 steps, 14 turns; the job after them may poll a few more.
-  assert.ok(turns < 60, `${turns} turns`);
+  // 136 000 elements copied: 3 steps, 2 turns; the job after them may poll a few more.
+  assert.ok(turns < 50, `${turns} turns`);
+  free(half), free(two);
 });
 
 test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry point", async () => {
@@ -354,6 +360,45 @@ test("calls reading under INLINE_BYTES an operand (dotSync: BLOCKING_INLINE_BYTE
     assert.ok(sums.every((sum) => sum === length));
     free(a);
   }
+});
+
+test("dotBatch of short pairs, or copying in most of what it reads, runs on the calling thread in steps: dot()'s bits, turns between, free() refused, destroy() stops it", async () => {
+  const dispatcher = pool[internals];
+  // Pairs averaging about 100 elements, one of them copied and longer than a chunk, and empty ones.
+  const short = Array.from({ length: 20_000 }, (_, i) => [fillRandom(f64(1 + (i % 200)), 2 * i), fillRandom(f64(1 + (i % 200)), 2 * i + 1)]);
+  const long = Array.from(fillRandom(new Float64Array(3 * CHUNK + 5), 1));
+  const empty = f64(0);
+  const batches = [
+    ["short pairs", [...short, [long, long], [[], []], [new Float64Array(0), empty]]],
+    ["mostly copied", [[long, long], [long, Array.from(long)], [short[199][0], Array.from(short[199][1])]]],
+  ];
+  for (const [label, pairs] of batches) {
+    const jobs = dispatcher.jobs;
+    let turns = 0;
+    let refused;
+    let sums;
+    await withPlatform({ nextTurn: () => (turns++, nodePlatform.nextTurn()) }, async () => {
+      const call = pool.dotBatch(pairs);
+      setImmediate(() => {
+        try {
+          if (label === "short pairs") free(pairs[0][0]); // read in place
+        } catch (error) {
+          refused = error;
+        }
+      });
+      sums = await call;
+    });
+    assert.is(dispatcher.jobs, jobs, `${label}: no job`);
+    assert.ok(turns > 1, `${label}: ${turns} turns`);
+    if (label === "short pairs") assert.ok(refused instanceof RangeError && refused.message.includes("used by no pending call"), `${label}: ${refused}`);
+    pairs.forEach(([a, b], i) => assert.is(sums[i], dot(a, b), `${label}: pair ${i}`));
+  }
+  const p = await createPool({ threads: 2 });
+  const pending = p.dotBatch(short).then(() => "resolved", (e) => e.code);
+  await p.destroy();
+  assert.is(await pending, "ERR_KP_POOL_CLOSED");
+  for (const [a, b] of short) free(a), free(b);
+  free(empty);
 });
 
 test("NaN, ±Infinity and signed zeros in the data: every path gives dot()'s value, NaN for NaN", async () => {

@@ -88,6 +88,20 @@ export function operandBytes(products: readonly Operands[]): number {
   return total;
 }
 
+/** Whether operands that must be copied in make up half the bytes the products read, or more. */
+export function copiesMost(products: readonly Operands[]): boolean {
+  let copied = 0;
+  let inPlace = 0;
+  for (const p of products) {
+    const bytes = p.n * BYTES[p.precision];
+    if (p.x < 0) copied += bytes;
+    else inPlace += bytes;
+    if (p.y < 0) copied += bytes;
+    else inPlace += bytes;
+  }
+  return copied >= inPlace;
+}
+
 export function arangeType(where: string, type: unknown): Precision {
   if (type === undefined || type === "f64") return "f64";
   if (type === "f32") return "f32";

@@ -22,18 +22,24 @@ export const SLICE_MS = 1;
  * microtask after it, when destroy() may already have come), and after the last (a getter of the
  * last step may have called destroy()): an error it returns ends the work.
  */
-export async function inSteps(steps: number, step: (i: number) => void, stopped: () => Error | undefined): Promise<void> {
+export function inSteps(steps: number, step: (i: number) => void, stopped: () => Error | undefined): Promise<void> {
+  let i = 0;
+  return whileSteps(() => i < steps, () => step(i++), stopped);
+}
+
+/** As inSteps, for work whose steps are counted as they go: `more` says whether a step is left. */
+export async function whileSteps(more: () => boolean, step: () => void, stopped: () => Error | undefined): Promise<void> {
   const { cheapTurns } = platform();
   let since = performance.now();
-  for (let i = 0; ; i++) {
-    if (i > 0 && i < steps && (cheapTurns || performance.now() - since >= SLICE_MS)) {
+  for (let first = true; ; first = false) {
+    if (!first && more() && (cheapTurns || performance.now() - since >= SLICE_MS)) {
       await platform().nextTurn();
       since = performance.now();
     }
     const error = stopped();
     if (error !== undefined) throw error;
-    if (i === steps) return;
-    step(i);
+    if (!more()) return;
+    step();
   }
 }
 

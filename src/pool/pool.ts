@@ -13,7 +13,8 @@ import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { arangeType, checkPairs, copiesMost, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { dotEachInSteps, readBy } from "./batch-here.js";
 import { checkOut, dotEach, matvecHere } from "./inline.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
@@ -52,12 +53,14 @@ const runsInline = (bytes: number): boolean => bytes < INLINE_BYTES;
 
 /**
  * A dotBatch whose pairs' operands are shorter than this on average runs on the calling thread
- * at any size: a short pair costs that thread more on the job path (its checks, group, task and
- * partial) than a dot() of it there, so the workers cannot win it back. A loop of dot over
- * arena pairs against pool(2).dotBatch, in turn in one process (2-core VM, 2026-11-27, medians
- * of 15–200 rounds), from 1.5 to 128 times INLINE_BYTES an operand: pairs of 8 and 64 f64 took
- * the loop 0.34–0.80× the batch's time, pairs of 256 0.43–1.00×, pairs of 1024 and 4096 1.33–1.38×
- * at 128 times (0.28–0.93× below 32 times, where the data sits in cache).
+ * at any size (batch-here.ts), as does one that copies in most of what it reads: a short pair
+ * costs that thread more on the job path (its checks, group, task and partial) than a dot() of
+ * it there, and a copy made whole for the workers goes out to memory and back, where a chunk
+ * copied here stays in cache. A loop of dot against pool(2).dotBatch, in turn in one process
+ * (2-core VM, 2026-11-27, medians of 9–200 rounds), from 1.5 to 128 times INLINE_BYTES an
+ * operand: arena pairs of 8 and 64 f64 took the loop 0.34–0.80× the job's time, pairs of 256
+ * 0.43–1.00×, pairs of 1024 and 4096 1.33–1.38× at 128 times (0.28–0.93× below 32 times, where
+ * the data sits in cache); number[] pairs of 512 to 1e6, all copied, 0.70–0.83×.
  */
 const SHORT_PAIR_BYTES = 256 * 8;
 
@@ -172,7 +175,10 @@ export class Pool implements AsyncDisposable {
       Pool.#checkOpen(this, where);
       checked = checkPairs(where, pairs);
       const bytes = operandBytes(checked);
-      if (runsInline(bytes) || bytes < checked.length * SHORT_PAIR_BYTES) return Promise.resolve(dotEach(checked));
+      if (runsInline(bytes)) return Promise.resolve(dotEach(checked));
+      if (bytes < checked.length * SHORT_PAIR_BYTES || copiesMost(checked)) {
+        return this.#onThisThread(readBy(checked), () => dotEachInSteps(checked, () => this.#stopped(where)));
+      }
     } catch (error) {
       return Promise.reject(error);
     }
