@@ -12,8 +12,8 @@ import { timeCases } from "./timing.js";
 export const PAIRS = 64;
 export const PAIR_SIZES = [1e3, 1e5];
 /**
- * [pairs, elements] of plain arrays: long enough on average, and in all, for dotBatch to stage
- * them for the workers rather than run them inline.
+ * [pairs, elements] of plain arrays, past the inline threshold in all: dotBatch copies them in on
+ * the calling thread a chunk at a time, as a loop of dot does, but in steps with turns between.
  */
 export const PLAIN_PAIRS = [4000, 512];
 /** [rows, columns] */
@@ -80,8 +80,8 @@ export async function runBatch(options, report) {
   }
 
   {
-    // Many number[] pairs, as data often arrives: every operand is copied into the arena, a pair
-    // at a time by dot, and staged together for the workers by dotBatch.
+    // Many number[] pairs, as data often arrives: every operand is copied into the arena, and
+    // only the calling thread can read them.
     const [count, length] = PLAIN_PAIRS;
     process.stderr.write(`timing ${count} plain pairs × ${length} …\n`);
     const group = `${count} number[] pairs × n = ${length}`;
