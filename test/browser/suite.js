@@ -219,6 +219,36 @@ if (isolated) {
     free(a);
   });
 
+  test("close() and destroy() end a replacement Web Worker whose script never loads, rather than wait for it", async () => {
+    const Original = globalThis.Worker;
+    // A module whose top-level await never settles: it never reads its start message or says ready.
+    const never = URL.createObjectURL(new Blob(["await new Promise(() => {});"], { type: "text/javascript" }));
+    for (const stop of ["close", "destroy"]) {
+      const pool = await createPool({ threads: 1 });
+      let replacements = 0;
+      globalThis.Worker = class extends Original {
+        constructor(url, options) {
+          super(never, options);
+          replacements++;
+        }
+      };
+      try {
+        // A trap ends worker 0, as in the test above; its replacement then starts on the stalled script.
+        const beyondMemory = { precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 };
+        const error = await new Promise((resolve) => pool[internals].runAsync(dotPlan([beyondMemory]), "a test job", () => resolve(undefined), resolve));
+        assert.is(error?.code, "ERR_KP_WORKER_LOST");
+        assert.is(replacements, 1, "the replacement began to start");
+        let timer;
+        const hung = new Promise((resolve) => (timer = setTimeout(() => resolve("hung"), 5000)));
+        assert.is(await Promise.race([pool[stop](), hung]), undefined, `${stop}() ended`);
+        clearTimeout(timer);
+      } finally {
+        globalThis.Worker = Original;
+      }
+    }
+    URL.revokeObjectURL(never);
+  });
+
   test("an awaited short job computes a share on the page's thread between turns, with dot's bits", async () => {
     for (const threads of [1, 2]) {
       const pool = await createPool({ threads });
