@@ -393,6 +393,13 @@ test("dotBatch of short pairs, or copying in most of what it reads, runs on the 
     if (label === "short pairs") assert.ok(refused instanceof RangeError && refused.message.includes("used by no pending call"), `${label}: ${refused}`);
     pairs.forEach(([a, b], i) => assert.is(sums[i], dot(a, b), `${label}: pair ${i}`));
   }
+  // A bad element in a short copied pair, and in the last pair, is said of that pair.
+  for (const [label, pairs, named] of [
+    ["copies most", Array.from({ length: 20 }, (_, i) => [Array(10_000).fill(i === 3 ? "x" : 1), Array(10_000).fill(1)]), "pairs[3]: a[0]"],
+    ["short pairs", [...short.slice(0, 5000), [[1, 2, undefined], [1, 2, 3]]], "pairs[5000]: a[2]"],
+  ]) {
+    await assert_rejects(pool.dotBatch(pairs), TypeError, `pool.dotBatch(pairs): ${named} must be a number`, label);
+  }
   const p = await createPool({ threads: 2 });
   const pending = p.dotBatch(short).then(() => "resolved", (e) => e.code);
   await p.destroy();
