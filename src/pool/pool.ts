@@ -163,7 +163,9 @@ export class Pool implements AsyncDisposable {
 
   /**
    * The dot product of each pair [a, b], as a Float64Array; the same bits as dot() on each.
-   * Small products are spread across threads whole, long ones block by block.
+   * On the workers, small products are spread across threads whole, long ones block by block; a
+   * batch of short pairs, or one that copies in most of what it reads, runs on this thread in
+   * steps (SHORT_PAIR_BYTES says why).
    *
    * @example
    * await pool.dotBatch([[f64([1, 2]), f64([3, 4])], [[1], [5]]]); // returns Float64Array [11, 5]
