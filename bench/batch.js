@@ -16,6 +16,8 @@ export const PAIR_SIZES = [1e3, 1e5];
  * the calling thread a chunk at a time, as a loop of dot does, but in steps with turns between.
  */
 export const PLAIN_PAIRS = [4000, 512];
+/** [pairs, elements] of arena arrays, past the inline threshold in all but short on average: on the calling thread too. */
+export const SHORT_PAIRS = [20000, 64];
 /** [rows, columns] */
 export const MATVEC_SHAPES = [[1000, 1000], [100, 100000]];
 
@@ -79,22 +81,30 @@ export async function runBatch(options, report) {
     }
   }
 
-  {
-    // Many number[] pairs, as data often arrives: every operand is copied into the arena, and
-    // only the calling thread can read them.
-    const [count, length] = PLAIN_PAIRS;
-    process.stderr.write(`timing ${count} plain pairs × ${length} …\n`);
-    const group = `${count} number[] pairs × n = ${length}`;
-    const pairs = Array.from({ length: count }, () => /** @type {[number[], number[]]} */ ([Array.from({ length }, (_, i) => xAt(i)), Array.from({ length }, (_, i) => yAt(i))]));
+  // Batches that dotBatch computes on the calling thread, in steps: many number[] pairs, as data
+  // often arrives (only the calling thread can read them), and many short arena pairs (each costs
+  // more to hand to a worker than to compute).
+  for (const [kind, [count, length]] of /** @type {const} */ ([["number[]", PLAIN_PAIRS], ["arena", SHORT_PAIRS]])) {
+    process.stderr.write(`timing ${count} ${kind} pairs × ${length} …\n`);
+    const group = `${count} ${kind} pairs × n = ${length}`;
+    const pairs = Array.from({ length: count }, () =>
+      /** @type {[import('kernelpool').Vector, import('kernelpool').Vector]} */ (
+        kind === "arena" ? [filled(length, xAt), filled(length, yAt)] : [Array.from({ length }, (_, i) => xAt(i)), Array.from({ length }, (_, i) => yAt(i))]
+      ),
+    );
     const want = count * reference(length);
-    await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], count, length, want);
-    for (const threads of options.threads) {
-      const pool = await createPool({ threads });
-      try {
-        await measure(group, [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
-      } finally {
-        await pool.close();
+    try {
+      await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], count, length, want);
+      for (const threads of options.threads) {
+        const pool = await createPool({ threads });
+        try {
+          await measure(group, [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
+        } finally {
+          await pool.close();
+        }
       }
+    } finally {
+      if (kind === "arena") for (const [a, b] of pairs) (free(/** @type {Float64Array} */ (a)), free(/** @type {Float64Array} */ (b)));
     }
   }
 
@@ -144,7 +154,7 @@ export async function runBatch(options, report) {
     ];
   });
   report.table("Batches: dotBatch and matvec against loops of dot (f64)", header, body, [
-    `${PAIRS} distinct pairs of arena arrays per batch, and ${PLAIN_PAIRS[0]} pairs of number[] copied in; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
+    `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
   ]);
   return { pairs: PAIRS, results };
 }
