@@ -7,13 +7,13 @@ import type { WorkerHandle } from "./worker-handle.js";
 
 export class WorkerSlots {
   readonly #workers: (WorkerHandle | undefined)[];
-  readonly #starting = new Set<Promise<void>>();
-  readonly #start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>;
   /**
-   * One for each start under way, aborted by exited() and terminate(). Not one signal for all:
-   * Node warns of a leak past 10 listeners on one signal, and a pool of 16 starts 16 at once.
+   * Each start under way, with what abandons it (exited() and terminate() do). A controller each,
+   * not one signal for all: Node warns of a leak past 10 listeners on one signal, and a pool of
+   * 16 starts 16 at once.
    */
-  readonly #abandoners = new Set<AbortController>();
+  readonly #starting = new Map<Promise<void>, AbortController>();
+  readonly #start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>;
   /** Set by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
   #closed = false;
   readonly #onLost: (index: number, cause: unknown) => void;
@@ -38,12 +38,8 @@ export class WorkerSlots {
     const abandoner = new AbortController();
     if (this.#closed) abandoner.abort();
     const seated = this.#startAndSeat(index, abandoner.signal);
-    this.#starting.add(seated);
-    this.#abandoners.add(abandoner);
-    const settled = (): void => {
-      this.#starting.delete(seated);
-      this.#abandoners.delete(abandoner);
-    };
+    this.#starting.set(seated, abandoner);
+    const settled = (): void => void this.#starting.delete(seated);
     seated.then(settled, settled);
     return seated;
   }
@@ -52,14 +48,14 @@ export class WorkerSlots {
   async exited(): Promise<void> {
     this.#close();
     await Promise.all(this.#workers.map((worker) => worker?.exited));
-    await Promise.allSettled(this.#starting);
+    await Promise.allSettled(this.#starting.keys());
   }
 
   /** Closes the slots, terminates every worker and abandons the ones still starting. */
   async terminate(): Promise<void> {
     this.#close();
     await Promise.all(this.#workers.map((worker) => worker?.terminate()));
-    await Promise.allSettled(this.#starting);
+    await Promise.allSettled(this.#starting.keys());
   }
 
   /** Whether any worker is seated: started, and not lost since. */
@@ -74,7 +70,7 @@ export class WorkerSlots {
 
   #close(): void {
     this.#closed = true;
-    for (const abandoner of this.#abandoners) abandoner.abort();
+    for (const abandoner of this.#starting.values()) abandoner.abort();
   }
 
   async #startAndSeat(index: number, abandon: AbortSignal): Promise<void> {
