@@ -15,6 +15,9 @@ export function inPlaceGroup(p: Operands, x = p.x, y = p.y): Group {
   return { precision: p.precision, x, y, n: p.n, count: 1, strideX: 0, strideY: 0 };
 }
 
+/** dotBatch as errors name it. */
+export const BATCH = "pool.dotBatch(pairs)";
+
 /** The name of dotBatch's i-th pair in errors, such as "pool.dotBatch(pairs): pairs[3]". */
 export const pairName = (where: string, i: number): string => `${where}: pairs[${i}]`;
 

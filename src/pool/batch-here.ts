@@ -6,10 +6,8 @@ import { dotChunk, dotHeld } from "../dot/dot.js";
 import { BYTES, type Operands } from "../dot/operands.js";
 import { CHUNK } from "../dot/scratch.js";
 import { renamed } from "../errors.js";
-import { pairName } from "./arguments.js";
+import { BATCH, pairName } from "./arguments.js";
 import { whileSteps } from "./here.js";
-
-const BATCH = "pool.dotBatch(pairs)";
 
 /**
  * What a pair costs a step beside its elements, in elements: about what dot() of a pair of one

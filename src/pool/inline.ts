@@ -6,10 +6,8 @@ import { heldMark, hold, releaseTo } from "../arena/readers.js";
 import { BYTES, type Operands, type Vector } from "../dot/operands.js";
 import { operandChanged, renamed } from "../errors.js";
 import { typedLength, typedSet } from "../typed-arrays.js";
-import { pairName, type MatvecShape } from "./arguments.js";
+import { BATCH, pairName, type MatvecShape } from "./arguments.js";
 import { Staging } from "./staging.js";
-
-const BATCH = "pool.dotBatch(pairs)";
 
 /**
  * Each product on the calling thread. A plain loop: Float64Array.from with a map function took

@@ -13,7 +13,7 @@ import { kernels } from "../kernels/module.js";
 import { platform } from "../platform/platform.js";
 import { Dispatcher } from "./dispatcher.js";
 import { resolveOptions, type PoolOptions } from "./options.js";
-import { arangeType, checkPairs, copiesMost, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
+import { arangeType, BATCH, checkPairs, copiesMost, inPlaceGroup, matvecShape, operandBytes, productGroup, sumOf, type MatvecShape } from "./arguments.js";
 import { dotEachInSteps, readBy } from "./batch-here.js";
 import { checkOut, dotEach, matvecHere } from "./inline.js";
 import { iotaPlan } from "./fill.js";
@@ -171,7 +171,7 @@ export class Pool implements AsyncDisposable {
    * await pool.dotBatch([[f64([1, 2]), f64([3, 4])], [[1], [5]]]); // returns Float64Array [11, 5]
    */
   dotBatch(pairs: readonly (readonly [Vector, Vector])[]): Promise<Float64Array> {
-    const where = "pool.dotBatch(pairs)";
+    const where = BATCH;
     let checked: Operands[];
     try {
       Pool.#checkOpen(this, where);
