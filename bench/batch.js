@@ -48,6 +48,25 @@ export async function runBatch(options, report) {
     }
   };
 
+  /**
+   * Times the cases `casesFor` makes for a fresh pool of each thread count, closing each after.
+   * @param {string} group
+   * @param {(pool: import('kernelpool').Pool, threads: number) => Case[]} casesFor
+   * @param {number} products
+   * @param {number} length
+   * @param {number} want
+   */
+  const measureOnPools = async (group, casesFor, products, length, want) => {
+    for (const threads of options.threads) {
+      const pool = await createPool({ threads });
+      try {
+        await measure(group, casesFor(pool, threads), products, length, want);
+      } finally {
+        await pool.close();
+      }
+    }
+  };
+
   for (const length of PAIR_SIZES) {
     process.stderr.write(`timing batches of ${PAIRS} × ${formatN(length)} …\n`);
     const group = `${PAIRS} pairs × n = ${formatN(length)}`;
@@ -55,27 +74,24 @@ export async function runBatch(options, report) {
     const want = PAIRS * reference(length);
     try {
       await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], PAIRS, length, want);
-      for (const threads of options.threads) {
-        const pool = await createPool({ threads });
-        try {
-          /** @type {Case[]} */
-          const cases = [
-            { label: `pool(${threads}).dotBatch(${PAIRS} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) },
-            {
-              label: `pool(${threads}).dot × ${PAIRS}, awaited in turn`, impl: "pool", precision: "f64", threads, async: true,
-              run: async () => {
-                let s = 0;
-                for (const [a, b] of pairs) s += await pool.dot(a, b);
-                return s;
-              },
+      await measureOnPools(
+        group,
+        (pool, threads) => [
+          { label: `pool(${threads}).dotBatch(${PAIRS} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) },
+          {
+            label: `pool(${threads}).dot × ${PAIRS}, awaited in turn`, impl: "pool", precision: "f64", threads, async: true,
+            run: async () => {
+              let s = 0;
+              for (const [a, b] of pairs) s += await pool.dot(a, b);
+              return s;
             },
-            { label: `pool(${threads}).dot × ${PAIRS}, Promise.all`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await Promise.all(pairs.map(([a, b]) => pool.dot(a, b)))) },
-          ];
-          await measure(group, cases, PAIRS, length, want);
-        } finally {
-          await pool.close();
-        }
-      }
+          },
+          { label: `pool(${threads}).dot × ${PAIRS}, Promise.all`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await Promise.all(pairs.map(([a, b]) => pool.dot(a, b)))) },
+        ],
+        PAIRS,
+        length,
+        want,
+      );
     } finally {
       for (const [a, b] of pairs) (free(a), free(b));
     }
@@ -95,14 +111,7 @@ export async function runBatch(options, report) {
     const want = count * reference(length);
     try {
       await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], count, length, want);
-      for (const threads of options.threads) {
-        const pool = await createPool({ threads });
-        try {
-          await measure(group, [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
-        } finally {
-          await pool.close();
-        }
-      }
+      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
     } finally {
       if (kind === "arena") for (const [a, b] of pairs) (free(/** @type {Float64Array} */ (a)), free(/** @type {Float64Array} */ (b)));
     }
@@ -125,14 +134,7 @@ export async function runBatch(options, report) {
         return sum(out);
       };
       await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], rows, cols, want);
-      for (const threads of options.threads) {
-        const pool = await createPool({ threads });
-        try {
-          await measure(group, [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want);
-        } finally {
-          await pool.close();
-        }
-      }
+      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want);
     } finally {
       free(matrix);
       free(x);
