@@ -6,6 +6,7 @@
 import { keep, median, repsFor, repsForAsync } from "./timing.js";
 
 /** @typedef {import('./types.js').Case} Case */
+/** @typedef {{ median: number, low: number, high: number }} Spread  ratios from the rounds: their median, lowest and highest */
 
 /**
  * Each case's mean ns per call in every round: `rounds` rounds of one batch of about `batchMs`
@@ -74,4 +75,15 @@ export async function timeBatch(c, reps) {
  */
 export function pairedDifference(row, baseline) {
   return median(row.map((t, round) => t - baseline[round]));
+}
+
+/**
+ * The median, lowest and highest of the ratios baseline / row, each from one round.
+ * @param {number[]} row
+ * @param {number[]} baseline
+ * @returns {Spread}
+ */
+export function ratioSpread(row, baseline) {
+  const each = row.map((t, round) => (baseline[round] ?? Number.NaN) / t);
+  return { median: median(each), low: Math.min(...each), high: Math.max(...each) };
 }

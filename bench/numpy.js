@@ -11,6 +11,13 @@ import { rowName } from "./naming.js";
 
 const SCRIPT = fileURLToPath(new URL("./numpy_dot.py", import.meta.url));
 
+/**
+ * How long to leave the machine idle after numpy on all threads, in ms: OpenBLAS's helper threads
+ * spin for ~0.1 s after their last call (110 ms of CPU in 0.3 s idle, measured on the 2-core VM),
+ * and would take a core from what is timed next.
+ */
+export const OPENBLAS_SETTLE_MS = 150;
+
 /** The interpreter; PYTHON overrides it for a virtual environment. */
 const PYTHON = process.env.PYTHON ?? "python3";
 
@@ -97,17 +104,6 @@ export function numpyRunner({ threads }) {
 }
 
 /**
- * The seed's job in numpy: `count` calls of np.dot(a, b) with a = b = np.arange(n, dtype=float64),
- * timed `repeats` times after one warm-up call.
- * @param {{ threads: 1 | 'all', n: number, count: number, repeats: number }} options
- * @returns {{ totalsNs: number[], medianTotalNs: number, value: number, numpy: string }}
- */
-export function numpySeed({ threads, n, count, repeats }) {
-  const out = runScript(["--seed", "--n", String(n), "--count", String(count), "--repeats", String(repeats)], threads);
-  return { totalsNs: out.seed.totals_ns, medianTotalNs: out.seed.median_total_ns, value: out.seed.value, numpy: out.numpy };
-}
-
-/**
  * numpy.dot of f64 operands (data.js), one call at a time, each `pauseMs` after the last: the
  * median of `samples` calls and the value (pause.js).
  * @param {{ threads: 1 | 'all', n: number, pauseMs: number, samples: number }} options
@@ -119,10 +115,11 @@ export function numpyAfterPause({ threads, n, pauseMs, samples }) {
 }
 
 /**
- * numpy_dot.py --serve in a child process that stays up: `measure` times np.dot at one n and
+ * numpy_dot.py --serve in a child process that stays up. `measure` times np.dot at one n and
  * precision for about `timeMs` (the median of batches of `batchMs`, as the sweep's rows) and
- * resolves to its median and value; requests are answered in order. It rejects, and the child is
- * ended, where the child fails, dies or gives no answer in time. `close` ends the child.
+ * resolves to its median and value; `seedJob` times one seed job, `count` np.dot calls on
+ * arange(n), kept for the next request. Requests are answered in order. A request rejects, and
+ * the child is ended, where the child fails, dies or gives no answer in time. `close` ends it.
  * @param {1 | 'all'} threads
  */
 export function numpyServer(threads) {
@@ -136,6 +133,31 @@ export function numpyServer(threads) {
   /** @type {Promise<string>} */
   const closed = new Promise((resolve) => child.once("close", (code, signal) => resolve(`exit ${code ?? signal}`)));
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  /**
+   * Sends one request and resolves to the child's reply, parsed.
+   * @param {object} request
+   * @param {string} what  the request, for errors
+   * @param {number} limitMs  how long an answer may take before the child counts as hung
+   */
+  const ask = async (request, what, limitMs) => {
+    const early = failure();
+    if (early !== undefined) throw new Error(`${what}: ${early.message}`);
+    child.stdin.write(`${JSON.stringify(request)}\n`);
+    /** @type {NodeJS.Timeout | undefined} */
+    let timer;
+    const late = new Promise((resolve) => (timer = setTimeout(resolve, limitMs, "late")));
+    const reply = await Promise.race([replies.next(), late]);
+    clearTimeout(timer);
+    if (reply === "late") {
+      child.kill();
+      throw new Error(`${what} gave no answer in ${limitMs / 1000} s`);
+    }
+    const { done, value } = /** @type {IteratorResult<string>} */ (reply);
+    if (done) throw new Error(`${what} ended (${await closed}) before answering${failure() ? `: ${failure()?.message}` : ""}`);
+    return JSON.parse(value);
+  };
+  // Building 1e8 operands takes seconds; a minute more than the work is a hang.
+  const HANG_MS = 60_000;
   return {
     /**
      * @param {number} n
@@ -144,26 +166,19 @@ export function numpyServer(threads) {
      * @returns {Promise<{ medianNs: number, value: number }>}
      */
     async measure(n, precision, { timeMs, batchMs }) {
-      const what = `numpy_dot.py --serve at n = ${n} ${precision}`;
-      const early = failure();
-      if (early !== undefined) throw new Error(`${what}: ${early.message}`);
       const request = { n, precision, time_ms: timeMs, warmup_ms: timeMs / 4, batch_ms: batchMs, min_batches: 3, warmup_batches: 1 };
-      child.stdin.write(`${JSON.stringify(request)}\n`);
-      // Building 1e8 operands takes seconds; a minute more than the slot is a hang.
-      const limitMs = 60_000 + 10 * timeMs;
-      /** @type {NodeJS.Timeout | undefined} */
-      let timer;
-      const late = new Promise((resolve) => (timer = setTimeout(resolve, limitMs, "late")));
-      const reply = await Promise.race([replies.next(), late]);
-      clearTimeout(timer);
-      if (reply === "late") {
-        child.kill();
-        throw new Error(`${what} gave no answer in ${limitMs / 1000} s`);
-      }
-      const { done, value } = /** @type {IteratorResult<string>} */ (reply);
-      if (done) throw new Error(`${what} ended (${await closed}) before answering${failure() ? `: ${failure()?.message}` : ""}`);
-      const out = JSON.parse(value);
+      const out = await ask(request, `numpy_dot.py --serve at n = ${n} ${precision}`, HANG_MS + 10 * timeMs);
       return { medianNs: out.median_ns, value: out.value };
+    },
+    /**
+     * @param {number} n
+     * @param {number} count
+     * @returns {Promise<{ totalNs: number, value: number }>}
+     */
+    async seedJob(n, count) {
+      // np.dot streams 16n bytes a call at no less than ~1 GB/s on any machine this runs on.
+      const out = await ask({ seed: true, n, count }, `numpy_dot.py --serve, seed job at n = ${n}`, HANG_MS + (count * 16 * n) / 1e6);
+      return { totalNs: out.total_ns, value: out.value };
     },
     close() {
       child.stdin.end();

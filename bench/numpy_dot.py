@@ -7,9 +7,8 @@ The thread count is the caller's business: it sets OPENBLAS_NUM_THREADS in this 
 
     python3 bench/numpy_dot.py --n 100000 --time-ms 400   # timing
     python3 bench/numpy_dot.py --info                     # numpy and BLAS facts only
-    python3 bench/numpy_dot.py --seed --n 100000000       # the seed's job: ten np.dot of arange(n)
     python3 bench/numpy_dot.py --n 100000 --pause-ms 5    # one call at a time, each after a pause
-    python3 bench/numpy_dot.py --serve                    # time each JSON request on stdin (turns.js)
+    python3 bench/numpy_dot.py --serve                    # time each JSON request on stdin (turns.js, seed.js)
 """
 import argparse
 import json
@@ -92,10 +91,20 @@ def serve(lines, out):
     batch_ms, min_batches and warmup_batches, and writes one JSON line for each. Above 1e6
     elements the operands stay built for the last n, both precisions, so that turns at one n
     (bench/turns.js) build them once. Shorter ones are built anew for each request: where they
-    land matters at 1e3, which read ~0.85 or ~1.6 us a call from one build to the next."""
+    land matters at 1e3, which read ~0.85 or ~1.6 us a call from one build to the next.
+    A request with "seed" instead times one seed job (seed_job) on arange(n), kept for the next."""
     kept = {}
     for line in lines:
         request = json.loads(line)
+        if request.get("seed"):
+            n, count = request["n"], request["count"]
+            if ("seed", n) not in kept:
+                kept.clear()
+                kept[("seed", n)] = seed_operands(n)
+            total, value = seed_job(*kept[("seed", n)], count)
+            out.write(json.dumps({"total_ns": total, "value": value}) + "\n")
+            out.flush()
+            continue
         n, precision = request["n"], request["precision"]
         if (n, precision) not in kept or n <= 10**6:
             if any(key[0] != n for key in kept):
@@ -107,20 +116,22 @@ def serve(lines, out):
         out.flush()
 
 
-def seed(n, count, repeats):
-    """The seed's job: a = b = np.arange(n) as float64 (two arrays), then `count` np.dot calls,
-    timed as a whole `repeats` times after one warm-up call; the median total is the figure."""
+def seed_operands(n):
+    """The seed's operands, a = b = np.arange(n) as float64 (two arrays), after one warm-up call."""
     a = np.arange(n, dtype=np.float64)
     b = np.arange(n, dtype=np.float64)
-    value = float(np.dot(a, b))  # warm-up
+    np.dot(a, b)
+    return a, b
+
+
+def seed_job(a, b, count):
+    """The seed's job: `count` np.dot calls timed as a whole; its ns and the last value."""
     clock = time.perf_counter_ns
-    totals = []
-    for _ in range(repeats):
-        t = clock()
-        for _ in range(count):
-            value = float(np.dot(a, b))
-        totals.append(clock() - t)
-    return {"n": n, "count": count, "totals_ns": totals, "median_total_ns": statistics.median(totals), "value": value}
+    value = 0.0
+    t = clock()
+    for _ in range(count):
+        value = float(np.dot(a, b))
+    return clock() - t, value
 
 
 def blas_info():
@@ -177,9 +188,6 @@ def main():
     parser.add_argument("--min-batches", type=int, default=20)
     parser.add_argument("--warmup-batches", type=int, default=5)
     parser.add_argument("--precisions", default="f64,f32")
-    parser.add_argument("--seed", action="store_true", help="time the seed's job instead")
-    parser.add_argument("--count", type=int, default=10)
-    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--pause-ms", type=float, help="time single calls, each after this pause")
     parser.add_argument("--samples", type=int, default=40, help="calls timed after a pause")
     parser.add_argument("--serve", action="store_true", help="time each JSON request read from stdin")
@@ -194,11 +202,7 @@ def main():
         "env": {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")},
         "results": [],
     }
-    if args.seed:
-        if args.n is None or args.n < 1:
-            parser.error("--n must be a positive integer")
-        out["seed"] = seed(args.n, args.count, args.repeats)
-    elif not args.info:
+    if not args.info:
         if args.n is None or args.n < 1:
             parser.error("--n must be a positive integer")
         for precision in args.precisions.split(","):

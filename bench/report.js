@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { formatN } from "./naming.js";
 import { ratioKey } from "./turns.js";
-import { COLUMNS, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
+import { COLUMNS, formatRatio, formatSpread, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
 
 /** @typedef {import('./metrics.js').Row} Row */
 /** @typedef {import('./types.js').Precision} Precision */
@@ -198,12 +198,13 @@ export class Report {
     }
     const seed = suites.seed;
     if (seed) {
-      const numpy = seed.jobs.find((/** @type {any} */ j) => j.impl === "numpy-all");
+      const numpy = seed.jobs.find((/** @type {import('./seed.js').SeedJob} */ j) => j.impl === "numpy-all");
       for (const impl of ["pool", "pool-sync"]) {
-        const job = seed.jobs.find((/** @type {any} */ j) => j.impl === impl && j.threads === top);
-        if (job && numpy) {
-          const ratio = numpy.medianTotalNs / job.medianTotalNs;
-          items.push({ target: `seed job: ${job.label} ≥ 1.0× numpy all threads (${seed.count} × n = ${formatN(seed.n)})`, measured: `${formatTime(job.medianTotalNs)} vs ${formatTime(numpy.medianTotalNs)}: ${formatRatio(ratio)}`, holds: ratio >= 1 });
+        /** @type {import('./seed.js').SeedJob | undefined} */
+        const job = seed.jobs.find((/** @type {import('./seed.js').SeedJob} */ j) => j.impl === impl && j.threads === top);
+        if (job?.vsNumpyAll && numpy) {
+          const measured = `${formatTime(job.medianTotalNs)} vs ${formatTime(numpy.medianTotalNs)}: ${formatSpread(job.vsNumpyAll)} (in turns, ${seed.rounds} rounds)`;
+          items.push({ target: `seed job: ${job.label} ≥ 1.0× numpy all threads (${seed.count} × n = ${formatN(seed.n)})`, measured, holds: job.vsNumpyAll.median >= 1 });
         }
       }
     }

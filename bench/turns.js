@@ -18,11 +18,11 @@
 import { createPool } from "kernelpool";
 import { BATCH_MS, budgetFor, ROUNDS, slotMs } from "./budget.js";
 import { check, freeArenaOperands, makeArenaOperands } from "./data.js";
-import { callMany, repsOf, timeBatch } from "./in-turns.js";
+import { callMany, ratioSpread, repsOf, timeBatch } from "./in-turns.js";
 import { shortOfMemory, turnsBytes } from "./memory.js";
 import { formatN } from "./naming.js";
-import { numpyServer } from "./numpy.js";
-import { formatRatio, formatTime } from "./table.js";
+import { numpyServer, OPENBLAS_SETTLE_MS } from "./numpy.js";
+import { formatSpread, formatTime } from "./table.js";
 import { median } from "./timing.js";
 
 /** The rows of a round, in order: each group's rows lie next to the baselines they are divided by. */
@@ -59,14 +59,7 @@ const RATIOS = /** @type {const} */ ([
 }));
 
 /**
- * How long to leave the machine idle after a numpy slot, in ms: OpenBLAS's helper threads spin
- * for ~0.1 s after their last call (110 ms of CPU in 0.3 s idle, measured on the 2-core VM), and
- * would take a core from the next slot.
- */
-const OPENBLAS_SETTLE_MS = 150;
-
-/**
- * @typedef {{ median: number, low: number, high: number }} Spread
+ * @typedef {import('./in-turns.js').Spread} Spread
  * @typedef {{ n: number, rounds: number, medianNs: Record<string, number>, ratios: Record<string, Spread> }} TurnsAtN
  * @typedef {import('./types.js').ExternalRunner} ExternalRunner
  * @typedef {import('./types.js').Precision} Precision
@@ -183,8 +176,7 @@ async function turnsAt(n, pool, arena, numpy, yardstick) {
     const times = perRound[row];
     const bases = perRound[baseline];
     if (times === undefined || bases === undefined) continue;
-    const each = times.map((ns, round) => (bases[round] ?? Number.NaN) / ns);
-    ratios[key] = { median: median(each), low: Math.min(...each), high: Math.max(...each) };
+    ratios[key] = ratioSpread(times, bases);
   }
   return { n, rounds: ROUNDS, medianNs: Object.fromEntries(names.map((name) => [name, median(perRound[name] ?? [])])), ratios };
 }
@@ -214,9 +206,4 @@ async function callFor(row, ms) {
   const until = performance.now() + ms;
   do await callMany(row, 1);
   while (performance.now() < until);
-}
-
-/** @param {Spread | undefined} s */
-function formatSpread(s) {
-  return s === undefined ? "–" : `${formatRatio(s.median)} [${s.low.toFixed(2)}–${s.high.toFixed(2)}]`;
 }
