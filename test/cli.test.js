@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseDotJobArgs } from "../dist/cli/args.js";
-import { fitLength } from "../dist/cli/memory.js";
+import { fitLength, MOST_ELEMENTS } from "../dist/cli/memory.js";
 import { timeCalls } from "../dist/cli/time-calls.js";
 import { dot, f64, free } from "../dist/index.js";
 
@@ -51,16 +51,27 @@ test("at n = 1 the exact Σi² is 0, so the error printed is absolute, never NaN
 
 test("bad flags exit with status 2 and a message naming the flag and its rule", () => {
   for (const [args, expected] of [
-    [["--n", "abc"], "--n must be an integer from 1 to 268435456"],
-    [["--n", "0"], "--n must be an integer from 1 to 268435456"],
+    [["--n", "abc"], "--n must be an integer from 1 to 264241152"],
+    [["--n", "0"], "--n must be an integer from 1 to 264241152"],
     [["--count", "2.5"], "--count must be an integer from 1 to 1000"],
     [["--threads", "0"], "--threads must be an integer from 1 to 256"],
-    [["--n", "0x10"], "--n must be an integer from 1 to 268435456"],
-    [["--n", " 7 "], "--n must be an integer from 1 to 268435456"],
+    [["--n", "0x10"], "--n must be an integer from 1 to 264241152"],
+    [["--n", " 7 "], "--n must be an integer from 1 to 264241152"],
   ]) {
     const { status, stderr } = run("dot", ...args);
     assert.is(status, 2, args.join(" "));
     assert.ok(stderr.includes(expected), `${args.join(" ")}: ${stderr}`);
+  }
+  // A flag given twice, or given no value, is a bad word too: the last would have won unchecked.
+  for (const [args, expected] of [
+    [["--n", "abc", "--n", "5"], "kernelpool: Option '--n' is given twice: give each option once"],
+    [["--count=3", "--count", "1"], "kernelpool: Option '--count' is given twice"],
+    [["--n", "--count", "5"], "kernelpool: Option '--n' needs a value"],
+    [["--threads"], "kernelpool: Option '--threads' needs a value"],
+  ]) {
+    const { status, stderr } = run("dot", ...args);
+    assert.is(status, 2, args.join(" "));
+    assert.ok(stderr.startsWith(expected) && stderr.includes("usage: kernelpool dot"), `${args.join(" ")}: ${stderr}`);
   }
   const unknown = run("dot", "--size", "5");
   assert.is(unknown.status, 2);
@@ -112,6 +123,18 @@ test("no command or --help prints the usage with status 0; an unknown command ex
     assert.is(unknown.status, 2, args.join(" "));
     assert.ok(unknown.stderr.startsWith('kernelpool: unknown command "fly"\n\nusage: kernelpool dot'), unknown.stderr);
   }
+  // --help or -h is a request only where an option may stand: as a flag's value, or after "--", it is a bad word.
+  for (const [args, expected] of [
+    [["dot", "--n", "help"], '--n must be an integer from 1 to 264241152 (1e8 style is fine); got the string "help"'],
+    [["dot", "--count", "-h"], '--count must be an integer from 1 to 1000; got the string "-h"'],
+    [["dot", "--n", "5", "--", "--help"], "kernelpool: Unexpected argument '--help'"],
+    [["--version", "extra"], 'kernelpool: --version takes nothing after it; got "extra"'],
+  ]) {
+    const { status, stdout, stderr } = run(...args);
+    assert.is(status, 2, args.join(" "));
+    assert.is(stdout, "", args.join(" "));
+    assert.ok(stderr.includes(expected), stderr);
+  }
   const early = run("--n", "5", "dot");
   assert.is(early.status, 2);
   assert.ok(early.stderr.startsWith('kernelpool: unknown command "--n" (options follow the command: kernelpool dot --n …)'), early.stderr);
@@ -131,16 +154,17 @@ test("a flag's value is read from its digits, so a value that Number() would rou
   assert.is(n("1.50E+1"), 15);
   assert.is(n("10.000"), 10);
   assert.is(n("0001"), 1);
-  for (const text of ["1.0000000000000001", "268435456.00000001", "1.05e1", "2.5"]) {
-    assert.throws(() => n(text), (error) => error instanceof RangeError && error.message.includes(`--n must be an integer from 1 to 268435456 (1e8 style is fine); got the string "${text}"`), text);
+  for (const text of ["1.0000000000000001", "264241152.00000001", "1.05e1", "2.5"]) {
+    assert.throws(() => n(text), (error) => error instanceof RangeError && error.message.includes(`--n must be an integer from 1 to 264241152 (1e8 style is fine); got the string "${text}"`), text);
   }
-  assert.throws(() => n("1e999"), /--n must be an integer from 1 to 268435456/, "past the range, not an integer test");
+  assert.throws(() => n("1e999"), /--n must be an integer from 1 to 264241152/, "past the range, not an integer test");
 });
 
-test("a negative value is refused by the flag's rule, not as an ambiguous option", () => {
+test("a value that starts with a dash is refused by the flag's rule, not as an ambiguous or unknown option", () => {
   for (const [args, expected] of [
-    [["--n", "-5"], '--n must be an integer from 1 to 268435456 (1e8 style is fine); got the string "-5"'],
-    [["--count", "-1"], '--count must be an integer from 1 to 1000 (1e8 style is fine); got the string "-1"'],
+    [["--n", "-5"], '--n must be an integer from 1 to 264241152 (1e8 style is fine); got the string "-5"'],
+    [["--count", "-1"], '--count must be an integer from 1 to 1000; got the string "-1"'],
+    [["--n", "-inf"], '--n must be an integer from 1 to 264241152 (1e8 style is fine); got the string "-inf"'],
     [["--threads", "-.5"], "--threads must be an integer from 1 to 256"],
   ]) {
     const { status, stderr } = run("dot", ...args);
@@ -192,21 +216,29 @@ test("n is fitted to the memory left once the pool's workers run", () => {
   assert.ok(stdout.startsWith("memory is short (only 0.1 GiB of memory is free): using n = 6,000,000 instead of 100,000,000\n"), stdout);
 });
 
-test("n shrinks, with the reason, when the two vectors do not fit; otherwise it is kept", () => {
+test("--n goes up to two vectors that fill the 4 GiB arena less 64 MiB, and no further", () => {
+  assert.is(MOST_ELEMENTS, 264241152); // (2³² − 2²⁶) / 16
+  assert.is(parseDotJobArgs(["--n", String(MOST_ELEMENTS), "--threads", "1"]).n, MOST_ELEMENTS);
+  assert.throws(() => parseDotJobArgs(["--n", String(MOST_ELEMENTS + 1)]), /--n must be an integer from 1 to 264241152/);
   assert.equal(fitLength(1000), { n: 1000 });
-  const { n, reason } = fitLength(2 ** 28); // two f64 vectors of 2²⁸ are 4 GiB: more than the arena
-  assert.ok(n < 2 ** 28 && n * 16 <= 4 * 2 ** 30 - 64 * 2 ** 20, String(n));
-  assert.match(reason, /^memory is short \((the arena holds at most 4 GiB|only [\d.]+ GiB of memory is free)\): using n = [\d,]+ instead of 268,435,456$/);
 });
 
-test("with no memory free, the job stops with a RangeError before any worker starts", () => {
+test("with no memory free, the job fails with status 1 and a RangeError's message before any worker starts", () => {
   // os.freemem() made 0 in the child, before the CLI reads it; a worker started throws.
   const fake = `import os from "node:os"; import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
     os.freemem = () => 0; wt.Worker = class { constructor() { throw new Error("a worker started"); } }; syncBuiltinESMExports();`;
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1"], { encoding: "utf8" });
-  assert.is(status, 2, stdout + stderr);
+  assert.is(status, 1, stdout + stderr);
   assert.is(stdout, "");
   assert.ok(stderr.startsWith("kernelpool: memory is short (only 0.0 GiB of memory is free): not even vectors of one element fit."), stderr);
+});
+
+test("a job that fails for a reason of the machine's, not of the words, exits with status 1 and says so in one line", () => {
+  const fake = `import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
+    wt.Worker = class { constructor() { throw new Error("spawn failed"); } }; syncBuiltinESMExports();`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1", "--threads", "2"], { encoding: "utf8", timeout: 60_000 });
+  assert.is(status, 1, stdout + stderr);
+  assert.is(stderr, "kernelpool: the job failed: spawn failed\n");
 });
 
 test("a process that may not reserve the arena's address space gets a RangeError that says so, not a browser hint", () => {

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
 import { MAX_WORKERS } from "../pool/layout.js";
 import { defaultThreads } from "../pool/options.js";
+import { MOST_ELEMENTS } from "./memory.js";
 
 export interface DotJobArgs {
   /** Elements per vector. @default 1e8, as in the seed's example */
@@ -26,38 +27,57 @@ thread and on the pool, as the seed's numpy example does with %time of ten.`;
 /** The flags of `kernelpool dot`, all of which take a value. */
 export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
 
+/**
+ * Whether `argv` (the words after `dot`) asks for the usage: --help or -h where an option may
+ * stand, not as a flag's value ("--n -h" is a bad n) and not after "--", which ends the options.
+ */
+export function asksForHelp(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return false;
+    if (arg === "--help" || arg === "-h") return true;
+    if (DOT_FLAGS.has(arg)) i++;
+  }
+  return false;
+}
+
 export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
-  const args = joinNegativeValues(argv);
+  const args = joinValues(argv);
   refuseShortOptions(args);
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
     args,
+    tokens: true,
     options: {
       n: { type: "string", default: "1e8" },
       count: { type: "string", default: "10" },
       threads: { type: "string", default: String(DEFAULT_THREADS) },
     },
   });
+  refuseRepeats(tokens);
   return {
-    n: integerFlag("--n", values.n, 1, 2 ** 28),
-    count: integerFlag("--count", values.count, 1, 1000),
-    threads: integerFlag("--threads", values.threads, 1, MAX_WORKERS),
+    n: integerFlag("--n", values.n, MOST_ELEMENTS, " (1e8 style is fine)"),
+    count: integerFlag("--count", values.count, 1000),
+    threads: integerFlag("--threads", values.threads, MAX_WORKERS),
   };
 }
 
 /**
- * "--n -5" as "--n=-5": parseArgs takes a value that starts with "-" for another option and
- * calls the flag ambiguous, where the rule the value broke is the useful message.
+ * "--n -5" as "--n=-5": a flag takes the next word as its value unless that word is an option
+ * ("--count"). parseArgs takes a value that starts with "-" for an option of its own, calling
+ * the flag ambiguous or "-inf" an unknown option, where the rule the value broke is the message.
  */
-function joinNegativeValues(argv: readonly string[]): string[] {
+function joinValues(argv: readonly string[]): string[] {
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    if (DOT_FLAGS.has(arg) && next !== undefined && /^-[\d.]/.test(next)) {
+    if (!DOT_FLAGS.has(arg)) {
+      args.push(arg);
+    } else if (next === undefined || next.startsWith("--")) {
+      throw usageError(`Option '${arg}' needs a value`, "ERR_PARSE_ARGS_INVALID_OPTION_VALUE");
+    } else {
       args.push(`${arg}=${next}`);
       i++;
-    } else {
-      args.push(arg);
     }
   }
   return args;
@@ -65,22 +85,34 @@ function joinNegativeValues(argv: readonly string[]): string[] {
 
 /**
  * Refuses "-n 5": parseArgs takes an undeclared one-letter option as the long option of that
- * name, so "-n" passed for "--n" while "-c" and "-t" were unknown. Its own error's code, so the
- * usage follows the message as for any other unknown flag.
+ * name, so "-n" passed for "--n" while "-c" and "-t" were unknown.
  */
 function refuseShortOptions(args: readonly string[]): void {
-  const short = args.find((arg) => /^-[^-\d.]/.test(arg));
-  if (short === undefined) return;
-  const error = new TypeError(`Unknown option '${short}': the options are ${[...DOT_FLAGS].join(", ")}, with two dashes`);
-  throw Object.assign(error, { code: "ERR_PARSE_ARGS_UNKNOWN_OPTION" });
+  const short = args.find((arg) => /^-[^-]/.test(arg));
+  if (short !== undefined) throw usageError(`Unknown option '${short}': the options are ${[...DOT_FLAGS].join(", ")}, with two dashes`, "ERR_PARSE_ARGS_UNKNOWN_OPTION");
+}
+
+/** Refuses a flag given twice: the last would win, and a bad earlier value would go unchecked. */
+function refuseRepeats(tokens: readonly { kind: string; rawName?: string }[]): void {
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== "option" || token.rawName === undefined) continue;
+    if (seen.has(token.rawName)) throw usageError(`Option '${token.rawName}' is given twice: give each option once`, "ERR_PARSE_ARGS_INVALID_OPTION_VALUE");
+    seen.add(token.rawName);
+  }
+}
+
+/** An error in the words themselves, coded as parseArgs codes its own, so the usage follows it. */
+function usageError(message: string, code: string): TypeError {
+  return Object.assign(new TypeError(message), { code });
 }
 
 /** Decimal digits with an optional exponent: Number() alone would also take "0x10" and " 7 ". */
 const DECIMAL = /^(\d+)(?:\.(\d+))?(?:e\+?(\d+))?$/i;
 
-function integerFlag(name: string, text: string, min: number, max: number): number {
+function integerFlag(name: string, text: string, max: number, hint = ""): number {
   const value = exactInteger(text);
-  if (!Number.isInteger(value) || value < min || value > max) throw invalidValue(name, `an integer from ${min} to ${max} (1e8 style is fine)`, text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw invalidValue(name, `an integer from 1 to ${max}${hint}`, text);
   return value;
 }
 

@@ -71,7 +71,7 @@ function report(n: number, single: CallTimes, parallel: CallTimes): void {
   // first, it would hide the error of a result that rounds to the same double (0 where it is 1e-16).
   const exact = (BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n;
   parallel.results.forEach((value, i) => {
-    const same = value === single.results[i] ? "same bits as one thread" : "DIFFERS from one thread";
+    const same = Object.is(value, single.results[i]) ? "same bits as one thread" : "DIFFERS from one thread";
     // n = 1 makes the exact sum 0, where a relative error is 0/0: the error is then absolute.
     const error = exact === 0n ? `error ${Math.abs(value).toExponential(1)}` : `relative error ${(Math.abs(difference(value, exact)) / Number(exact)).toExponential(1)}`;
     console.log(`  dot #${i + 1} = ${value.toExponential(15)}  (${same}; ${error})`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `kernelpool` command line. `npm start` runs `kernelpool dot`, the seed's example.
 import { readFileSync } from "node:fs";
-import { DOT_FLAGS, parseDotJobArgs, USAGE } from "./args.js";
+import { asksForHelp, DOT_FLAGS, parseDotJobArgs, USAGE, type DotJobArgs } from "./args.js";
 import { runDotJob } from "./dot-job.js";
 
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -14,23 +14,48 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 
 const [command, ...rest] = process.argv.slice(2);
 const isHelp = (arg: string): boolean => arg === "--help" || arg === "-h" || arg === "help";
-try {
-  if (command === undefined || isHelp(command)) console.log(USAGE);
-  else if (command === "--version") console.log(version());
-  else if (command === "dot") {
-    if (rest.some(isHelp)) console.log(USAGE);
-    else await runDotJob(parseDotJobArgs(rest));
-  } else {
-    const hint = DOT_FLAGS.has(command.split("=")[0]!) ? ` (options follow the command: kernelpool dot ${command} …)` : "";
-    console.error(`kernelpool: unknown command ${JSON.stringify(command)}${hint}\n\n${USAGE}`);
-    process.exitCode = 2;
+if (command === undefined || isHelp(command)) console.log(USAGE);
+else if (command === "--version" && rest.length === 0) console.log(version());
+else if (command === "dot") await dotCommand(rest);
+else if (command === "--version") usageFailed(`kernelpool: --version takes nothing after it; got ${JSON.stringify(rest.join(" "))}\n\n${USAGE}`);
+else usageFailed(`kernelpool: unknown command ${JSON.stringify(command)}${hintFor(command)}\n\n${USAGE}`);
+
+/**
+ * Status 2 for words that are wrong (a bad flag, its value, an unknown command), with the usage
+ * after parseArgs's own errors; 1 for a job that failed (memory short, a worker that would not
+ * start), so that a script can tell the two apart.
+ */
+async function dotCommand(args: readonly string[]): Promise<void> {
+  if (asksForHelp(args)) return console.log(USAGE);
+  let parsed: DotJobArgs;
+  try {
+    parsed = parseDotJobArgs(args);
+  } catch (error) {
+    // parseArgs's errors (an unknown flag) come without our prefix, and the usage helps there.
+    const fromParseArgs = String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
+    return usageFailed(fromParseArgs ? `kernelpool: ${messageOf(error)}\n\n${USAGE}` : messageOf(error));
   }
-} catch (error) {
-  // parseArgs's own errors (an unknown flag) come without our prefix, and the usage helps there.
-  const fromParseArgs = String((error as { code?: unknown }).code).startsWith("ERR_PARSE_ARGS");
-  const message = error instanceof Error ? error.message : String(error);
-  console.error(fromParseArgs ? `kernelpool: ${message}\n\n${USAGE}` : message);
+  try {
+    await runDotJob(parsed);
+  } catch (error) {
+    const message = messageOf(error);
+    console.error(message.startsWith("kernelpool: ") ? message : `kernelpool: the job failed: ${message}`);
+    process.exitCode = 1;
+  }
+}
+
+function usageFailed(message: string): void {
+  console.error(message);
   process.exitCode = 2;
+}
+
+/** Where a flag came before the command: where it belongs. */
+function hintFor(command: string): string {
+  return DOT_FLAGS.has(command.split("=")[0]!) ? ` (options follow the command: kernelpool dot ${command} …)` : "";
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** The package's version, from its package.json (dist/cli/ is two folders below it). */

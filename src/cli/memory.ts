@@ -8,17 +8,18 @@ const FREE_SHARE = 0.6;
 /** Arena bytes kept for the pool's own blocks next to the two vectors. */
 const HEADROOM = 64 * 2 ** 20;
 
+/** The longest vectors --n may ask for: two f64 vectors of it fill the arena, less HEADROOM. */
+export const MOST_ELEMENTS = Math.floor((LIMIT_BYTES - HEADROOM) / 16);
+
 /**
- * The largest n up to `wanted` whose two f64 vectors fit, and the reason when it is smaller;
- * a RangeError where not even n = 1 fits.
+ * The largest n up to `wanted` (at most MOST_ELEMENTS) whose two f64 vectors fit in free memory,
+ * and the reason when it is smaller; a RangeError where not even n = 1 fits.
  */
 export function fitLength(wanted: number): { n: number; reason?: string } {
   const free = freeBytes();
-  const byArena = Math.floor((LIMIT_BYTES - HEADROOM) / 16);
-  const byFree = Math.floor((free * FREE_SHARE) / 16);
-  const n = Math.min(wanted, byArena, byFree);
+  const n = Math.min(wanted, Math.floor((free * FREE_SHARE) / 16));
   if (n === wanted) return { n };
-  const why = n === byArena ? "the arena holds at most 4 GiB" : `only ${(free / 2 ** 30).toFixed(1)} GiB of memory is free`;
+  const why = `only ${(free / 2 ** 30).toFixed(1)} GiB of memory is free`;
   if (n < 1) throw memoryShort(`memory is short (${why}): not even vectors of one element fit`);
   return { n, reason: `memory is short (${why}): using n = ${n.toLocaleString("en")} instead of ${wanted.toLocaleString("en")}` };
 }
