@@ -182,7 +182,7 @@ export function workerStart(index: number, cause: unknown): Coded<Error> {
 
 export function cannotBlock(call: string, instead: string): Coded<Error> {
   return withCode(
-    new Error(`kernelpool: ${call} cannot run on this thread: it would block, and a browser's main thread may not block (Atomics.wait). Use ${instead} and await it, or call ${call} from a Web Worker.`),
+    new Error(`kernelpool: ${call} cannot run on this thread: it would block, and a page's main thread, a service worker or a worklet may not block (Atomics.wait). Use ${instead} and await it, or call ${call} from a dedicated or shared Web Worker.`),
     "ERR_KP_CANNOT_BLOCK",
   );
 }

@@ -21,8 +21,9 @@ export function browserPlatform(builds: ReadonlyMap<string, Uint8Array<ArrayBuff
     holdProcessOpen: () => {},
     nextTurn,
     cheapTurns: false,
-    // Only dedicated workers may Atomics.wait; a window's main thread may not (HTML, [[CanBlock]]).
-    canBlock: () => "DedicatedWorkerGlobalScope" in globalThis,
+    // Dedicated and shared workers may Atomics.wait; a window's main thread, a service worker and
+    // a worklet may not (HTML, [[CanBlock]]).
+    canBlock: () => "DedicatedWorkerGlobalScope" in globalThis || "SharedWorkerGlobalScope" in globalThis,
     workersUnavailable,
   };
 }

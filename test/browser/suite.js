@@ -269,7 +269,7 @@ if (isolated) {
       worker.onerror = (event) => reject(new Error(event.message));
     });
     worker.terminate();
-    assert.equal(answer, { threads: 2, same: true });
+    assert.equal(answer, { threads: 2, isolated: true, same: true });
   });
 } else {
   test("without isolation, createPool gives a one-thread pool that says why", async () => {
@@ -296,5 +296,17 @@ if (isolated) {
     free(a);
   });
 }
+
+test("pool.dotSync works inside a shared Web Worker, which may block too", async () => {
+  // It threw ERR_KP_CANNOT_BLOCK there, saying a main thread may not block.
+  const worker = new SharedWorker(new URL("./sync-worker.js", import.meta.url), { type: "module" });
+  const answer = await new Promise((resolve, reject) => {
+    worker.port.onmessage = (event) => resolve(event.data);
+    worker.onerror = () => reject(new Error("the shared worker failed to load or threw"));
+  });
+  worker.port.close();
+  // Isolated or not as Chromium makes a shared worker: one thread where it is not, and so no job.
+  assert.equal(answer, { threads: answer.isolated ? 2 : 1, isolated: answer.isolated, same: true });
+});
 
 test.run();
