@@ -284,11 +284,13 @@ if (isolated) {
 
   test("a pool on this thread alone lets the page's timers run while its calls compute", async () => {
     // scheduler.yield() resumes ahead of timers: work that took only such turns kept this timer
-    // waiting until every call had ended.
+    // waiting until every call had ended. The calls must outlast AHEAD_MS (browser.ts, 4 ms), after
+    // which a turn goes behind the timers: three calls of 5e6 took 3.7–4.4 ms on a fast hour of the
+    // 2-core VM, and the timer then came after them in 2 runs of 4. Eight of 1e7 take ~20 ms.
     const pool = await createPool();
-    const a = f64(5_000_000).fill(1);
+    const a = f64(10_000_000).fill(1);
     let order = "";
-    const calls = Promise.all([pool.dot(a, a), pool.dot(a, a), pool.dot(a, a)]).then(() => (order += "calls "));
+    const calls = Promise.all(Array.from({ length: 8 }, () => pool.dot(a, a))).then(() => (order += "calls "));
     setTimeout(() => (order += "timer "));
     await calls;
     assert.is(order, "timer calls ");
