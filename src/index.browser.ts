@@ -9,11 +9,17 @@ import { setPlatform } from "./platform/platform.js";
 
 // Each `new URL(…)` stands inside fetch() so that Vite and webpack rewrite it to the emitted asset.
 const relaxed = features().relaxedSimd;
+const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
+// A fetch that fails outright (no network, a refused connection) rejects with the engine's bare
+// "Failed to fetch", which names no file; so does a body cut off while it is read.
+const loadFailed = (error: unknown): never => {
+  throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
+};
 const response = await (relaxed
   ? fetch(new URL("../build/kernels-relaxed.wasm", import.meta.url))
-  : fetch(new URL("../build/kernels.wasm", import.meta.url)));
+  : fetch(new URL("../build/kernels.wasm", import.meta.url))
+).catch(loadFailed);
 if (!response.ok) throw unsupported(`could not load the kernels from ${response.url}: HTTP ${response.status}.`);
-const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
-setPlatform(browserPlatform(new Map([[file, new Uint8Array(await response.arrayBuffer())]])));
+setPlatform(browserPlatform(new Map([[file, new Uint8Array(await response.arrayBuffer().catch(loadFailed))]])));
 
 export * from "./api.js";

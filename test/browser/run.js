@@ -1,6 +1,7 @@
 // The chromium pass of `npm test`: the in-page suite with and without cross-origin isolation,
-// a Vite production build of an app that imports kernelpool, and the demo page. Prints uvu-style
-// totals, which test/run.js adds to the Node passes. A missing Chromium fails the pass.
+// the entry's import when the kernels cannot be fetched, a Vite production build of an app that
+// imports kernelpool, and the demo page. Prints uvu-style totals, which test/run.js adds to the
+// Node passes. A missing Chromium fails the pass.
 //
 // Run with the same kernel build as the page (relaxed SIMD: on Node 20 pass
 // --experimental-wasm-relaxed-simd), so that Node's bits can be compared with Chromium's.
@@ -9,6 +10,7 @@ import { serve } from "../../scripts/serve.js";
 import { computeCases } from "./cases.js";
 import { launch } from "./chromium.js";
 import { checkDemo } from "./demo-check.js";
+import { checkKernelLoadFailures } from "./load-check.js";
 import { checkViteApp } from "./vite-check.js";
 import { runSuite } from "./page-suite.js";
 
@@ -45,7 +47,8 @@ try {
     total += run.total;
     passed += run.passed;
   }
-  console.log("\n# bundlers and the demo");
+  console.log("\n# loading, bundlers and the demo");
+  await check("a kernel build that cannot be fetched fails the import with ERR_KP_UNSUPPORTED, naming it", () => checkKernelLoadFailures(browser.context, isolated.url));
   await check("a Vite production build of an app that imports kernelpool runs with workers", () => checkViteApp(browser.context));
   await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
 } catch (error) {
