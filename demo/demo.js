@@ -31,15 +31,16 @@ if (params.get("autorun") === "1") void run();
 
 async function run() {
   if (state.state === "running") return;
-  Object.assign(state, { state: "running", results: [], error: undefined });
+  Object.assign(state, { state: "running", results: [], error: undefined, threads: undefined, singleThreadReason: undefined });
+  showCapabilities(state.capabilities);
   const tbody = document.querySelector("#results tbody");
   tbody.replaceChildren();
   drawChart(document.querySelector("#chart"), []);
   try {
     const sizes = parseSizes(form.n.value);
-    // As the form's min and max, which a value from the URL bypasses: runs=1e9 froze the tab.
-    const runs = Math.min(1000, Math.max(3, Math.floor(Number(form.runs.value)) || 15));
-    const pool = await createPool({ threads: Math.floor(Number(form.threads.value)) || undefined });
+    const runs = parseRuns(form.runs.value);
+    // Empty means createPool's default; anything else is createPool's to check (threads=0 ran 2).
+    const pool = await createPool({ threads: form.threads.value.trim() === "" ? undefined : Number(form.threads.value) });
     state.threads = pool.threads;
     state.singleThreadReason = pool.singleThreadReason;
     showCapabilities({ ...state.capabilities, poolThreads: pool.threads, singleThreadReason: pool.singleThreadReason ?? "none" });
@@ -66,8 +67,9 @@ async function run() {
 async function measure(pool, n, runs) {
   // Values in [0, 1) keep the sum away from cancellation, so the relative error means something.
   const a = f64(n);
-  const b = f64(n);
+  let b;
   try {
+    b = f64(n); // within the try: where it does not fit, `a` is freed all the same
     for (let i = 0; i < n; i++) {
       a[i] = Math.random();
       b[i] = Math.random();
@@ -88,8 +90,18 @@ async function measure(pool, n, runs) {
     };
   } finally {
     free(a);
-    free(b);
+    if (b !== undefined) free(b);
   }
+}
+
+/**
+ * The form's min and max, which a value from the URL bypasses: runs=1e9 froze the tab, and
+ * runs=0 ran 15 where runs=-5 ran 3.
+ */
+function parseRuns(text) {
+  const runs = Number(text);
+  if (!Number.isInteger(runs) || runs < 3 || runs > 1000) throw new RangeError(`runs must be an integer from 3 to 1000; got "${text}"`);
+  return runs;
 }
 
 function parseSizes(text) {

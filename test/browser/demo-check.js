@@ -23,9 +23,41 @@ export async function checkDemo(context, baseUrl) {
       // Data in [0, 1): Dot2 is the reference, and f64 blocks keep the error near n·u at worst.
       if (!(row.relativeError <= row.n * 2 ** -53)) throw new Error(`relative error ${row.relativeError} at n = ${row.n}`);
     }
+    // A rerun that fails leaves no figure of the run before it: it showed the last pool's threads.
+    await page.evaluate(() => {
+      const form = document.querySelector("#controls");
+      form.threads.value = "999"; // past the form's max, which only a submit event skips
+      form.dispatchEvent(new Event("submit", { cancelable: true }));
+    });
+    await page.waitForFunction(() => window.demo.state === "failed", null, { timeout: 30_000 });
+    const rerun = await page.evaluate(() => ({ threads: window.demo.threads, results: window.demo.results.length, error: window.demo.error }));
+    if (rerun.threads !== undefined || rerun.results !== 0 || !/threads/.test(rerun.error)) throw new Error(`a failed rerun kept figures or hid its cause: ${JSON.stringify(rerun)}`);
+    await checkBadParameters(context, baseUrl);
     const last = demo.results.at(-1);
     return `n = 1e7: pool ${last.ms.pool.toFixed(2)} ms, one thread ${last.ms.single.toFixed(2)} ms (×${last.speedupOverOneThread.toFixed(2)}), JS loop ×${last.speedupOverJs.toFixed(1)}; screenshot in test-results/demo.png`;
   } finally {
     await page.close();
+  }
+}
+
+/**
+ * URL parameters past the form's rules fail the run at once, naming the rule: threads=0 ran on the
+ * default 2 threads, and runs=0 ran 15 where runs=-5 ran 3.
+ */
+async function checkBadParameters(context, baseUrl) {
+  for (const [query, rule] of [
+    ["n=1e5&threads=0&runs=15", /createPool\(options\): options\.threads must be/],
+    ["n=1e5&threads=2&runs=0", /runs must be an integer from 3 to 1000; got "0"/],
+    ["n=1e5&threads=2&runs=2.5", /runs must be an integer from 3 to 1000/],
+  ]) {
+    const page = await context.newPage();
+    try {
+      await page.goto(`${baseUrl}demo/?${query}&autorun=1`);
+      await page.waitForFunction(() => ["done", "failed"].includes(window.demo?.state), null, { timeout: 30_000 });
+      const demo = await page.evaluate(() => window.demo);
+      if (demo.state !== "failed" || !rule.test(demo.error)) throw new Error(`?${query}: expected a failure matching ${rule}, got ${demo.state}: ${demo.error}`);
+    } finally {
+      await page.close();
+    }
   }
 }
