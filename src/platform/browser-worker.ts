@@ -1,6 +1,6 @@
 // Pool workers as module Web Workers. The compiled module and the shared memory are posted once
-// (both may be posted only where the page is cross-origin isolated); after that, host and
-// worker talk only through the control block.
+// (the memory may be posted only where the page is cross-origin isolated; the module anywhere);
+// after that, host and worker talk only through the control block.
 import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
 import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
@@ -55,10 +55,13 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       if (!ready) reject(workerStart(init.index, cause));
       else lost?.(cause);
     });
+    // A message from the worker that cannot be read: only strings come, so none is expected.
     worker.addEventListener("messageerror", () => {
       if (ended) return;
+      const cause = new Error("a message from the worker could not be read");
       end();
-      if (!ready) reject(workerStart(init.index, new Error("the worker could not receive its start message")));
+      if (!ready) reject(workerStart(init.index, cause));
+      else lost?.(cause);
     });
     try {
       worker.postMessage(init);
