@@ -28,7 +28,7 @@ export const MATVEC_SHAPES = [[1000, 1000], [100, 100000]];
  * @param {import('./report.js').Report} report
  */
 export async function runBatch(options, report) {
-  /** @type {Array<{ group: string, label: string, threads: number, products: number, elements: number, medianNs: number }>} */
+  /** @type {Array<{ group: string, label: string, threads: number, products: number, bytes: number, medianNs: number }>} */
   const results = [];
   /**
    * @param {string} group
@@ -36,15 +36,17 @@ export async function runBatch(options, report) {
    * @param {number} products  dot products per call
    * @param {number} length    elements per product
    * @param {number} want      the checked value of each call
+   * @param {number} [bytes]   what a call reads from memory: both f64 vectors of every product,
+   *   unless they share one (matvec's x, read from cache after the first row)
    */
-  const measure = async (group, cases, products, length, want) => {
+  const measure = async (group, cases, products, length, want, bytes = 16 * products * length) => {
     for (const c of cases) {
       const got = await c.run();
       if (got !== want) throw new Error(`wrong result. ${c.label} (${group}) returned ${got}, expected ${want}.`);
     }
     const elements = products * length;
     for (const m of await timeCases(cases, elements, budgetFor(elements, options.timeMs))) {
-      results.push({ group, label: m.label, threads: m.threads, products, elements, medianNs: m.medianNs });
+      results.push({ group, label: m.label, threads: m.threads, products, bytes, medianNs: m.medianNs });
     }
   };
 
@@ -55,12 +57,13 @@ export async function runBatch(options, report) {
    * @param {number} products
    * @param {number} length
    * @param {number} want
+   * @param {number} [bytes]
    */
-  const measureOnPools = async (group, casesFor, products, length, want) => {
+  const measureOnPools = async (group, casesFor, products, length, want, bytes) => {
     for (const threads of options.threads) {
       const pool = await createPool({ threads });
       try {
-        await measure(group, casesFor(pool, threads), products, length, want);
+        await measure(group, casesFor(pool, threads), products, length, want, bytes);
       } finally {
         await pool.close();
       }
@@ -133,8 +136,9 @@ export async function runBatch(options, report) {
         for (let r = 0; r < rows; r++) out[r] = dot(/** @type {Float64Array} */ (rowViews[r]), x);
         return sum(out);
       };
-      await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], rows, cols, want);
-      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want);
+      const bytes = 8 * (rows * cols + cols);
+      await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], rows, cols, want, bytes);
+      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want, bytes);
     } finally {
       free(matrix);
       free(x);
@@ -150,13 +154,13 @@ export async function runBatch(options, report) {
       String(r.threads),
       formatTime(r.medianNs),
       formatTime(r.medianNs / r.products),
-      ((16 * r.elements) / r.medianNs).toFixed(1),
+      (r.bytes / r.medianNs).toFixed(1),
       formatRatio(loop && loop !== r ? loop.medianNs / r.medianNs : null),
       formatRatio(awaited && awaited !== r ? awaited.medianNs / r.medianNs : null),
     ];
   });
   report.table("Batches: dotBatch and matvec against loops of dot (f64)", header, body, [
-    `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread.`,
+    `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread. GB/s counts what a call reads: both vectors of each pair, and for matvec the matrix and x once.`,
   ]);
   return { pairs: PAIRS, results };
 }

@@ -24,7 +24,7 @@ export async function timeInTurns(cases, { rounds, warmupRounds, batchMs, leadCa
   const perCall = cases.map(() => []);
   for (let round = -warmupRounds; round < rounds; round++) {
     for (let k = 0; k < cases.length; k++) {
-      const i = (k + Math.max(round, 0)) % cases.length;
+      const i = rotated(k, round, cases.length);
       const c = cases[i];
       await callMany(c, leadCalls);
       const ns = await timeBatch(c, reps[i]);
@@ -33,6 +33,13 @@ export async function timeInTurns(cases, { rounds, warmupRounds, batchMs, leadCa
   }
   return perCall;
 }
+
+/**
+ * Which of `count` rows goes k-th in `round`: the order rotates by one each round, so that no row
+ * always goes first; warm-up rounds (round < 0) go in round 0's order.
+ * @param {number} k @param {number} round @param {number} count
+ */
+export const rotated = (k, round, count) => (k + Math.max(round, 0)) % count;
 
 /**
  * Calls a batch of `c` needs to last about `batchMs` (timing.js, repsFor).

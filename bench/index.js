@@ -82,6 +82,8 @@ async function main() {
   const report = new Report(startedAt, process.argv.slice(2), options, header);
   console.log(`kernelpool bench, ${startedAt.toISOString()}; suites ${options.suites.join(",")}${pool ? `; pool threads ${options.threads.join(",")}` : ""}\n${header}`);
   for (const info of external) if ("reason" in info) console.log(`note: ${info.runner} skipped: ${info.reason}`);
+  // Allowed, for oversubscription experiments, but said up front: pool(8) on 2 cores read 0.16×.
+  if (maxThreads > machine.availableParallelism) console.log(`note: --threads goes to ${maxThreads}, more than this machine's ${machine.availableParallelism} cores: those pools share cores.`);
 
   /** @type {Row[]} */
   const rows = [];

@@ -27,5 +27,5 @@ export function writeResults(startedAt, report, markdown) {
   const latestMd = join(RESULTS_DIR, "latest.md");
   writeFileSync(stampedMd, markdown);
   writeFileSync(latestMd, markdown);
-  return [stamped, latest, latestMd];
+  return [stamped, latest, stampedMd, latestMd];
 }
