@@ -113,7 +113,7 @@ test("the default --threads is createPool's, at most 256 on a machine with more 
 });
 
 test("no command or --help prints the usage with status 0; an unknown command exits with 2, --help or not", () => {
-  for (const args of [[], ["--help"], ["dot", "--help"], ["dot", "-h"], ["dot", "--n", "5", "--help"]]) {
+  for (const args of [[], ["--help"], ["dot", "--help"], ["dot", "-h"], ["dot", "help"], ["dot", "--n", "5", "--help"], ["dot", "--threads", "--help"]]) {
     const { status, stdout } = run(...args);
     assert.is(status, 0, args.join(" "));
     assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
@@ -128,6 +128,9 @@ test("no command or --help prints the usage with status 0; an unknown command ex
     [["dot", "--n", "help"], '--n must be an integer from 1 to 264241152 (1e8 style is fine); got the string "help"'],
     [["dot", "--count", "-h"], '--count must be an integer from 1 to 1000; got the string "-h"'],
     [["dot", "--n", "5", "--", "--help"], "kernelpool: Unexpected argument '--help'"],
+    // Past "--" words are refused as typed, not joined to a flag or taken for short options.
+    [["dot", "--", "--n", "5"], "kernelpool: Unexpected argument '--n'."],
+    [["dot", "--", "-x"], "kernelpool: Unexpected argument '-x'."],
     [["--version", "extra"], 'kernelpool: --version takes nothing after it; got "extra"'],
   ]) {
     const { status, stdout, stderr } = run(...args);

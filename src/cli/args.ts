@@ -28,15 +28,16 @@ thread and on the pool, as the seed's numpy example does with %time of ten.`;
 export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
 
 /**
- * Whether `argv` (the words after `dot`) asks for the usage: --help or -h where an option may
- * stand, not as a flag's value ("--n -h" is a bad n) and not after "--", which ends the options.
+ * Whether `argv` (the words after `dot`) asks for the usage: --help, -h or help where an option
+ * may stand, not as a flag's value ("--n -h" is a bad n) and not after "--", which ends the
+ * options. A flag takes the next word as its value unless that is an option (joinValues).
  */
 export function asksForHelp(argv: readonly string[]): boolean {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") return false;
-    if (arg === "--help" || arg === "-h") return true;
-    if (DOT_FLAGS.has(arg)) i++;
+    if (arg === "--help" || arg === "-h" || arg === "help") return true;
+    if (DOT_FLAGS.has(arg) && argv[i + 1]?.startsWith("--") === false) i++;
   }
   return false;
 }
@@ -71,7 +72,11 @@ function joinValues(argv: readonly string[]): string[] {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = argv[i + 1];
-    if (!DOT_FLAGS.has(arg)) {
+    if (arg === "--") {
+      // The words after it are no options, and go to parseArgs as typed, which refuses them.
+      args.push(...argv.slice(i));
+      break;
+    } else if (!DOT_FLAGS.has(arg)) {
       args.push(arg);
     } else if (next === undefined || next.startsWith("--")) {
       throw usageError(`Option '${arg}' needs a value`, "ERR_PARSE_ARGS_INVALID_OPTION_VALUE");
@@ -88,7 +93,8 @@ function joinValues(argv: readonly string[]): string[] {
  * name, so "-n" passed for "--n" while "-c" and "-t" were unknown.
  */
 function refuseShortOptions(args: readonly string[]): void {
-  const short = args.find((arg) => /^-[^-]/.test(arg));
+  const end = args.indexOf("--");
+  const short = (end < 0 ? args : args.slice(0, end)).find((arg) => /^-[^-]/.test(arg));
   if (short !== undefined) throw usageError(`Unknown option '${short}': the options are ${[...DOT_FLAGS].join(", ")}, with two dashes`, "ERR_PARSE_ARGS_UNKNOWN_OPTION");
 }
 

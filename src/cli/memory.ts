@@ -12,8 +12,9 @@ const HEADROOM = 64 * 2 ** 20;
 export const MOST_ELEMENTS = Math.floor((LIMIT_BYTES - HEADROOM) / 16);
 
 /**
- * The largest n up to `wanted` (at most MOST_ELEMENTS) whose two f64 vectors fit in free memory,
- * and the reason when it is smaller; a RangeError where not even n = 1 fits.
+ * The largest n up to `wanted` whose two f64 vectors fit in free memory, and the reason when it is
+ * smaller; a RangeError where not even n = 1 fits. The arena's own limit is --n's (MOST_ELEMENTS),
+ * which parseDotJobArgs enforces before this is asked.
  */
 export function fitLength(wanted: number): { n: number; reason?: string } {
   const free = freeBytes();
