@@ -39,8 +39,7 @@ async function run() {
   try {
     const sizes = parseSizes(form.n.value);
     const runs = parseRuns(form.runs.value);
-    // Empty means createPool's default; anything else is createPool's to check (threads=0 ran 2).
-    const pool = await createPool({ threads: form.threads.value.trim() === "" ? undefined : Number(form.threads.value) });
+    const pool = await createPool({ threads: parseThreads(form.threads.value) });
     state.threads = pool.threads;
     state.singleThreadReason = pool.singleThreadReason;
     showCapabilities({ ...state.capabilities, poolThreads: pool.threads, singleThreadReason: pool.singleThreadReason ?? "none" });
@@ -92,6 +91,17 @@ async function measure(pool, n, runs) {
     free(a);
     if (b !== undefined) free(b);
   }
+}
+
+/**
+ * Empty for createPool's default (every core); else an integer, whose range createPool checks.
+ * threads=0 and threads=abc from the URL ran the default.
+ */
+function parseThreads(text) {
+  if (text.trim() === "") return undefined;
+  const threads = Number(text);
+  if (!Number.isInteger(threads)) throw new RangeError(`threads must be an integer, or empty for every core; got "${text}"`);
+  return threads;
 }
 
 /**

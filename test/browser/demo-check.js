@@ -26,7 +26,7 @@ export async function checkDemo(context, baseUrl) {
     // A rerun that fails leaves no figure of the run before it: it showed the last pool's threads.
     await page.evaluate(() => {
       const form = document.querySelector("#controls");
-      form.threads.value = "999"; // past the form's max, which only a submit event skips
+      form.threads.value = "999"; // past createPool's most
       form.dispatchEvent(new Event("submit", { cancelable: true }));
     });
     await page.waitForFunction(() => window.demo.state === "failed", null, { timeout: 30_000 });
@@ -41,14 +41,17 @@ export async function checkDemo(context, baseUrl) {
 }
 
 /**
- * URL parameters past the form's rules fail the run at once, naming the rule: threads=0 ran on the
- * default 2 threads, and runs=0 ran 15 where runs=-5 ran 3.
+ * URL parameters past the form's rules fail the run at once, naming the rule: threads=0 and
+ * threads=abc ran on the default 2 threads, and runs=0 ran 15 where runs=-5 ran 3.
  */
 async function checkBadParameters(context, baseUrl) {
   for (const [query, rule] of [
     ["n=1e5&threads=0&runs=15", /createPool\(options\): options\.threads must be/],
     ["n=1e5&threads=2&runs=0", /runs must be an integer from 3 to 1000; got "0"/],
     ["n=1e5&threads=2&runs=2.5", /runs must be an integer from 3 to 1000/],
+    // A number field emptied these, and the run went on with the default threads.
+    ["n=1e5&threads=abc&runs=15", /threads must be an integer, or empty for every core; got "abc"/],
+    ["n=1e5&threads=2&runs=abc", /runs must be an integer from 3 to 1000; got "abc"/],
   ]) {
     const page = await context.newPage();
     try {
