@@ -55,7 +55,8 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       if (!ready) reject(workerStart(init.index, cause));
       else lost?.(cause);
     });
-    // A message from the worker that cannot be read: only strings come, so none is expected.
+    // A message from the worker that cannot be read: only strings come, so none is expected. (One
+    // to the worker that it cannot read fires inside it: worker-browser.ts throws then.)
     worker.addEventListener("messageerror", () => {
       if (ended) return;
       const cause = new Error("a message from the worker could not be read");

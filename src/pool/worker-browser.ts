@@ -3,6 +3,15 @@
 import { serve } from "./worker-loop.js";
 import type { WorkerInit } from "./layout.js";
 
+// A start message that cannot be read here fires this, not "message": thrown, it reaches the host
+// as the worker's error, which fails its start, where it would otherwise wait to be abandoned.
+addEventListener(
+  "messageerror",
+  () => {
+    throw new Error("the worker could not read its start message");
+  },
+  { once: true },
+);
 addEventListener(
   "message",
   (event: MessageEvent<WorkerInit>) => {
