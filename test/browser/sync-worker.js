@@ -1,6 +1,7 @@
 // Runs in a dedicated or a shared Web Worker, both of which may block (HTML, [[CanBlock]]):
 // pool.dotSync must work here and give the bits of dot(), as a job on the workers too where this
-// worker is cross-origin isolated (support/sync-job.js says how). Module workers do not see the
+// worker is cross-origin isolated, as a dedicated one of an isolated page is (support/sync-job.js
+// says how; Chromium isolates no shared worker). Module workers do not see the
 // page's import map, hence the paths.
 
 // A shared worker answers on the port of the page that connects, and must listen before its first
