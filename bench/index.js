@@ -169,7 +169,8 @@ async function main() {
   const paths = writeResults(
     startedAt,
     {
-      schema: 2,
+      // 3: the seed suite's rounds in turns (jobs[].vsNumpyAll, vsOneThread; no repeats, no value).
+      schema: 3,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       argv: process.argv.slice(2),
