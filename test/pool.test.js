@@ -923,10 +923,12 @@ test("free() refuses an array that a pending pool call reads or will write, take
   const other = f64(8);
   const dispatcher = pool[internals];
   const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be used by no pending call");
+  const TRIES = 200;
   // Each case starts its calls one by one, with the arrays each uses. A job is pending if the
   // dispatcher is busy right after its call (jobs run in order, and it is the last): a stall of
   // this thread (a GC, the VM) while the call polls can let the workers end it before it
-  // returns, and such tries do not count. Calls on this thread (copies) always span turns.
+  // returns, and such tries do not count. Calls on this thread (copies) always span turns. Under
+  // two busy loops the matvec needed 5–16 tries in a third of runs, and 20 were too few in 3 of 65.
   const cases = [
     ["pool.dot, running, then queued", [[() => pool.dot(x, x), [x]], [() => pool.dot(v, v), [v]]]],
     ["pool.dot copying a plain array, reading the arena one in place", [[() => pool.dot(Array.from(x), v), [v], "always"]]],
@@ -935,7 +937,7 @@ test("free() refuses an array that a pending pool call reads or will write, take
   ];
   for (const [label, calls] of cases) {
     let checked = 0;
-    for (let tries = 0; tries < 20 && checked === 0; tries++) {
+    for (let tries = 0; tries < TRIES && checked === 0; tries++) {
       const pending = [];
       for (const [start, arrays, always] of calls) {
         pending.push(start());
@@ -944,7 +946,7 @@ test("free() refuses an array that a pending pool call reads or will write, take
       }
       await Promise.all(pending);
     }
-    assert.ok(checked > 0, `${label}: pending in one of 20 tries`);
+    assert.ok(checked > 0, `${label}: pending in one of ${TRIES} tries`);
   }
   assert.equal([...out], [n / 4, n / 4, n / 4, n / 4].map((s) => 2 * s), "out got the rows");
   free(other); // used by nothing
@@ -1053,12 +1055,17 @@ test("dotBatch: a Proxy's length trap in one pair cannot free an arena vector of
 });
 
 test("after destroy(), the running job's arrays stay refused to free() until its workers are gone and the call has failed", async () => {
-  const p = await createPool({ threads: 2 });
+  // The workers stall as soon as they see the job's range open, so the job outlasts the turn
+  // below. A matvec of 128 MiB alone did not: it took 3.4–6 ms, and in 5 runs of this file in 20
+  // the call returned only after its job had ended (the woken workers held both cores).
+  const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
+  let p;
+  await withPlatform({ startWorker: stalled }, async () => (p = await createPool({ threads: 2 })));
   const m = f64(256 * 65536).fill(1);
   const x = f64(65536).fill(1);
   const out = f64(256);
   const inUse = (e) => e instanceof RangeError && e.message.includes("used by no pending call");
-  // The job is published at once; a matvec of 128 MiB outlasts the turn below.
+  // 128 MiB: a job waited for asleep, so the caller takes no share of it.
   const call = p.matvec(m, x, out).then(() => "resolved", (e) => e.code);
   await new Promise((resolve) => setImmediate(resolve));
   assert.is(await Promise.race([call, "pending"]), "pending", "the job outlasts a turn");
