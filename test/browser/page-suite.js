@@ -25,7 +25,10 @@ export async function runSuite(context, url, nodeResults) {
       output += `\npage error: ${error.stack ?? error.message}\n`;
     });
     await page.goto(url);
-    const timedOut = await Promise.race([finished.then(() => false), new Promise((resolve) => setTimeout(() => resolve(true), TIMEOUT_MS))]);
+    let timer;
+    const timedOut = await Promise.race([finished.then(() => false), new Promise((resolve) => (timer = setTimeout(() => resolve(true), TIMEOUT_MS)))]);
+    // Left running, the timer kept the browser pass alive for its full two minutes after each suite.
+    clearTimeout(timer);
     const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
     const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
     if (timedOut) output += `\nthe suite did not finish within ${TIMEOUT_MS / 1000} s\n`;
