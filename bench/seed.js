@@ -1,10 +1,10 @@
 // @ts-check
 // The seed's job: ten dot products of two float64 vectors of 1e8 elements, a = b = arange(n) as
 // numpy builds them, timed as whole jobs in turns (in-turns.js says why): every round times one
-// job of each row, the order rotating: dot on one thread, pool.dot awaited call by call and
-// pool.dotSync at each thread count, and numpy on one thread and on all, each in a child that
-// keeps its arange operands (numpy_dot.py --serve). A row's figure is its median job; each ratio
-// is taken within a round, and reported as the median over the rounds with the lowest and highest.
+// job of each row: dot on one thread, pool.dot awaited call by call and pool.dotSync at each
+// thread count, and numpy on one thread and on all, each in a child that keeps its arange
+// operands (numpy_dot.py --serve). A row's figure is its median job; each ratio is taken within a
+// round, and reported as the median over the rounds with the lowest and highest.
 //
 // Why in turns: timed one row after another, the pool's jobs and numpy's lay seconds apart, and
 // on the 2-core VM the machine's speed moves that much within seconds: two runs minutes apart on
@@ -121,8 +121,11 @@ export async function runSeed(options, report) {
     /** @type {number[][]} */
     const totals = rows.map(() => []);
     for (let round = -1; round < ROUNDS; round++) {
-      for (let k = 0; k < rows.length; k++) {
-        const i = rotated(k, round, rows.length);
+      // Rotated, so that no row always goes first, and backwards on odd rounds, so that no row
+      // always follows the same one (numpy on all threads came right after numpy on one in every round).
+      const order = rows.map((_, k) => rotated(k, round, rows.length));
+      if (round % 2 !== 0 && round > 0) order.reverse();
+      for (const i of order) {
         const row = rows[i];
         const { ns, value } = await row.job();
         checkValue(row.label, value);
@@ -154,7 +157,7 @@ export async function runSeed(options, report) {
       formatSpread(j.vsNumpyAll),
       formatSpread(j.vsOneThread),
     ]);
-    notes.push(`Rows in turns, the order rotating each round, after one untimed round; each ratio is row against baseline within a round (above 1×: the row is faster).`);
+    notes.push(`Rows in turns, the order rotating each round and backwards on odd ones, after one untimed round; each ratio is row against baseline within a round (above 1×: the row is faster).`);
     report.table(`The seed's job: ${count} × dot(arange(${formatN(n)}), arange(${formatN(n)})), float64`, header, body, notes);
     return { n, count, rounds: ROUNDS, tolerance: TOLERANCE, fillMs, jobs };
   } finally {
