@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { formatN } from "./naming.js";
 import { SEED_JOB } from "./cli.js";
 import { ratioKey } from "./turns.js";
-import { COLUMNS, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
+import { COLUMNS, formatBounds, formatRatio, formatTable, formatTime, markdownTable, POOL_COLUMNS, textTable } from "./table.js";
 
 /**
  * A ratio judged against `floor`: two decimals, or three where two would round across the floor
@@ -152,7 +152,7 @@ export class Report {
         return;
       }
       const holds = measured.every((m) => (m.ratio ?? 0) >= floor);
-      const spread = (/** @type {{ low?: number, high?: number }} */ m) => (m.low === undefined || m.high === undefined ? "" : ` [${m.low.toFixed(2)}–${m.high.toFixed(2)}]`);
+      const spread = (/** @type {{ low?: number, high?: number }} */ m) => (m.low === undefined || m.high === undefined ? "" : ` ${formatBounds({ low: m.low, high: m.high })}`);
       items.push({ target, measured: measured.map((m) => `${formatN(m.n)}: ${ratioAgainst(m.ratio ?? 0, floor)}${spread(m)}`).join(", "), holds });
     };
     /**
@@ -218,9 +218,9 @@ export class Report {
         if (!seedsOwn) items.push({ target, measured: `not judged: this run's job was ${seed.count} × n = ${formatN(seed.n)}`, holds: null });
         else if (job?.vsNumpyAll === undefined || numpy === undefined) items.push({ target, measured: "not measured: no numpy rows (skipped or not installed)", holds: null });
         else {
-          const { median, low, high } = job.vsNumpyAll;
-          const measured = `${formatTime(job.medianTotalNs)} vs ${formatTime(numpy.medianTotalNs)}: ${ratioAgainst(median, 1)} [${low.toFixed(2)}–${high.toFixed(2)}] (in turns, ${seed.rounds} rounds)`;
-          items.push({ target, measured, holds: median >= 1 });
+          const spread = job.vsNumpyAll;
+          const measured = `${formatTime(job.medianTotalNs)} vs ${formatTime(numpy.medianTotalNs)}: ${ratioAgainst(spread.median, 1)} ${formatBounds(spread)} (in turns, ${seed.rounds} rounds)`;
+          items.push({ target, measured, holds: spread.median >= 1 });
         }
       }
     }

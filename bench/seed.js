@@ -124,7 +124,7 @@ export async function runSeed(options, report) {
       // Rotated, so that no row always goes first, and backwards on odd rounds, so that no row
       // always follows the same one (numpy on all threads came right after numpy on one in every round).
       const order = rows.map((_, k) => rotated(k, round, rows.length));
-      if (round % 2 !== 0 && round > 0) order.reverse();
+      if (round > 0 && round % 2 === 1) order.reverse();
       for (const i of order) {
         const row = rows[i];
         const { ns, value } = await row.job();

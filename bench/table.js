@@ -19,8 +19,11 @@ export function formatTime(ns) {
 /** @param {number | null} ratio */
 export const formatRatio = (ratio) => (ratio === null ? "–" : `${ratio.toFixed(2)}×`);
 
+/** The lowest and highest round of a ratio: "[0.95–1.10]". @param {{ low: number, high: number }} s */
+export const formatBounds = (s) => `[${s.low.toFixed(2)}–${s.high.toFixed(2)}]`;
+
 /** A ratio from rounds, with its lowest and highest: "1.02× [0.95–1.10]". @param {import('./in-turns.js').Spread | undefined} s */
-export const formatSpread = (s) => (s === undefined ? "–" : `${formatRatio(s.median)} [${s.low.toFixed(2)}–${s.high.toFixed(2)}]`);
+export const formatSpread = (s) => (s === undefined ? "–" : `${formatRatio(s.median)} ${formatBounds(s)}`);
 
 /** @param {number} rate */
 export const formatRate = (rate) => (rate >= 100 ? rate.toFixed(0) : rate >= 10 ? rate.toFixed(1) : rate.toFixed(2));

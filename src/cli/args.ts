@@ -27,6 +27,9 @@ thread and on the pool, as the seed's numpy example does with %time of ten.`;
 /** The flags of `kernelpool dot`, all of which take a value. */
 export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
 
+/** A word that asks for the usage where an option or the command may stand. */
+export const isHelp = (word: string): boolean => word === "--help" || word === "-h" || word === "help";
+
 /**
  * Whether `argv` (the words after `dot`) asks for the usage: --help, -h or help where an option
  * may stand, not as a flag's value ("--n -h" is a bad n) and not after "--", which ends the
@@ -36,7 +39,7 @@ export function asksForHelp(argv: readonly string[]): boolean {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--") return false;
-    if (arg === "--help" || arg === "-h" || arg === "help") return true;
+    if (isHelp(arg)) return true;
     if (DOT_FLAGS.has(arg) && argv[i + 1]?.startsWith("--") === false) i++;
   }
   return false;

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `kernelpool` command line. `npm start` runs `kernelpool dot`, the seed's example.
 import { readFileSync } from "node:fs";
-import { asksForHelp, DOT_FLAGS, parseDotJobArgs, USAGE, type DotJobArgs } from "./args.js";
+import { asksForHelp, DOT_FLAGS, isHelp, parseDotJobArgs, USAGE, type DotJobArgs } from "./args.js";
 import { runDotJob } from "./dot-job.js";
 
 process.stdout.on("error", (error: NodeJS.ErrnoException) => {
@@ -13,7 +13,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 const [command, ...rest] = process.argv.slice(2);
-const isHelp = (arg: string): boolean => arg === "--help" || arg === "-h" || arg === "help";
 if (command === undefined || isHelp(command)) console.log(USAGE);
 else if (command === "--version" && rest.length === 0) console.log(version());
 else if (command === "dot") await dotCommand(rest);
