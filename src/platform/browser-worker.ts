@@ -4,6 +4,7 @@
 import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
 import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
+import { whyScriptFailed } from "./worker-script.js";
 
 export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal) =>
   new Promise<WorkerHandle>((resolve, reject) => {
@@ -50,8 +51,13 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
     worker.addEventListener("error", (event: ErrorEvent) => {
       event.preventDefault();
       if (ended) return;
-      const cause = event.error instanceof Error ? event.error : new Error(event.message || "the worker script failed to load or threw");
       end();
+      // A script that did not load or run comes as a bare Event, with no message (worker-script.ts).
+      if (!ready && !event.message) {
+        void whyScriptFailed(abandon).then((cause) => reject(abandon.aborted ? abandon.reason : workerStart(init.index, cause)));
+        return;
+      }
+      const cause = new Error(event.message || "the worker failed, and the browser gives no reason");
       if (!ready) reject(workerStart(init.index, cause));
       else lost?.(cause);
     });

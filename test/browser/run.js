@@ -1,5 +1,5 @@
 // The chromium pass of `npm test`: the in-page suite with and without cross-origin isolation,
-// the entry's import when the kernels cannot be fetched, a Vite production build of an app that
+// the entry's import when the kernels cannot be fetched, createPool when the worker script fails, a Vite production build of an app that
 // imports kernelpool, and the demo page. Prints uvu-style totals, which test/run.js adds to the
 // Node passes. A missing Chromium fails the pass.
 //
@@ -10,7 +10,7 @@ import { serve } from "../../scripts/serve.js";
 import { computeCases } from "./cases.js";
 import { launch } from "./chromium.js";
 import { checkDemo } from "./demo-check.js";
-import { checkKernelLoadFailures } from "./load-check.js";
+import { checkKernelLoadFailures, checkWorkerLoadFailures } from "./load-check.js";
 import { checkViteApp } from "./vite-check.js";
 import { runSuite } from "./page-suite.js";
 
@@ -49,6 +49,7 @@ try {
   }
   console.log("\n# loading, bundlers and the demo");
   await check("a kernel build that cannot be fetched fails the import with ERR_KP_UNSUPPORTED, naming it", () => checkKernelLoadFailures(browser.context, isolated.url));
+  await check("a worker script that fails to load or run fails createPool with ERR_KP_WORKER_START, saying why", () => checkWorkerLoadFailures(browser.context, isolated.url));
   await check("a Vite production build of an app that imports kernelpool runs with workers", () => checkViteApp(browser.context));
   await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
 } catch (error) {
