@@ -50,7 +50,7 @@ try {
   console.log("\n# loading, bundlers and the demo");
   await check("a kernel build that cannot be fetched fails the import with ERR_KP_UNSUPPORTED, naming it", () => checkKernelLoadFailures(browser.context, isolated.url));
   await check("a worker script that fails to load or run fails createPool with ERR_KP_WORKER_START, saying why", () => checkWorkerLoadFailures(browser.context, isolated.url));
-  await check("a Vite production build of an app that imports kernelpool runs with workers", () => checkViteApp(browser.context));
+  await check("a Vite production build of an app that imports kernelpool runs with workers, and says why not when its worker is missing", () => checkViteApp(browser.context));
   await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
 } catch (error) {
   total++;

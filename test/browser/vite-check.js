@@ -27,9 +27,31 @@ export async function checkViteApp(context) {
     if (result.error !== undefined) throw new Error(`the app failed: ${result.error}`);
     if (result.value !== 2_000_000 || result.single !== 2_000_000) throw new Error(`wrong answer: ${JSON.stringify(result)}`);
     if (result.threads !== 2) throw new Error(`expected 2 threads, got ${JSON.stringify(result)}`);
-    return `pool.dot = ${result.value} on ${result.threads} threads`;
+    const missing = await missingWorkerError(context, server.url);
+    return `pool.dot = ${result.value} on ${result.threads} threads; with the bundled worker missing: ${missing}`;
   } finally {
     await page.close();
     await server.close();
+  }
+}
+
+/**
+ * The app's error when the bundled worker script answers 404. In a bundle kernelpool cannot know
+ * the script's URL (worker-script.ts): its error must say the browser gave no reason, not name
+ * the unbundled path, which a bundle does not serve.
+ */
+async function missingWorkerError(context, url) {
+  const page = await context.newPage();
+  try {
+    await page.route("**/assets/worker-browser-*.js", (route) => route.fulfill({ status: 404, body: "" }));
+    await page.goto(url);
+    await page.waitForFunction(() => window.appResult !== undefined, null, { timeout: 30_000 });
+    const { error } = await page.evaluate(() => window.appResult);
+    if (!/worker 0 failed to start: the worker script failed to load or threw as it loaded; the browser gives no reason here/.test(error)) {
+      throw new Error(`with the bundled worker missing, expected ERR_KP_WORKER_START saying the browser gives no reason, got ${error}`);
+    }
+    return error.split("\n")[0];
+  } finally {
+    await page.close();
   }
 }
