@@ -1,7 +1,7 @@
 // The chromium pass of `npm test`: the in-page suite with and without cross-origin isolation,
-// the entry's import when the kernels cannot be fetched, createPool when the worker script fails, a Vite production build of an app that
-// imports kernelpool, and the demo page. Prints uvu-style totals, which test/run.js adds to the
-// Node passes. A missing Chromium fails the pass.
+// the entry's import when the kernels cannot be fetched, createPool when the worker script fails,
+// a Vite production build of an app that imports kernelpool, and the demo page. Prints uvu-style
+// totals, which test/run.js adds to the Node passes. A missing Chromium fails the pass.
 //
 // Run with the same kernel build as the page (relaxed SIMD: on Node 20 pass
 // --experimental-wasm-relaxed-simd), so that Node's bits can be compared with Chromium's.
