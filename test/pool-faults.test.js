@@ -131,6 +131,42 @@ test("close() and destroy() abandon a replacement still starting rather than wai
   }
 });
 
+test("worker starts that stall fail once none has begun or ended for startStallMs: createPool rejects; a stalled replacement leaves the pool working", async () => {
+  // As a module worker whose script a server never sends: the start ends only when abandoned.
+  const stallMs = 300;
+  let abandoned = 0;
+  const hangingAfter = (good) => {
+    let starts = 0;
+    return (init, abandon) => {
+      if (++starts <= good) return nodePlatform.startWorker(init, abandon);
+      return new Promise((_, reject) => abandon.addEventListener("abort", () => (abandoned++, reject(abandon.reason)), { once: true }));
+    };
+  };
+  await withPlatform({ startWorker: hangingAfter(1), startStallMs: stallMs }, async () => {
+    const started = performance.now();
+    try {
+      await orHung(createPool({ threads: 2 }), 10_000);
+      assert.unreachable("createPool resolved with a worker that never started");
+    } catch (error) {
+      assert.is(error.code, "ERR_KP_WORKER_START");
+      assert.match(error.message, /worker 1 failed to start: no worker began or finished starting for 0\.3 s/);
+    }
+    assert.ok(performance.now() - started >= stallMs, "not before the stall limit");
+    assert.is(abandoned, 1, "the stalled start was abandoned");
+  });
+  abandoned = 0;
+  await withPlatform({ startWorker: hangingAfter(1), startStallMs: stallMs }, async () => {
+    const pool = await createPool({ threads: 1 });
+    const n = 3_000_000; // waited for asleep: with no worker seated, the calling thread computes it
+    const a = f64(n).fill(2);
+    await pool[internals].rawWorkers()[0].terminate();
+    await until(() => abandoned === 1, "the stalled replacement was abandoned", 10_000);
+    assert.is(await orHung(pool.dot(a, a)), 4 * n);
+    assert.is(await orHung(pool.close()), undefined);
+    free(a);
+  });
+});
+
 test("a real worker abandoned while it starts ends without being seated", async () => {
   // The pool is destroyed in the same turn as its replacement starts, long before the thread is ready.
   let starts = 0;

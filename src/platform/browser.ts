@@ -3,7 +3,7 @@
 // thread that must never block.
 import { unsupported } from "../errors.js";
 import { startWorker } from "./browser-worker.js";
-import type { Platform } from "./platform.js";
+import { START_STALL_MS, type Platform } from "./platform.js";
 
 /** A platform whose readBuild serves the files that `builds` holds, by build file name. */
 export function browserPlatform(builds: ReadonlyMap<string, Uint8Array<ArrayBuffer>>): Platform {
@@ -25,6 +25,7 @@ export function browserPlatform(builds: ReadonlyMap<string, Uint8Array<ArrayBuff
     // a worklet may not (HTML, [[CanBlock]]).
     canBlock: () => "DedicatedWorkerGlobalScope" in globalThis || "SharedWorkerGlobalScope" in globalThis,
     workersUnavailable,
+    startStallMs: START_STALL_MS,
   };
 }
 

@@ -5,7 +5,7 @@ import { availableParallelism } from "node:os";
 import { invalidValue } from "../errors.js";
 import type { Variant } from "../kernels/variant.js";
 import { startWorker } from "./node-worker.js";
-import type { Platform } from "./platform.js";
+import { START_STALL_MS, type Platform } from "./platform.js";
 
 /** The bytes of a file in the package's build/ folder. */
 function readBuild(file: string): Uint8Array<ArrayBuffer> {
@@ -50,4 +50,5 @@ export const nodePlatform: Platform = {
   cheapTurns: true,
   canBlock: () => true, // every Node thread, the main one included, may Atomics.wait
   workersUnavailable: () => undefined,
+  startStallMs: START_STALL_MS,
 };

@@ -32,7 +32,17 @@ export interface Platform {
   canBlock(): boolean;
   /** Why workers cannot share the arena here (a page that is not cross-origin isolated), or undefined if they can. */
   workersUnavailable(): string | undefined;
+  /** How long worker starts may go on with none beginning or ending before they fail: START_STALL_MS. */
+  readonly startStallMs: number;
 }
+
+/**
+ * A browser's module worker fetches its scripts, and a server that never sends them kept
+ * createPool pending for good (and a replacement starting, though that one close() ends). Starts
+ * are failed only once none has begun or ended for this long, so a slow device starting many
+ * workers one after another never trips it. Node's workers read local files; it holds there too.
+ */
+export const START_STALL_MS = 30_000;
 
 let current: Platform | undefined;
 

@@ -111,7 +111,7 @@ export class Dispatcher {
       Atomics.store(this.#ctrl, stateWord(index), 0);
       return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon);
     };
-    this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause));
+    this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause), platform().startStallMs);
     addReader(this.#touches);
   }
 

@@ -2,8 +2,16 @@
 // slot is filled again when its worker is lost, and a worker is counted while it starts, so the
 // pool gives its memory back only once no worker can touch it: a worker still starting reads and
 // writes the control block as soon as it runs. Closing abandons the workers still starting, so it
-// waits only until their threads have ended, not until their start would have finished.
+// waits only until their threads have ended, not until their start would have finished; and
+// starts that stall (none beginning or ending for a while) are abandoned too, and fail.
+import { workerStart } from "../errors.js";
 import type { WorkerHandle } from "./worker-handle.js";
+
+/** A start under way: its slot, and what abandons it. */
+interface Start {
+  readonly index: number;
+  readonly abandoner: AbortController;
+}
 
 export class WorkerSlots {
   readonly #workers: (WorkerHandle | undefined)[];
@@ -12,8 +20,12 @@ export class WorkerSlots {
    * not one signal for all: Node warns of a leak past 10 listeners on one signal, and a pool of
    * 16 starts 16 at once.
    */
-  readonly #starting = new Map<Promise<void>, AbortController>();
+  readonly #starting = new Map<Promise<void>, Start>();
   readonly #start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>;
+  /** How long starts may go on with none beginning or ending (platform.ts, START_STALL_MS). */
+  readonly #stallMs: number;
+  /** Fails the starts under way once #stallMs pass; set again whenever a start begins or ends. */
+  #stall: ReturnType<typeof setTimeout> | undefined;
   /** Set by exited() and terminate(): from then on, a worker that finishes starting is terminated at once. */
   #closed = false;
   readonly #onLost: (index: number, cause: unknown) => void;
@@ -22,10 +34,11 @@ export class WorkerSlots {
    * `start` starts the worker for a slot; `onLost` hears of each worker that stops for any
    * reason other than terminate(), after its slot is emptied.
    */
-  constructor(count: number, start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>, onLost: (index: number, cause: unknown) => void) {
+  constructor(count: number, start: (index: number, abandon: AbortSignal) => Promise<WorkerHandle>, onLost: (index: number, cause: unknown) => void, stallMs: number) {
     this.#workers = new Array<WorkerHandle | undefined>(count).fill(undefined);
     this.#start = start;
     this.#onLost = onLost;
+    this.#stallMs = stallMs;
   }
 
   /** Starts a worker in every slot; rejects if any fails to start. */
@@ -33,15 +46,37 @@ export class WorkerSlots {
     await Promise.all(this.#workers.map((_, index) => this.fill(index)));
   }
 
-  /** Starts a worker in slot `index`; resolves once it is seated (or ended, if closed meanwhile). */
+  /**
+   * Starts a worker in slot `index`; resolves once it is seated, or once it has ended if the slots
+   * closed after it started. Rejects if its start failed, stalled or was abandoned.
+   */
   fill(index: number): Promise<void> {
     const abandoner = new AbortController();
     if (this.#closed) abandoner.abort();
     const seated = this.#startAndSeat(index, abandoner.signal);
-    this.#starting.set(seated, abandoner);
-    const settled = (): void => void this.#starting.delete(seated);
+    this.#starting.set(seated, { index, abandoner });
+    this.#watchStarts();
+    const settled = (): void => {
+      this.#starting.delete(seated);
+      this.#watchStarts();
+    };
     seated.then(settled, settled);
     return seated;
+  }
+
+  /** Sets the stall timer again while starts are under way, and clears it once none is. */
+  #watchStarts(): void {
+    clearTimeout(this.#stall);
+    this.#stall = undefined;
+    if (this.#starting.size === 0 || this.#closed) return;
+    const seconds = this.#stallMs / 1000;
+    this.#stall = setTimeout(() => {
+      for (const { index, abandoner } of this.#starting.values()) {
+        abandoner.abort(workerStart(index, new Error(`no worker began or finished starting for ${seconds} s (in a browser, a server that never sends the worker's scripts does this)`)));
+      }
+    }, this.#stallMs);
+    // Node: a stalled replacement must not keep an idle process alive (createPool holds it meanwhile).
+    if (typeof this.#stall === "object") this.#stall.unref();
   }
 
   /** Closes the slots and waits until every worker, started or abandoned while starting, has exited. */
@@ -70,7 +105,8 @@ export class WorkerSlots {
 
   #close(): void {
     this.#closed = true;
-    for (const abandoner of this.#starting.values()) abandoner.abort();
+    clearTimeout(this.#stall);
+    for (const { abandoner } of this.#starting.values()) abandoner.abort();
   }
 
   async #startAndSeat(index: number, abandon: AbortSignal): Promise<void> {
