@@ -29,16 +29,19 @@ export async function whyScriptFailed(abandon: AbortSignal): Promise<Error> {
   if (url === undefined) return new Error("the worker script failed to load or threw as it loaded; the browser gives no reason here, but its console does");
   const controller = new AbortController();
   const stop = (): void => controller.abort();
-  const timer = setTimeout(stop, PROBE_MS);
+  let late = false;
+  const timer = setTimeout(() => ((late = true), stop()), PROBE_MS);
   abandon.addEventListener("abort", stop, { once: true });
   try {
     const response = await fetch(url, { cache: "no-store", signal: controller.signal });
-    await response.body?.cancel();
+    // Only the status and type matter; a failure to drop the rest says nothing of the script.
+    await response.body?.cancel().catch(() => undefined);
     if (!response.ok) return new Error(`its script ${url} answers HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}: serve the package's dist/pool/ with the rest of dist/`);
     const type = response.headers.get("content-type") ?? "";
     if (!JAVASCRIPT_TYPE.test(type)) return new Error(`its script ${url} is served as "${type}", and a module worker needs a JavaScript type such as text/javascript`);
     return new Error(`its script ${url} loads, but failed to run (a syntax error, or an exception as it starts); the browser's console has the error`);
   } catch (error) {
+    if (late) return new Error(`its script ${url} did not load, and fetched again it did not answer within ${PROBE_MS / 1000} s`);
     return new Error(`its script ${url} could not be fetched: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   } finally {
     clearTimeout(timer);
