@@ -212,6 +212,42 @@ test("f64(values) of a Proxy that its own trap revokes during the copy: a TypeEr
   assert.equal(Array.from(f64(revokingAt("2", [1, 2]))), [1, 2], "a trap never reached revokes nothing");
 });
 
+test("f64(values) nested in element getters stops 16 deep with a RangeError, and gives back every block", () => {
+  const before = availableBytes();
+  // An array whose element getter makes (and frees) an f64 of such an array `levels` times over.
+  const nesting = (levels) => {
+    const array = [0];
+    Object.defineProperty(array, 0, {
+      get: () => {
+        if (levels === 0) return 1;
+        const inner = f64(nesting(levels - 1));
+        const value = inner[0];
+        free(inner);
+        return value;
+      },
+    });
+    return array;
+  };
+  const deepest = f64(nesting(15));
+  assert.equal([...deepest], [1], "16 copies deep");
+  free(deepest);
+  assert.throws(
+    () => f64(nesting(16)),
+    (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message === "kernelpool: f64(values): element getters of copied operands nest calls 16 deep, the most allowed: each call holds arena space while it copies.",
+  );
+  // Without end: it took a block a level until the stack overflowed, and lost the innermost ones.
+  const endless = () => {
+    const array = [0];
+    Object.defineProperty(array, 0, { get: () => f32(endless())[0] });
+    return array;
+  };
+  assert.throws(() => f32(endless()), (e) => e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.startsWith("kernelpool: f32(values): "));
+  assert.is(availableBytes(), before);
+  const after = f64([1, 2]);
+  assert.equal([...after], [1, 2], "f64 works after");
+  free(after);
+});
+
 test("f64(values) reads the length of a Proxy once: one that answers more later never writes past its block", () => {
   let reads = 0;
   const shifty = new Proxy([1, 2, 3, 4, 5, 6, 7, 8], { get: (target, key) => (key === "length" ? (reads++ < 1 ? 8 : 16) : (target[key] ?? 9)) });

@@ -1,9 +1,9 @@
 // The public face of the arena: typed arrays that live in shared memory, and giving them back.
-import { invalidType, invalidValue, notArena, operandRevoked } from "../errors.js";
+import { invalidType, invalidValue, nestedTooDeep, notArena, operandRevoked } from "../errors.js";
 import { isRevokedProxy } from "../revoked.js";
 import { typedArrayKind, typedByteLength, typedByteOffset, typedLength } from "../typed-arrays.js";
 import { ALIGNMENT } from "./allocator.js";
-import { allocate, arenaBuffer, release } from "./arena.js";
+import { allocate, arenaBuffer, MOST_NESTED, release } from "./arena.js";
 import { BlockTable } from "./block-table.js";
 import { noteFreed } from "./freed-log.js";
 import { inUse } from "./readers.js";
@@ -119,16 +119,29 @@ function copyOf(Type: ElementArrayConstructor, name: string, nOrValues: Iterable
   if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
     throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
   }
+  if (copying === MOST_NESTED) throw nestedTooDeep(`${name}(values)`, MOST_NESTED);
   const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false);
   const array = view(Type, ptr, length as number);
+  // Restored, not counted down: a copy whose `finally` never ran (a stack overflow) must not
+  // leave the count raised for good.
+  const depth = copying++;
   try {
     copyNumbers(array, values, name);
   } catch (error) {
     release(ptr);
     throw error;
+  } finally {
+    copying = depth;
   }
   return handOut(array);
 }
+
+/**
+ * Copies under way, nested in element getters: each holds its block while the getters run, and a
+ * getter that called f64() on an array with such a getter, without end, took a block a level
+ * until the stack overflowed, whose unwinding then failed to give the innermost blocks back.
+ */
+let copying = 0;
 
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;

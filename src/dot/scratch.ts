@@ -1,7 +1,7 @@
 // Operands outside the arena reach a kernel through one small scratch block, a chunk at a time:
 // the chunk stays in cache between the copy and the kernel, and a product of any length needs
 // no more than this one block, allocated on first use and kept until the arena runs short of room.
-import { allocate, onShortOfRoom, release } from "../arena/arena.js";
+import { allocate, MOST_NESTED, onShortOfRoom, release } from "../arena/arena.js";
 import { nestedTooDeep } from "../errors.js";
 import { BLOCK } from "./block.js";
 
@@ -14,13 +14,6 @@ const SCRATCH_BYTES = 2 * CHUNK * 8;
 /** Named in an out-of-memory error: a short product of plain arrays needs the block too. */
 const SCRATCH_PURPOSE = "the 1 MiB scratch block that operands outside the arena are copied through";
 
-/**
- * The most calls that may hold a block at once, nested in the element getters of the operands
- * they copy (pool/staging.ts keeps the same limit). A getter that calls dot() on an array with
- * such a getter, without end, took a block a level until the stack overflowed: 444 levels on
- * Node 20, the arena grown by 458 MiB for good.
- */
-export const MOST_NESTED = 16;
 
 let scratch = 0;
 /**

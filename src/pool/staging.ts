@@ -3,9 +3,9 @@
 // chunk at a time between turns of its event loop (here.ts), as pool.dot's copy path does, so a
 // page never waits on a long copy. The blocks are given back when the call settles, whether it
 // succeeded or not.
-import { allocate, release } from "../arena/arena.js";
+import { allocate, MOST_NESTED, release } from "../arena/arena.js";
 import { BYTES, copyChunk, pointerOf, type Precision, type Vector } from "../dot/operands.js";
-import { CHUNK, MOST_NESTED } from "../dot/scratch.js";
+import { CHUNK } from "../dot/scratch.js";
 import { nestedTooDeep } from "../errors.js";
 import { inSteps } from "./here.js";
 
