@@ -54,7 +54,9 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       end();
       // A script that did not load or run comes as a bare Event, with no message (worker-script.ts).
       if (!ready && !event.message) {
-        void whyScriptFailed(abandon).then((cause) => reject(abandon.aborted ? abandon.reason : workerStart(init.index, cause)));
+        // Rejected either way: a probe that failed would otherwise leave the start pending for good.
+        const fail = (cause: unknown): void => reject(abandon.aborted ? abandon.reason : workerStart(init.index, cause));
+        whyScriptFailed(abandon).then(fail, fail);
         return;
       }
       const cause = new Error(event.message || "the worker failed, and the browser gives no reason");

@@ -47,7 +47,7 @@ async function missingWorkerError(context, url) {
     await page.goto(url);
     await page.waitForFunction(() => window.appResult !== undefined, null, { timeout: 30_000 });
     const { error } = await page.evaluate(() => window.appResult);
-    if (!/worker 0 failed to start: the worker script failed to load or threw as it loaded; the browser gives no reason here/.test(error)) {
+    if (!/worker \d+ failed to start: the worker script failed to load or threw as it loaded; the browser gives no reason here/.test(error)) {
       throw new Error(`with the bundled worker missing, expected ERR_KP_WORKER_START saying the browser gives no reason, got ${error}`);
     }
     return error.split("\n")[0];
