@@ -167,6 +167,33 @@ test("worker starts that stall fail once none has begun or ended for startStallM
   });
 });
 
+test("an event loop held up past startStallMs fails no start that ended meanwhile", async () => {
+  // The timer then runs before the workers' "ready" messages are heard: it abandoned both starts,
+  // and Node seated the abandoned workers anyway, to lose and replace them at once.
+  const stallMs = 300;
+  let starts = 0;
+  let abandoned = 0;
+  const counting = (init, abandon) => {
+    if (++starts === 1) setTimeout(() => setImmediate(() => busyFor(3 * stallMs)), 20);
+    abandon.addEventListener("abort", () => abandoned++, { once: true });
+    return nodePlatform.startWorker(init, abandon);
+  };
+  await withPlatform({ startWorker: counting, startStallMs: stallMs }, async () => {
+    const pool = await orHung(createPool({ threads: 2 }));
+    assert.is(pool.threads, 2);
+    await new Promise((resolve) => setTimeout(resolve, 2 * stallMs));
+    assert.is(abandoned, 0, "no start was abandoned");
+    assert.is(starts, 2, "no worker was replaced");
+    assert.ok(pool[internals].rawWorkers().every((worker) => worker !== undefined), "both seated");
+    await pool.close();
+  });
+});
+
+/** Holds the event loop for `ms`. */
+function busyFor(ms) {
+  for (const end = performance.now() + ms; performance.now() < end; );
+}
+
 test("a real worker abandoned while it starts ends without being seated", async () => {
   // The pool is destroyed in the same turn as its replacement starts, long before the thread is ready.
   let starts = 0;

@@ -32,6 +32,9 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
     const onAbandon = (): void => void worker.terminate();
     abandon.addEventListener("abort", onAbandon, { once: true });
     worker.once("message", () => {
+      // Abandoned already (terminate() under way): its exit rejects the start. Seated, it would
+      // be lost at once and replaced, as when a blocked event loop let the stall timer run first.
+      if (abandon.aborted) return;
       ready = true;
       abandon.removeEventListener("abort", onAbandon);
       resolve(handle);

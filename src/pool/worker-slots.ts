@@ -7,6 +7,9 @@
 import { workerStart } from "../errors.js";
 import type { WorkerHandle } from "./worker-handle.js";
 
+/** How late, as a multiple of its period, the stall timer may run before it waits again instead. */
+const LATE = 1.5;
+
 /** A start under way: its slot, and what abandons it. */
 interface Start {
   readonly index: number;
@@ -70,7 +73,11 @@ export class WorkerSlots {
     this.#stall = undefined;
     if (this.#starting.size === 0 || this.#closed) return;
     const seconds = this.#stallMs / 1000;
+    const armed = performance.now();
     this.#stall = setTimeout(() => {
+      // Run late, the event loop was held up, and starts that ended meanwhile may not have been
+      // heard yet (their messages queue behind this timer): wait a full period more for them.
+      if (performance.now() - armed > LATE * this.#stallMs) return this.#watchStarts();
       for (const { index, abandoner } of this.#starting.values()) {
         abandoner.abort(workerStart(index, new Error(`no worker began or finished starting for ${seconds} s (in a browser, a server that never sends the worker's scripts does this)`)));
       }
