@@ -119,19 +119,17 @@ function copyOf(Type: ElementArrayConstructor, name: string, nOrValues: Iterable
   if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
     throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
   }
-  if (copying === MOST_NESTED) throw nestedTooDeep(`${name}(values)`, MOST_NESTED);
+  if (copying >= MOST_NESTED) throw nestedTooDeep(`${name}(values)`, MOST_NESTED);
   const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false);
   const array = view(Type, ptr, length as number);
-  // Restored, not counted down: a copy whose `finally` never ran (a stack overflow) must not
-  // leave the count raised for good.
-  const depth = copying++;
+  copying++;
   try {
     copyNumbers(array, values, name);
   } catch (error) {
     release(ptr);
     throw error;
   } finally {
-    copying = depth;
+    copying--;
   }
   return handOut(array);
 }
