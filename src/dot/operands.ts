@@ -28,6 +28,8 @@ const VECTOR_RULE = "a Float64Array, a Float32Array or an array of numbers";
 
 /** Validates a and b: the same element type and the same length. `where` names the call. */
 export function checkOperands(where: string, a: unknown, b: unknown): Operands {
+  const typed = typedPair(where, a, b);
+  if (typed !== undefined) return typed;
   const precision = precisionOf(where, "a", a);
   checkSameType(where, "b", b, precision, "a");
   const va = a as Vector;
@@ -44,6 +46,27 @@ export function checkOperands(where: string, a: unknown, b: unknown): Operands {
   } finally {
     releaseTo(mark);
   }
+}
+
+/**
+ * checkOperands of two Float64Arrays or two Float32Arrays, the usual operands, or undefined for
+ * any other pair. The same checks as the general path, less those only plain arrays need (a
+ * revoked Proxy, a length from a trap, holding): typed arrays are read through intrinsics, which
+ * run no user code. On the 2-core VM, builds with and without it alternating in one process:
+ * dot() of 8 f64 took 0.73–0.80 times as long, and dotBatch's checks of 20 000 arena pairs
+ * 0.85–0.88 times.
+ */
+function typedPair(where: string, a: unknown, b: unknown): Operands | undefined {
+  const kind = typedArrayKind(a);
+  if ((kind !== "Float64Array" && kind !== "Float32Array") || typedArrayKind(b) !== kind) return undefined;
+  const va = a as Float64Array | Float32Array;
+  const vb = b as Float64Array | Float32Array;
+  const n = typedLength(va);
+  const nb = typedLength(vb);
+  if (n !== nb) throw lengthMismatch(`${where}: a and b`, n, nb);
+  const x = inArena(va) ? typedByteOffset(va) : -1;
+  const y = inArena(vb) ? typedByteOffset(vb) : -1;
+  return { precision: kind === "Float64Array" ? "f64" : "f32", n, a: va, b: vb, x, y };
 }
 
 /**
