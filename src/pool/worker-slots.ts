@@ -7,9 +7,6 @@
 import { workerStart } from "../errors.js";
 import type { WorkerHandle } from "./worker-handle.js";
 
-/** How late, as a multiple of its period, the stall timer may run before it waits again instead. */
-const LATE = 1.5;
-
 /** A start under way: its slot, and what abandons it. */
 interface Start {
   readonly index: number;
@@ -73,17 +70,19 @@ export class WorkerSlots {
     this.#stall = undefined;
     if (this.#starting.size === 0 || this.#closed) return;
     const seconds = this.#stallMs / 1000;
-    const armed = performance.now();
-    this.#stall = setTimeout(() => {
-      // Run late, the event loop was held up, and starts that ended meanwhile may not have been
-      // heard yet (their messages queue behind this timer): wait a full period more for them.
-      if (performance.now() - armed > LATE * this.#stallMs) return this.#watchStarts();
-      for (const { index, abandoner } of this.#starting.values()) {
-        abandoner.abort(workerStart(index, new Error(`no worker began or finished starting for ${seconds} s (in a browser, a server that never sends the worker's scripts does this)`)));
-      }
+    const stall = setTimeout(() => {
+      // Starts that ended while the event loop was held up have their messages queued behind this
+      // timer: a turn later they have been heard, and set the timer again if any start ended.
+      unref(
+        setTimeout(() => {
+          if (this.#stall !== stall || this.#closed) return;
+          for (const { index, abandoner } of this.#starting.values()) {
+            abandoner.abort(workerStart(index, new Error(`no worker began or finished starting for ${seconds} s (in a browser, a server that never sends the worker's scripts does this)`)));
+          }
+        }, 0),
+      );
     }, this.#stallMs);
-    // Node: a stalled replacement must not keep an idle process alive (createPool holds it meanwhile).
-    if (typeof this.#stall === "object") this.#stall.unref();
+    this.#stall = unref(stall);
   }
 
   /** Closes the slots and waits until every worker, started or abandoned while starting, has exited. */
@@ -128,4 +127,13 @@ export class WorkerSlots {
       this.#onLost(index, cause);
     });
   }
+}
+
+/**
+ * A Node timer that does not keep the process alive: a stalled replacement must not keep an idle
+ * one open (createPool holds it meanwhile). A browser's timers are numbers.
+ */
+function unref<T>(timer: T): T {
+  if (typeof timer === "object" && timer !== null && "unref" in timer && typeof timer.unref === "function") timer.unref();
+  return timer;
 }
