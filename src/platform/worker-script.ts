@@ -26,7 +26,8 @@ const NO_REASON = "the worker script failed to load or threw as it loaded; the b
  * or under its build path (webpack), and its worker under a name of its own: no URL then.
  */
 function scriptUrl(): URL | undefined {
-  if (!HERE.endsWith("/platform/worker-script.js")) return undefined;
+  // By its path: a dev server may add a query (Vite's ?v=).
+  if (!new URL(HERE).pathname.endsWith("/platform/worker-script.js")) return undefined;
   const url = new URL(SCRIPT_PATH, HERE);
   return url.origin === globalThis.location?.origin ? url : undefined;
 }

@@ -96,5 +96,23 @@ export async function checkWorkerLoadFailures(context, baseUrl) {
       await page.close();
     }
   }
+  seen.push(`served with a query: ${await probeWithQuery(baseUrl, context, script)}`);
   return seen.join("; ");
+}
+
+/**
+ * The probe where its module is served with a query, as a dev server may (Vite's ?v=): it still
+ * finds the script. It gave the bundle's "no reason" when it matched its own URL, query and all.
+ */
+async function probeWithQuery(baseUrl, context, script) {
+  const page = await context.newPage();
+  try {
+    await page.route(script, (route) => route.fulfill({ status: 404, headers: ISOLATING, body: "" }));
+    await page.goto(`${baseUrl}demo/`);
+    const message = await page.evaluate(async (module) => (await (await import(module)).whyScriptFailed(new AbortController().signal)).message, `${baseUrl}dist/platform/worker-script.js?v=1`);
+    if (!message.includes(`its script ${script} answers HTTP 404`)) throw new Error(`with a query on its module, the probe said: ${message}`);
+    return message;
+  } finally {
+    await page.close();
+  }
 }
