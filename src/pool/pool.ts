@@ -2,6 +2,10 @@
 // the arena, and hands the rest to the dispatcher. Every path gives the same bits as dot(). Where
 // workers cannot share the arena (a page that is not cross-origin isolated) the pool has no
 // dispatcher and runs the same jobs on the calling thread, a task at a time (here.ts).
+//
+// The reference below is kept in pool.d.ts: a Pool is AsyncDisposable, which a consumer's lib
+// lacks below ESNext unless @types/node brings it, and the declarations then failed to compile.
+/// <reference lib="esnext.disposable" preserve="true" />
 import { allocate, arenaBuffer, release } from "../arena/arena.js";
 import { addReader, removeReader, type Reader } from "../arena/readers.js";
 import { checkLength, handOut } from "../arena/arrays.js";
