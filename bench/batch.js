@@ -3,11 +3,11 @@
 // calls (serial, and pool.dot awaited one by one, and 64 pool.dot at once with Promise.all), at
 // n = 1e3 and 1e5 per pair; and pool.matvec against a loop of dot over the rows.
 import { createPool, dot, f64, free } from "kernelpool";
-import { budgetFor } from "./budget.js";
 import { reference, xAt, yAt } from "./data.js";
 import { formatN } from "./naming.js";
-import { formatRatio, formatTime } from "./table.js";
-import { timeCases } from "./timing.js";
+import { ratioSpread, timeInTurns } from "./in-turns.js";
+import { formatSpread, formatTime } from "./table.js";
+import { median } from "./timing.js";
 
 export const PAIRS = 64;
 export const PAIR_SIZES = [1e3, 1e5];
@@ -22,79 +22,102 @@ export const SHORT_PAIRS = [20000, 64];
 export const MATVEC_SHAPES = [[1000, 1000], [100, 100000]];
 
 /** @typedef {import('./types.js').Case} Case */
+/** @typedef {import('./in-turns.js').Spread} Spread */
+
+/** About how long one batch of a row lasts in a round; a call of the slowest rows takes ~6 ms. */
+const BATCH_MS = 20;
 
 /**
+ * The rows of a group take turns (in-turns.js): a batch of each in every round, the order rotating,
+ * and each ratio is taken within a round. Timed one row after another, the loop and its batches
+ * met different minutes: 20 000 short arena pairs read 0.52× and 0.70× a loop in two runs an hour
+ * apart, where a probe alternating the two read 0.81×.
  * @param {import('./cli.js').Options} options
  * @param {import('./report.js').Report} report
  */
 export async function runBatch(options, report) {
-  /** @type {Array<{ group: string, label: string, threads: number, products: number, bytes: number, medianNs: number }>} */
+  /** @type {Array<{ group: string, label: string, threads: number, products: number, bytes: number, medianNs: number, vsLoop: Spread | undefined, vsAwaited: Spread | undefined }>} */
   const results = [];
-  /**
-   * @param {string} group
-   * @param {Case[]} cases
-   * @param {number} products  dot products per call
-   * @param {number} length    elements per product
-   * @param {number} want      the checked value of each call
-   * @param {number} [bytes]   what a call reads from memory: both f64 vectors of every product,
-   *   unless they share one (matvec's x, read from cache after the first row)
-   */
-  const measure = async (group, cases, products, length, want, bytes = 16 * products * length) => {
-    for (const c of cases) {
-      const got = await c.run();
-      if (got !== want) throw new Error(`wrong result. ${c.label} (${group}) returned ${got}, expected ${want}.`);
-    }
-    const elements = products * length;
-    for (const m of await timeCases(cases, elements, budgetFor(elements, options.timeMs))) {
-      results.push({ group, label: m.label, threads: m.threads, products, bytes, medianNs: m.medianNs });
-    }
-  };
-
-  /**
-   * Times the cases `casesFor` makes for a fresh pool of each thread count, closing each after.
-   * @param {string} group
-   * @param {(pool: import('kernelpool').Pool, threads: number) => Case[]} casesFor
-   * @param {number} products
-   * @param {number} length
-   * @param {number} want
-   * @param {number} [bytes]
-   */
-  const measureOnPools = async (group, casesFor, products, length, want, bytes) => {
-    for (const threads of options.threads) {
-      const pool = await createPool({ threads });
-      try {
-        await measure(group, casesFor(pool, threads), products, length, want, bytes);
-      } finally {
-        await pool.close();
+  const rounds = Math.max(7, Math.round((options.timeMs ?? 1500) / 100));
+  const turns = { rounds, warmupRounds: 2, batchMs: BATCH_MS, leadCalls: 2 };
+  // One pool of each thread count for the whole suite: the rows of a group take turns on them.
+  /** @type {Array<[number, import('kernelpool').Pool]>} */
+  const pools = [];
+  try {
+    for (const threads of options.threads) pools.push([threads, await createPool({ threads })]);
+    /**
+     * Checks every case's result, then times them in turns; the first case is the serial loop.
+     * @param {string} group
+     * @param {Case[]} cases
+     * @param {number} products  dot products per call
+     * @param {number} length    elements per product
+     * @param {number} want      the checked value of each call
+     * @param {number} [bytes]   what a call reads from memory: both f64 vectors of every product,
+     *   unless they share one (matvec's x, read from cache after the first row)
+     */
+    const measure = async (group, cases, products, length, want, bytes = 16 * products * length) => {
+      for (const c of cases) {
+        const got = await c.run();
+        if (got !== want) throw new Error(`wrong result. ${c.label} (${group}) returned ${got}, expected ${want}.`);
       }
-    }
-  };
+      const perCall = await timeInTurns(cases, turns);
+      const loop = perCall[0] ?? [];
+      cases.forEach((c, i) => {
+        const times = perCall[i] ?? [];
+        const awaited = cases.findIndex((d) => d.threads === c.threads && d.label.includes("awaited in turn"));
+        results.push({
+          group, label: c.label, threads: c.threads, products, bytes, medianNs: median(times),
+          vsLoop: i === 0 ? undefined : ratioSpread(times, loop),
+          vsAwaited: awaited >= 0 && awaited !== i ? ratioSpread(times, perCall[awaited] ?? []) : undefined,
+        });
+      });
+    };
+    /** @param {(pool: import('kernelpool').Pool, threads: number) => Case[]} casesFor  the rows of one pool */
+    const onEveryPool = (casesFor) => pools.flatMap(([threads, pool]) => casesFor(pool, threads));
+    await runGroups(measure, onEveryPool);
+  } finally {
+    for (const [, pool] of pools) await pool.close();
+  }
+  report.table("Batches: dotBatch and matvec against loops of dot (f64)", ["case", "threads", "per call", "per product", "GB/s", "vs serial dot loop", "vs pool.dot awaited"], results.map((r) => [
+    `${r.group}: ${r.label}`,
+    String(r.threads),
+    formatTime(r.medianNs),
+    formatTime(r.medianNs / r.products),
+    (r.bytes / r.medianNs).toFixed(1),
+    formatSpread(r.vsLoop),
+    formatSpread(r.vsAwaited),
+  ]), [
+    `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread. GB/s counts what a call reads: both vectors of each pair, and for matvec the matrix and x once.`,
+    `The rows of a group take turns, a batch of ~${BATCH_MS} ms each in every round, the order rotating, over ${rounds} rounds after 2 untimed ones; times are the medians of the batch means, and each ratio is the median [lowest–highest] of the ratios within a round.`,
+  ]);
+  return { pairs: PAIRS, results };
+}
 
+/**
+ * Builds each group's rows and measures them.
+ * @param {(group: string, cases: Case[], products: number, length: number, want: number, bytes?: number) => Promise<void>} measure
+ * @param {(casesFor: (pool: import('kernelpool').Pool, threads: number) => Case[]) => Case[]} onEveryPool
+ */
+async function runGroups(measure, onEveryPool) {
   for (const length of PAIR_SIZES) {
     process.stderr.write(`timing batches of ${PAIRS} × ${formatN(length)} …\n`);
     const group = `${PAIRS} pairs × n = ${formatN(length)}`;
     const pairs = Array.from({ length: PAIRS }, () => /** @type {[Float64Array, Float64Array]} */ ([filled(length, xAt), filled(length, yAt)]));
     const want = PAIRS * reference(length);
     try {
-      await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], PAIRS, length, want);
-      await measureOnPools(
-        group,
-        (pool, threads) => [
-          { label: `pool(${threads}).dotBatch(${PAIRS} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) },
-          {
-            label: `pool(${threads}).dot × ${PAIRS}, awaited in turn`, impl: "pool", precision: "f64", threads, async: true,
-            run: async () => {
-              let s = 0;
-              for (const [a, b] of pairs) s += await pool.dot(a, b);
-              return s;
-            },
+      const rows = onEveryPool((pool, threads) => [
+        { label: `pool(${threads}).dotBatch(${PAIRS} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) },
+        {
+          label: `pool(${threads}).dot × ${PAIRS}, awaited in turn`, impl: "pool", precision: "f64", threads, async: true,
+          run: async () => {
+            let s = 0;
+            for (const [a, b] of pairs) s += await pool.dot(a, b);
+            return s;
           },
-          { label: `pool(${threads}).dot × ${PAIRS}, Promise.all`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await Promise.all(pairs.map(([a, b]) => pool.dot(a, b)))) },
-        ],
-        PAIRS,
-        length,
-        want,
-      );
+        },
+        { label: `pool(${threads}).dot × ${PAIRS}, Promise.all`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await Promise.all(pairs.map(([a, b]) => pool.dot(a, b)))) },
+      ]);
+      await measure(group, [{ label: `dot × ${PAIRS} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }, ...rows], PAIRS, length, want);
     } finally {
       for (const [a, b] of pairs) (free(a), free(b));
     }
@@ -113,8 +136,8 @@ export async function runBatch(options, report) {
     );
     const want = count * reference(length);
     try {
-      await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }], count, length, want);
-      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }], count, length, want);
+      const rows = onEveryPool((pool, threads) => [{ label: `pool(${threads}).dotBatch(${count} pairs)`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.dotBatch(pairs)) }]);
+      await measure(group, [{ label: `dot × ${count} (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loopOfDot(pairs) }, ...rows], count, length, want);
     } finally {
       if (kind === "arena") for (const [a, b] of pairs) (free(/** @type {Float64Array} */ (a)), free(/** @type {Float64Array} */ (b)));
     }
@@ -137,32 +160,13 @@ export async function runBatch(options, report) {
         return sum(out);
       };
       const bytes = 8 * (rows * cols + cols);
-      await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }], rows, cols, want, bytes);
-      await measureOnPools(group, (pool, threads) => [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }], rows, cols, want, bytes);
+      const poolRows = onEveryPool((pool, threads) => [{ label: `pool(${threads}).matvec`, impl: "pool", precision: "f64", threads, async: true, run: async () => sum(await pool.matvec(matrix, x, out)) }]);
+      await measure(group, [{ label: `dot over ${rows} rows (loop)`, impl: "kernelpool", precision: "f64", threads: 1, run: loop }, ...poolRows], rows, cols, want, bytes);
     } finally {
       free(matrix);
       free(x);
     }
   }
-
-  const header = ["case", "threads", "per call", "per product", "GB/s", "vs serial dot loop", "vs pool.dot awaited"];
-  const body = results.map((r) => {
-    const loop = results.find((b) => b.group === r.group && b.threads === 1 && b.label.startsWith("dot "));
-    const awaited = results.find((b) => b.group === r.group && b.threads === r.threads && b.label.includes("awaited in turn"));
-    return [
-      `${r.group}: ${r.label}`,
-      String(r.threads),
-      formatTime(r.medianNs),
-      formatTime(r.medianNs / r.products),
-      (r.bytes / r.medianNs).toFixed(1),
-      formatRatio(loop && loop !== r ? loop.medianNs / r.medianNs : null),
-      formatRatio(awaited && awaited !== r ? awaited.medianNs / r.medianNs : null),
-    ];
-  });
-  report.table("Batches: dotBatch and matvec against loops of dot (f64)", header, body, [
-    `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread. GB/s counts what a call reads: both vectors of each pair, and for matvec the matrix and x once.`,
-  ]);
-  return { pairs: PAIRS, results };
 }
 
 /**

@@ -170,7 +170,8 @@ async function main() {
     startedAt,
     {
       // 3: the seed suite's rounds in turns (jobs[].vsNumpyAll, vsOneThread; no repeats, no value).
-      schema: 3,
+      // 4: the batch suite's rows in turns (results[].vsLoop, vsAwaited: ratio spreads).
+      schema: 4,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       argv: process.argv.slice(2),
