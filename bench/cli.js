@@ -27,7 +27,8 @@ export const USAGE = `usage: node bench/index.js [--suite ${SUITES.join(",")}] [
                                round, ${ROUNDS} rounds at each n; the median of each round's ratio
                      seed      the seed's job: ten dots of arange(n) f64 vectors, pool vs numpy, in turns
                      dispatch  added µs over compute at twice each inline threshold (f64), at each --threads
-                     batch     dotBatch of 64 pairs vs 64 dot calls; matvec vs dot over rows
+                     batch     dotBatch (64 pairs, number[] pairs, short pairs) and matvec vs loops
+                               of dot, in turns; --time sets the rounds (one per 100 ms, 7 at least)
                      pause     calls made 5 ms apart (workers asleep): dot, pool at the most threads,
                                numpy all threads, at 1e5, 5e5, 1e6 and 2e6 f64
   --n              sizes for single, pool and turns (default ${DEFAULT_SIZES.map(formatN).join(",")}, or
