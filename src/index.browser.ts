@@ -7,6 +7,30 @@ import { features } from "./kernels/features.js";
 import { browserPlatform } from "./platform/browser.js";
 import { setPlatform } from "./platform/platform.js";
 
+/**
+ * This file's URL, in a variable so that bundlers leave alone the `new URL` made from it below:
+ * under Node with the "browser" condition (a jsdom test environment) it is a file: URL, which
+ * fetch() cannot read, and the build is read from disk instead, through process.getBuiltinModule
+ * (Node 20.16), which no bundler takes for an import.
+ */
+const HERE = import.meta.url;
+
+interface NodeProcess {
+  getBuiltinModule?: (id: "node:fs") => { readFileSync(path: URL): Uint8Array<ArrayBuffer> };
+}
+
+/** The kernel build read from disk where this file is one (Node), else undefined. */
+function fromDisk(file: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!HERE.startsWith("file:")) return undefined;
+  const fs = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.("node:fs");
+  if (fs === undefined) return undefined;
+  try {
+    return new Uint8Array(fs.readFileSync(new URL(`../build/${file}`, HERE)));
+  } catch (error) {
+    throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
+  }
+}
+
 // Each `new URL(…)` stands inside fetch() so that Vite and webpack rewrite it to the emitted asset.
 const relaxed = features().relaxedSimd;
 const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
@@ -15,11 +39,15 @@ const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
 const loadFailed = (error: unknown): never => {
   throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
 };
-const response = await (relaxed
-  ? fetch(new URL("../build/kernels-relaxed.wasm", import.meta.url))
-  : fetch(new URL("../build/kernels.wasm", import.meta.url))
-).catch(loadFailed);
-if (!response.ok) throw unsupported(`could not load the kernels from ${response.url}: HTTP ${response.status}.`);
-setPlatform(browserPlatform(new Map([[file, new Uint8Array(await response.arrayBuffer().catch(loadFailed))]])));
+setPlatform(browserPlatform(new Map([[file, fromDisk(file) ?? (await fetched())]])));
+
+async function fetched(): Promise<Uint8Array<ArrayBuffer>> {
+  const response = await (relaxed
+    ? fetch(new URL("../build/kernels-relaxed.wasm", import.meta.url))
+    : fetch(new URL("../build/kernels.wasm", import.meta.url))
+  ).catch(loadFailed);
+  if (!response.ok) throw unsupported(`could not load the kernels from ${response.url}: HTTP ${response.status}.`);
+  return new Uint8Array(await response.arrayBuffer().catch(loadFailed));
+}
 
 export * from "./api.js";

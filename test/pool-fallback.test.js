@@ -1,6 +1,8 @@
 // The browser's two limits, exercised in Node through the Platform seam: a page that is not
 // cross-origin isolated (no workers: the pool runs inline) and a main thread that may not block.
 // Chromium runs the same claims for real (test/browser/suite.js).
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
@@ -146,6 +148,24 @@ test("close() waits for calls computing on the calling thread, as for the worker
     });
   }
   free(a);
+});
+
+test("under Node with the browser condition, as in a jsdom test environment, the browser entry reads its kernels from disk and pools run on this thread", () => {
+  // It fetched them, and Node's fetch cannot read a file: URL: the import failed with ERR_KP_UNSUPPORTED.
+  const script = `
+    const k = await import("kernelpool");
+    const pool = await k.createPool();
+    const a = k.f64([1, 2, 3]);
+    const b = k.f64([4, 5, 6]);
+    console.log(JSON.stringify({ dot: k.dot([1, 2], [3, 4]), pooled: await pool.dot(a, b), threads: pool.threads, why: pool.singleThreadReason, variant: k.capabilities().variant }));
+    await pool.close();`;
+  const cwd = fileURLToPath(new URL("..", import.meta.url));
+  const run = spawnSync(process.execPath, ["--conditions=browser", "--input-type=module", "-e", script], { cwd, encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  const got = JSON.parse(run.stdout);
+  assert.equal({ dot: got.dot, pooled: got.pooled, threads: got.threads }, { dot: 11, pooled: 32, threads: 1 });
+  assert.match(got.why, /not cross-origin isolated/);
+  assert.ok(["baseline", "relaxed"].includes(got.variant));
 });
 
 test.run();

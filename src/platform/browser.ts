@@ -15,7 +15,8 @@ export function browserPlatform(builds: ReadonlyMap<string, Uint8Array<ArrayBuff
     },
     // No environment to read; the engine's own features choose the build.
     variantOverride: () => undefined,
-    hardwareThreads: () => navigator.hardwareConcurrency || 1,
+    // Node 20 has no navigator; it gets here under the "browser" condition (a test environment).
+    hardwareThreads: () => globalThis.navigator?.hardwareConcurrency || 1,
     startWorker,
     // A page has no process to keep alive.
     holdProcessOpen: () => {},
