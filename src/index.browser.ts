@@ -1,11 +1,20 @@
-// The browser entry point: fetches the kernel build this engine runs, installs the browser
-// platform, then exports the public API. Bundlers pick this file through the "browser" export
-// condition; the top-level await makes the first dot() synchronous, as in Node.
+// The browser entry point: fetches the kernel build this engine runs (reads it, under Node),
+// installs the browser platform, then exports the public API. Bundlers pick this file through
+// the "browser" export condition; the top-level await makes the first dot() synchronous, as in
+// Node.
 import { unsupported } from "./errors.js";
 import { VARIANT_FILES } from "./kernels/variant.js";
 import { features } from "./kernels/features.js";
 import { browserPlatform } from "./platform/browser.js";
 import { setPlatform } from "./platform/platform.js";
+
+const relaxed = features().relaxedSimd;
+const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
+// A fetch that fails outright (no network, a refused connection) rejects with the engine's bare
+// "Failed to fetch", which names no file; so does a body cut off while it is read.
+const loadFailed = (error: unknown): never => {
+  throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
+};
 
 /**
  * This file's URL, in a variable so that bundlers leave alone the `new URL` made from it below:
@@ -20,27 +29,20 @@ interface NodeProcess {
 }
 
 /** The kernel build read from disk where this file is one (Node), else undefined. */
-function fromDisk(file: string): Uint8Array<ArrayBuffer> | undefined {
+function fromDisk(): Uint8Array<ArrayBuffer> | undefined {
   if (!HERE.startsWith("file:")) return undefined;
   const fs = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.("node:fs");
   if (fs === undefined) return undefined;
   try {
     return new Uint8Array(fs.readFileSync(new URL(`../build/${file}`, HERE)));
   } catch (error) {
-    throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
+    return loadFailed(error);
   }
 }
 
-// Each `new URL(…)` stands inside fetch() so that Vite and webpack rewrite it to the emitted asset.
-const relaxed = features().relaxedSimd;
-const file = relaxed ? VARIANT_FILES.relaxed : VARIANT_FILES.baseline;
-// A fetch that fails outright (no network, a refused connection) rejects with the engine's bare
-// "Failed to fetch", which names no file; so does a body cut off while it is read.
-const loadFailed = (error: unknown): never => {
-  throw unsupported(`could not load the kernels (${file}): ${error instanceof Error ? error.message : String(error)}.`);
-};
-setPlatform(browserPlatform(new Map([[file, fromDisk(file) ?? (await fetched())]])));
+setPlatform(browserPlatform(new Map([[file, fromDisk() ?? (await fetched())]])));
 
+/** Each `new URL(…)` stands inside fetch() so that Vite and webpack rewrite it to the emitted asset. */
 async function fetched(): Promise<Uint8Array<ArrayBuffer>> {
   const response = await (relaxed
     ? fetch(new URL("../build/kernels-relaxed.wasm", import.meta.url))
