@@ -28,15 +28,18 @@ interface NodeProcess {
   getBuiltinModule?: (id: "node:fs") => { readFileSync(path: URL): Uint8Array<ArrayBuffer> };
 }
 
-/** The kernel build read from disk where this file is one (Node), else undefined. */
+/**
+ * The kernel build read from disk where this file is one (Node), else undefined, and fetch() is
+ * left to try. webpack puts the build machine's path in import.meta.url, so a bundle run where
+ * Node's modules are reachable (an Electron renderer) finds no file there and fetches its asset.
+ */
 function fromDisk(): Uint8Array<ArrayBuffer> | undefined {
   if (!HERE.startsWith("file:")) return undefined;
   const fs = (globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.("node:fs");
-  if (fs === undefined) return undefined;
   try {
-    return new Uint8Array(fs.readFileSync(new URL(`../build/${file}`, HERE)));
-  } catch (error) {
-    return loadFailed(error);
+    return fs === undefined ? undefined : new Uint8Array(fs.readFileSync(new URL(`../build/${file}`, HERE)));
+  } catch {
+    return undefined;
   }
 }
 
