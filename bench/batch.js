@@ -88,7 +88,7 @@ export async function runBatch(options, report) {
     formatSpread(r.vsAwaited),
   ]), [
     `${PAIRS} distinct pairs of arena arrays per batch, ${PLAIN_PAIRS[0]} pairs of number[] copied in, and ${SHORT_PAIRS[0]} short arena pairs; matvec writes into a preallocated Float64Array; the serial loops call kernelpool's dot on one thread. GB/s counts what a call reads: both vectors of each pair, and for matvec the matrix and x once.`,
-    `The rows of a group take turns, a batch of ~${BATCH_MS} ms each in every round, the order rotating, over ${rounds} rounds after 2 untimed ones; times are the medians of the batch means, and each ratio is the median [lowest–highest] of the ratios within a round.`,
+    `The rows of a group take turns, a batch of ~${BATCH_MS} ms each in every round, the order rotating, over ${rounds} rounds after ${turns.warmupRounds} untimed ones; times are the medians of the batch means, and each ratio is the median [lowest–highest] of the ratios within a round.`,
   ]);
   return { pairs: PAIRS, results };
 }

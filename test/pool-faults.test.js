@@ -13,7 +13,7 @@ import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { CONTROL_BYTES, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
-import { withClock } from "./support/clock.js";
+import { busyFor, withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
 import { stallingWorkers } from "./support/stalling-workers.js";
 import { dotSyncAsJob } from "./support/sync-job.js";
@@ -194,11 +194,6 @@ test("an event loop held up past startStallMs fails no start that ended meanwhil
     });
   }
 });
-
-/** Holds the event loop for `ms`. */
-function busyFor(ms) {
-  for (const end = performance.now() + ms; performance.now() < end; );
-}
 
 test("a real worker abandoned while it starts ends without being seated", async () => {
   // The pool is destroyed in the same turn as its replacement starts, long before the thread is ready.

@@ -6,13 +6,10 @@ import { createPool, dot, f64, free } from "../dist/index.js";
 import { internals } from "../dist/pool/pool.js";
 import { MAX_AGE, RecentQuartile } from "../dist/pool/recent-quartile.js";
 import { jobWake, LEARN_WAKE_BYTES, LEARN_WAKE_MIN_BYTES, PRIOR_ALONE_BYTES_PER_MS, PRIOR_WAKE_MS, SPIN_MS, WakingRule, WARM_JOBS } from "../dist/pool/waking.js";
-import { withClock } from "./support/clock.js";
+import { busyFor, withClock } from "./support/clock.js";
 
 const F64_PAIR = 16; // bytes a dot reads per element
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const busyFor = (ms) => {
-  for (const until = performance.now() + ms; performance.now() < until; );
-};
 
 // The rule on its own, with times in ms given by the test: each call below starts 5 ms after the
 // last one ended, unless it says otherwise.

@@ -64,9 +64,7 @@ function typedPair(where: string, a: unknown, b: unknown): Operands | undefined 
   const n = typedLength(va);
   const nb = typedLength(vb);
   if (n !== nb) throw lengthMismatch(`${where}: a and b`, n, nb);
-  const x = inArena(va) ? typedByteOffset(va) : -1;
-  const y = inArena(vb) ? typedByteOffset(vb) : -1;
-  return { precision: kind === "Float64Array" ? "f64" : "f32", n, a: va, b: vb, x, y };
+  return { precision: kind === "Float64Array" ? "f64" : "f32", n, a: va, b: vb, x: typedPointer(va), y: typedPointer(vb) };
 }
 
 /**
@@ -183,7 +181,12 @@ export function readInPlace({ x, y, n, precision }: Operands): Reader {
 
 /** The kernel pointer of an arena array, or -1 for a vector that must be copied in. */
 export function pointerOf(where: string, name: string, vector: Vector): number {
-  return !isArrayOperand(where, name, vector) && inArena(vector) ? typedByteOffset(vector) : -1;
+  return isArrayOperand(where, name, vector) ? -1 : typedPointer(vector);
+}
+
+/** pointerOf of a typed array: its byteOffset where its bytes are the arena's, else -1. */
+function typedPointer(array: Float64Array | Float32Array): number {
+  return inArena(array) ? typedByteOffset(array) : -1;
 }
 
 /** The arena bytes of an arena array, or undefined for an array elsewhere. */

@@ -14,7 +14,6 @@ const SCRATCH_BYTES = 2 * CHUNK * 8;
 /** Named in an out-of-memory error: a short product of plain arrays needs the block too. */
 const SCRATCH_PURPOSE = "the 1 MiB scratch block that operands outside the arena are copied through";
 
-
 let scratch = 0;
 /**
  * The blocks of the calls that hold one now, outermost first: the kept block, then a block of

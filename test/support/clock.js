@@ -11,3 +11,8 @@ export async function withClock(now, body) {
     Object.defineProperty(globalThis, "performance", real);
   }
 }
+
+/** Holds this thread for `ms` of the real clock, as synchronous work would. */
+export function busyFor(ms) {
+  for (const end = performance.now() + ms; performance.now() < end; );
+}
