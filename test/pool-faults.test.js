@@ -8,10 +8,10 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { availableBytes } from "../dist/arena/arena.js";
+import { arenaBuffer, availableBytes } from "../dist/arena/arena.js";
 import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { CONTROL_BYTES, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, FAILED, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { busyFor, withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
@@ -270,6 +270,32 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   assert.is(await dotSyncAsJob(pool, a, a), 3 * INLINE_ELEMENTS, "a blocking call after it");
   await pool.close();
   free(a);
+});
+
+test("a replacement that starts and traps while the event loop is held is reported lost: its call fails, and it is replaced", async () => {
+  // Node then hands over the replacement's "ready", its error and its exit in one go, before the
+  // pool listens for its loss: the loss went unheard, the call never settled, and the dead
+  // worker kept its slot, so that every later call waited for good too.
+  const pool = await createPool({ threads: 1 });
+  try {
+    const dispatcher = pool[internals];
+    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+    const trapping = () => dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+    const run = (plan) => new Promise((resolve) => dispatcher.runAsync(plan, "a test job", () => resolve(undefined), resolve));
+    assert.is((await run(trapping()))?.code, "ERR_KP_WORKER_LOST", "the first trap");
+    const second = run(trapping());
+    // Held until the replacement has started and trapped, and a little longer for it to exit.
+    for (const end = performance.now() + 10_000; Atomics.load(ctrl, FAILED) === 0 && performance.now() < end; );
+    assert.is.not(Atomics.load(ctrl, FAILED), 0, "the replacement trapped while the loop was held");
+    busyFor(100);
+    assert.is((await orHung(second))?.code, "ERR_KP_WORKER_LOST", "the call the replacement trapped in");
+    const a = f64(3_000_000).fill(1); // waited for asleep: a worker computes it
+    assert.is(await orHung(pool.dot(a, a)), 3_000_000, "a call after it");
+    await until(() => dispatcher.rawWorkers()[0]?.threadId > 0, "a live worker in the slot"); // a dead one has threadId -1
+    free(a);
+  } finally {
+    await pool.destroy();
+  }
 });
 
 test("a trap while the host polls for a short job fails that call; the pool goes on", async () => {

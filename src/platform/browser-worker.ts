@@ -3,7 +3,7 @@
 // after that, host and worker talk only through the control block.
 import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
-import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
+import { Loss, type StartWorker, type WorkerHandle } from "../pool/worker-handle.js";
 import { whyScriptFailed } from "./worker-script.js";
 
 export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal) =>
@@ -21,7 +21,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       reject(workerStart(init.index, error));
       return;
     }
-    let lost: ((cause: unknown) => void) | undefined;
+    const loss = new Loss();
     let ready = false;
     let ended = false;
     let exit: () => void = () => {};
@@ -61,7 +61,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       }
       const cause = new Error(event.message || "the worker failed, and the browser gives no reason");
       if (!ready) reject(workerStart(init.index, cause));
-      else lost?.(cause);
+      else loss.report(cause);
     });
     // A message from the worker that cannot be read: only strings come, so none is expected. (One
     // to the worker that it cannot read fires inside it: worker-browser.ts throws then.)
@@ -70,7 +70,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       const cause = new Error("a message from the worker could not be read");
       end();
       if (!ready) reject(workerStart(init.index, cause));
-      else lost?.(cause);
+      else loss.report(cause);
     });
     try {
       worker.postMessage(init);
@@ -80,9 +80,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       reject(workerStart(init.index, error));
     }
     const handle: WorkerHandle = {
-      onLost: (listener) => {
-        lost = listener;
-      },
+      onLost: (listener) => loss.listen(listener),
       exited,
       terminate: async () => {
         end();

@@ -3,7 +3,7 @@
 import { Worker } from "node:worker_threads";
 import { workerStart } from "../errors.js";
 import type { WorkerInit } from "../pool/layout.js";
-import type { StartWorker, WorkerHandle } from "../pool/worker-handle.js";
+import { Loss, type StartWorker, type WorkerHandle } from "../pool/worker-handle.js";
 
 /**
  * No Node options for the workers: by default a worker inherits the parent's, and with
@@ -22,7 +22,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       return;
     }
     const worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init, execArgv: WORKER_EXEC_ARGV });
-    let lost: ((cause: unknown) => void) | undefined;
+    const loss = new Loss();
     let lastError: unknown;
     let terminating = false;
     let ready = false;
@@ -46,12 +46,10 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       const cause = lastError ?? new Error(`the thread exited with code ${code}`);
       abandon.removeEventListener("abort", onAbandon);
       if (!ready) reject(abandon.aborted ? abandon.reason : workerStart(init.index, cause));
-      else if (!terminating) lost?.(cause);
+      else if (!terminating) loss.report(cause);
     });
     const handle: WorkerHandle = {
-      onLost: (listener) => {
-        lost = listener;
-      },
+      onLost: (listener) => loss.listen(listener),
       exited,
       terminate: async () => {
         terminating = true;

@@ -18,3 +18,26 @@ export interface WorkerHandle {
  * never use, whose script may be stalled on a network that never answers.
  */
 export type StartWorker = (init: WorkerInit, abandon: AbortSignal) => Promise<WorkerHandle>;
+
+/**
+ * A worker's loss, held until the pool listens. The pool listens only once the start has
+ * resolved, a microtask later, and a worker may be gone by then: when the event loop was busy,
+ * Node hands over a worker's "ready", its error and its exit in one go, and a loss reported to
+ * no one left its job waiting for good and its slot dead.
+ */
+export class Loss {
+  #listener: ((cause: unknown) => void) | undefined;
+  #cause: { value: unknown } | undefined;
+
+  /** The worker stopped: tells the listener, or the one that listen() brings later. Once only. */
+  report(cause: unknown): void {
+    if (this.#cause !== undefined) return;
+    this.#cause = { value: cause };
+    this.#listener?.(cause);
+  }
+
+  listen(listener: (cause: unknown) => void): void {
+    this.#listener = listener;
+    if (this.#cause !== undefined) listener(this.#cause.value);
+  }
+}
