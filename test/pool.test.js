@@ -19,6 +19,9 @@ import { stallingWorkers } from "./support/stalling-workers.js";
 import { dotSyncAsJob, dotSyncOnPool } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
+/** free()'s error for an array that a pending call reads or writes. */
+const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be used by no pending call");
+
 /** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
@@ -922,7 +925,6 @@ test("free() refuses an array that a pending pool call reads or will write, take
   const out = f64(4);
   const other = f64(8);
   const dispatcher = pool[internals];
-  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("free(array): array must be used by no pending call");
   const TRIES = 200;
   // Each case starts its calls one by one, with the arrays each uses. A job is pending if the
   // dispatcher is busy right after its call (jobs run in order, and it is the last): a stall of
@@ -956,7 +958,6 @@ test("free() refuses an array that a pending pool call reads or will write, take
 test("free() from an element getter of a call's first copied chunk is refused, for every call that copies, inline or a job", async () => {
   // The first chunk is copied before the call returns its promise (or its result): the guard
   // must hold from before that copy, not from when the promise is made.
-  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("used by no pending call");
   const calls = {
     "dot": (a, b) => dot(a, b),
     "pool.dotSync": (a, b) => pool.dotSync(a, b),
@@ -989,7 +990,6 @@ test("free() from an element getter of a call's first copied chunk is refused, f
 });
 
 test("free() from user code run while a call's arguments are read (a Proxy's length, a getter of the list or of a pair) is refused", async () => {
-  const inUse = (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes("used by no pending call");
   const freeing = (array) => () => {
     try {
       free(array);
@@ -1054,27 +1054,52 @@ test("dotBatch: a Proxy's length trap in one pair cannot free an arena vector of
   free(a);
 });
 
-test("after destroy(), the running job's arrays stay refused to free() until its workers are gone and the call has failed", async () => {
-  // The workers stall as soon as they see the job's range open, so the job outlasts the turn
-  // below. A matvec of 128 MiB alone did not: it took 3.4–6 ms, and in 5 runs of this file in 20
-  // the call returned only after its job had ended (the woken workers held both cores).
+/**
+ * A pool of two workers that stall as soon as they see a job's range open, and a matvec running
+ * on it, a turn after it began: `call` settles to "resolved" or the error's code. A matvec of
+ * 128 MiB alone did not outlast the turn: it took 3.4–6 ms, and in 5 runs of this file in 20 the
+ * call returned only after its job had ended (the woken workers held both cores).
+ */
+async function stalledMatvec() {
   const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
   let p;
   await withPlatform({ startWorker: stalled }, async () => (p = await createPool({ threads: 2 })));
   const m = f64(256 * 65536).fill(1);
   const x = f64(65536).fill(1);
   const out = f64(256);
-  const inUse = (e) => e instanceof RangeError && e.message.includes("used by no pending call");
   // 128 MiB: a job waited for asleep, so the caller takes no share of it.
   const call = p.matvec(m, x, out).then(() => "resolved", (e) => e.code);
   await new Promise((resolve) => setImmediate(resolve));
   assert.is(await Promise.race([call, "pending"]), "pending", "the job outlasts a turn");
+  return { p, m, x, out, call };
+}
+
+test("after destroy(), the running job's arrays stay refused to free() until its workers are gone and the call has failed", async () => {
+  const { p, m, x, out, call } = await stalledMatvec();
   void p.destroy();
   for (const array of [m, x, out]) assert.throws(() => free(array), inUse);
   await p.destroy(); // a second destroy() waits for the first: the workers are gone, the call failed
   free(m), free(x), free(out);
   assert.is(await call, "ERR_KP_POOL_CLOSED");
   await p.close();
+});
+
+test("destroy() while close() waits: close() resolves once destroy() has failed the running job, and free() refuses its arrays until then", async () => {
+  // close() went on to stop the workers as destroy() terminated them, and gave the memory back as
+  // soon as they had exited, while destroy() still held the job: free() then took the output of
+  // a matvec that was still pending, and close() resolved before destroy().
+  const { p, m, x, out, call } = await stalledMatvec();
+  const settled = [];
+  const closing = p.close().then(() => {
+    settled.push("close");
+    // By now the call has failed and the workers are gone: its arrays are free to go.
+    free(m), free(x), free(out);
+  });
+  const destroying = p.destroy().then(() => settled.push("destroy"));
+  for (const array of [m, x, out]) assert.throws(() => free(array), inUse);
+  await orHung(Promise.all([closing, destroying]));
+  assert.equal(settled, ["destroy", "close"]);
+  assert.is(await call, "ERR_KP_POOL_CLOSED");
 });
 
 test("a `then` getter on matvec's out that calls the pool as the call settles: both settle right, and the next call too", async () => {

@@ -88,6 +88,8 @@ export class Dispatcher {
   readonly #pollBudget: PollBudget;
   /** The job running when destroy() came, until its workers are gone: they may still read it. */
   #dying: AsyncJob | undefined;
+  /** What the first destroy() returned, which stop() waits for if it came meanwhile. */
+  #destroying: Promise<void> | undefined;
   /**
    * Whether a running, queued or dying job may read or write arena bytes in [start, end): free()
    * asks while the pool holds its memory (arena/readers.ts).
@@ -238,6 +240,10 @@ export class Dispatcher {
     this.#signalStop();
     await this.#workers.exited();
     platform().holdProcessOpen(false);
+    // A destroy() that came meanwhile gives the memory back itself once it has failed its job,
+    // and free() must refuse that job's arrays until then: freed here, the output of a matvec
+    // still pending could be freed.
+    if (this.#destroying !== undefined) return this.#destroying;
     this.#freeMemory();
   }
 
@@ -245,7 +251,12 @@ export class Dispatcher {
    * Fails every queued and running job with the error `errorFor` makes for its call and
    * terminates the workers at once. Does nothing once the pool's memory is given back, as stop().
    */
-  async destroy(errorFor: (where: string) => Error): Promise<void> {
+  destroy(errorFor: (where: string) => Error): Promise<void> {
+    this.#destroying ??= this.#destroy(errorFor);
+    return this.#destroying;
+  }
+
+  async #destroy(errorFor: (where: string) => Error): Promise<void> {
     if (this.#control === 0) return;
     closeRanges(this.#ctrl, this.threads);
     // Wake sleepers and tell them to leave before terminating them: Chromium (156, probed) keeps
