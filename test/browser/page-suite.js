@@ -1,5 +1,6 @@
 // Runs an in-page uvu suite and reads its totals from the console, as test/run.js reads them
 // from a Node run. An uncaught page error or a suite that never finishes counts as a failure.
+import { readTotals } from "../support/totals.js";
 
 const ANSI = /\u001b\[[0-9;]*m/g;
 const TIMEOUT_MS = 120_000;
@@ -29,11 +30,11 @@ export async function runSuite(context, url, nodeResults) {
     const timedOut = await Promise.race([finished.then(() => false), new Promise((resolve) => (timer = setTimeout(() => resolve(true), TIMEOUT_MS)))]);
     // Left running, the timer kept the browser pass alive for its full two minutes after each suite.
     clearTimeout(timer);
-    const total = Number(/Total:\s+(\d+)/.exec(output)?.[1] ?? 0);
-    const passed = Number(/Passed:\s+(\d+)/.exec(output)?.[1] ?? 0);
+    const { total, passed, skipped } = readTotals(output);
     if (timedOut) output += `\nthe suite did not finish within ${TIMEOUT_MS / 1000} s\n`;
+    if (skipped > 0) output += `\n${skipped} skipped, counted as failed: no test here is skipped\n`;
     // A page that failed outside any test, or never finished, adds one failure.
-    return { total: total + (timedOut || failures > 0 ? 1 : 0), passed, output };
+    return { total: total + skipped + (timedOut || failures > 0 ? 1 : 0), passed, output };
   } finally {
     await page.close();
   }
