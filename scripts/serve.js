@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
 
 const REPO = fileURLToPath(new URL("..", import.meta.url));
 
@@ -77,11 +78,26 @@ function reply(response, status, headers) {
   response.end(String(status));
 }
 
+const USAGE = "usage: node scripts/serve.js [--no-isolation] [--port N]   (npm run demo:web -- --port N)";
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const at = args.indexOf("--port");
-  const isolated = !args.includes("--no-isolation");
-  const { url } = await serve({ isolated, port: at >= 0 ? Number(args[at + 1]) : 8080 });
-  console.log(`kernelpool demo (${isolated ? "cross-origin isolated" : "not isolated: one thread"}): ${url}demo/`);
-  console.log(`with parameters: ${url}demo/?n=1e5,1e6,1e7&threads=2&runs=15&autorun=1`);
+  let options;
+  try {
+    ({ values: options } = parseArgs({ options: { "no-isolation": { type: "boolean" }, port: { type: "string", default: "8080" } } }));
+    // 0 asks for any free port.
+    if (!/^\d{1,5}$/.test(options.port) || Number(options.port) > 65535) throw new RangeError(`--port must be an integer from 0 to 65535; got "${options.port}"`);
+  } catch (error) {
+    console.error(`${error.message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const isolated = !options["no-isolation"];
+  try {
+    const { url } = await serve({ isolated, port: Number(options.port) });
+    console.log(`kernelpool demo (${isolated ? "cross-origin isolated" : "not isolated: one thread"}): ${url}demo/`);
+    console.log(`with parameters: ${url}demo/?n=1e5,1e6,1e7&threads=2&runs=15&autorun=1`);
+  } catch (error) {
+    // EADDRINUSE, EACCES: a sentence, not a stack.
+    console.error(`cannot serve on 127.0.0.1:${options.port}: ${error.code ?? error.message}${error.code === "EADDRINUSE" ? " (the port is in use: pick another with --port)" : ""}`);
+    process.exit(1);
+  }
 }

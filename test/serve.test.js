@@ -2,7 +2,9 @@
 // serves nothing outside the repository, and that no request path can end its process.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
 import { request } from "node:http";
+import { fileURLToPath } from "node:url";
 import { serve } from "../scripts/serve.js";
 
 /** GET of a raw request path, sent as written (fetch would normalise "..", and refuse "%"). */
@@ -53,6 +55,30 @@ test("a malformed or escaping path gets an error status, and the server goes on 
       assert.is((await get(server.url, path)).status, status, path);
     }
     assert.is((await get(server.url, "/demo/")).status, 200, "still serving");
+  } finally {
+    await server.close();
+  }
+});
+
+test("its command line refuses a bad flag or port with status 2, and a port in use with status 1, in a sentence", async () => {
+  const script = fileURLToPath(new URL("../scripts/serve.js", import.meta.url));
+  const run = (...args) => spawnSync(process.execPath, [script, ...args], { encoding: "utf8", timeout: 10_000 });
+  for (const [args, message] of [
+    [["--port", "abc"], /^--port must be an integer from 0 to 65535; got "abc"\nusage: /],
+    [["--port", "99999"], /got "99999"/],
+    [["--port", "8.5"], /got "8.5"/],
+    [["--port"], /argument missing/],
+    [["--no-isolaton"], /Unknown option '--no-isolaton'/], // served isolated, silently
+  ]) {
+    const { status, stderr } = run(...args);
+    assert.is(status, 2, args.join(" "));
+    assert.match(stderr, message);
+  }
+  const server = await serve({ port: 0 });
+  try {
+    const { status, stderr } = run("--port", new URL(server.url).port);
+    assert.is(status, 1);
+    assert.match(stderr, /^cannot serve on 127\.0\.0\.1:\d+: EADDRINUSE \(the port is in use: pick another with --port\)\n$/);
   } finally {
     await server.close();
   }
