@@ -1,53 +1,87 @@
 // The demo page: shows what this browser offers, runs the benchmark from the form or from URL
 // parameters (?n=1e5,1e6&threads=2&runs=15&autorun=1), and puts everything on window.demo, where
-// the Chromium test reads it.
-import { capabilities, createPool, dot, f64, free } from "kernelpool";
+// the Chromium test reads it: `state` is "loading", "idle", "running", "done", "stopped" or
+// "failed", with `error` saying why it failed.
 import { drawChart } from "./chart.js";
-import { dot2, interleavedMedians, jsDot } from "./measure.js";
+import { dot2, interleavedMedians, jsDot, relativeError } from "./measure.js";
+import { parseQuery, parseRuns, parseSizes, parseThreads } from "./params.js";
 
 const form = document.querySelector("#controls");
 const status = document.querySelector("#status");
-const state = (window.demo = { state: "idle", capabilities: undefined, results: [], error: undefined });
+const runButton = document.querySelector("#run");
+const stopButton = document.querySelector("#stop");
+const state = (window.demo = { state: "loading", capabilities: undefined, results: [], error: undefined });
+/** Stops the run under way, between two batches. */
+let stopping;
 
-const caps = capabilities();
-state.capabilities = {
-  crossOriginIsolated: globalThis.crossOriginIsolated === true,
-  simd: caps.simd,
-  relaxedSimd: caps.relaxedSimd,
-  variant: caps.variant,
-  hardwareThreads: navigator.hardwareConcurrency,
-};
-showCapabilities(state.capabilities);
-
-const params = new URLSearchParams(location.search);
-form.n.value = params.get("n") ?? form.n.value;
-form.threads.value = params.get("threads") ?? String(navigator.hardwareConcurrency);
-form.runs.value = params.get("runs") ?? form.runs.value;
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   void run();
 });
-if (params.get("autorun") === "1") void run();
+stopButton.addEventListener("click", () => stopping?.abort());
+
+// Loaded here rather than imported above, so that a page whose kernelpool does not load (dist/ or
+// build/ not built, or not served) says so instead of staying blank.
+let kernelpool;
+try {
+  kernelpool = await import("kernelpool");
+} catch (error) {
+  failed(error, "kernelpool did not load (run `npm run build`, and serve the repository's root): ");
+}
+if (kernelpool !== undefined) start();
+
+function start() {
+  const caps = kernelpool.capabilities();
+  state.capabilities = {
+    crossOriginIsolated: globalThis.crossOriginIsolated === true,
+    secureContext: globalThis.isSecureContext === true,
+    sharedMemory: caps.sharedMemory,
+    simd: caps.simd,
+    relaxedSimd: caps.relaxedSimd,
+    variant: caps.variant,
+    hardwareThreads: navigator.hardwareConcurrency,
+  };
+  showCapabilities(state.capabilities);
+  // Workers need isolation: without it a pool runs on this thread alone, whatever it is asked.
+  form.threads.value = state.capabilities.crossOriginIsolated ? String(navigator.hardwareConcurrency) : "1";
+  state.state = "idle";
+  runButton.disabled = false;
+  let query;
+  try {
+    query = parseQuery(location.search);
+  } catch (error) {
+    failed(error);
+    return;
+  }
+  for (const [key, value] of Object.entries(query.fields)) form[key].value = value;
+  if (query.autorun) void run();
+}
 
 async function run() {
-  if (state.state === "running") return;
+  if (state.state === "running" || state.state === "loading") return;
   Object.assign(state, { state: "running", results: [], error: undefined, threads: undefined, singleThreadReason: undefined });
   showCapabilities(state.capabilities);
   const tbody = document.querySelector("#results tbody");
   tbody.replaceChildren();
   drawChart(document.querySelector("#chart"), []);
+  runButton.disabled = true;
+  stopButton.disabled = false;
+  stopping = new AbortController();
+  let sizes = [];
   try {
-    const sizes = parseSizes(form.n.value);
+    sizes = parseSizes(form.n.value);
     const runs = parseRuns(form.runs.value);
-    const pool = await createPool({ threads: parseThreads(form.threads.value) });
+    const pool = await kernelpool.createPool({ threads: parseThreads(form.threads.value) });
     state.threads = pool.threads;
     state.singleThreadReason = pool.singleThreadReason;
     showCapabilities({ ...state.capabilities, poolThreads: pool.threads, singleThreadReason: pool.singleThreadReason ?? "none" });
     try {
-      for (const n of sizes) {
-        status.textContent = `n = ${n.toLocaleString()}…`;
+      for (const [index, n] of sizes.entries()) {
+        const size = `n = ${n.toLocaleString()} (${index + 1} of ${sizes.length})`;
+        status.textContent = `${size}…`;
         await new Promise((resolve) => setTimeout(resolve)); // let the page paint between sizes
-        const row = await measure(pool, n, runs);
+        const onRun = (k) => (status.textContent = `${size}: run ${k + 1} of ${runs}…`);
+        const row = await measure(pool, n, runs, { signal: stopping.signal, onRun });
         state.results.push(row);
         tbody.append(rowElement(row));
         drawChart(document.querySelector("#chart"), state.results);
@@ -58,24 +92,35 @@ async function run() {
     state.state = "done";
     status.textContent = "done";
   } catch (error) {
-    Object.assign(state, { state: "failed", error: String(error?.stack ?? error) });
-    status.textContent = `failed: ${error?.message ?? error}`;
+    if (stopping.signal.aborted) {
+      state.state = "stopped";
+      status.textContent = `stopped, with ${state.results.length} of ${sizes.length} sizes measured`;
+    } else failed(error);
+  } finally {
+    runButton.disabled = false;
+    stopButton.disabled = true;
   }
 }
 
-async function measure(pool, n, runs) {
+function failed(error, context = "") {
+  Object.assign(state, { state: "failed", error: context + String(error?.stack ?? error) });
+  status.textContent = `failed: ${context}${error?.message ?? error}`;
+}
+
+async function measure(pool, n, runs, options) {
   // Values in [0, 1) keep the sum away from cancellation, so the relative error means something.
-  const a = f64(n);
+  const a = kernelpool.f64(n);
   let b;
   try {
-    b = f64(n); // within the try: where it does not fit, `a` is freed all the same
+    b = kernelpool.f64(n); // within the try: where it does not fit, `a` is freed all the same
     for (let i = 0; i < n; i++) {
       a[i] = Math.random();
       b[i] = Math.random();
     }
     const reference = dot2(a, b);
     const value = await pool.dot(a, b);
-    const { ms, ratio } = await interleavedMedians({ pool: () => pool.dot(a, b), single: () => dot(a, b), js: () => jsDot(a, b) }, "pool", runs);
+    const calls = { pool: () => pool.dot(a, b), single: () => kernelpool.dot(a, b), js: () => jsDot(a, b) };
+    const { ms, ratio } = await interleavedMedians(calls, "pool", runs, options);
     const gflops = Object.fromEntries(Object.entries(ms).map(([key, t]) => [key, (2 * n) / (t * 1e6)]));
     return {
       n,
@@ -85,44 +130,17 @@ async function measure(pool, n, runs) {
       // Each the median of per-run ratios, the batches timed side by side (measure.js).
       speedupOverOneThread: ratio.single,
       speedupOverJs: ratio.js,
-      relativeError: Math.abs(value - reference) / Math.abs(reference),
+      relativeError: relativeError(value, reference),
     };
   } finally {
-    free(a);
-    if (b !== undefined) free(b);
+    kernelpool.free(a);
+    if (b !== undefined) kernelpool.free(b);
   }
-}
-
-/**
- * Empty for createPool's default (every core); else an integer, whose range createPool checks.
- * threads=0 and threads=abc from the URL ran the default.
- */
-function parseThreads(text) {
-  if (text.trim() === "") return undefined;
-  const threads = Number(text);
-  if (!Number.isInteger(threads)) throw new RangeError(`threads must be an integer, or empty for every core; got "${text}"`);
-  return threads;
-}
-
-/**
- * The form's min and max, which a value from the URL bypasses: runs=1e9 froze the tab, and
- * runs=0 ran 15 where runs=-5 ran 3.
- */
-function parseRuns(text) {
-  const runs = Number(text);
-  if (!Number.isInteger(runs) || runs < 3 || runs > 1000) throw new RangeError(`runs must be an integer from 3 to 1000; got "${text}"`);
-  return runs;
-}
-
-function parseSizes(text) {
-  const sizes = text.split(",").map((part) => Number(part.trim()));
-  for (const n of sizes) if (!Number.isInteger(n) || n < 1 || n > 1e8) throw new RangeError(`n must be integers from 1 to 1e8; got "${text}"`);
-  return sizes;
 }
 
 function rowElement(row) {
   const tr = document.createElement("tr");
-  const time = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(1)} µs` : `${ms.toFixed(2)} ms`);
+  const time = (ms) => (ms < 1 ? `${(ms * 1000).toPrecision(3)} µs` : `${ms.toPrecision(3)} ms`);
   for (const cell of [
     row.n.toExponential(0).replace("e+", "e"),
     time(row.ms.pool),
@@ -144,6 +162,8 @@ function rowElement(row) {
 function showCapabilities(values) {
   const labels = {
     crossOriginIsolated: "cross-origin isolated",
+    secureContext: "secure context",
+    sharedMemory: "shared memory",
     simd: "WebAssembly SIMD",
     relaxedSimd: "relaxed SIMD",
     variant: "kernel build",

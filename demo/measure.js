@@ -29,8 +29,10 @@ const WARMUP_CALLS = 3;
  * @param {Record<string, () => number | Promise<number>>} calls
  * @param {string} baseline  a key of calls
  * @param {number} runs
+ * @param {{ signal?: AbortSignal, onRun?: (run: number) => void }} [options]  `signal` stops the
+ *   timing between batches (it rejects with the signal's reason); `onRun` hears each run begin
  */
-export async function interleavedMedians(calls, baseline, runs) {
+export async function interleavedMedians(calls, baseline, runs, { signal, onRun } = {}) {
   let sink = 0; // keeps every result live, so no call can be optimised away
   const names = Object.keys(calls);
   const perSample = {};
@@ -40,7 +42,9 @@ export async function interleavedMedians(calls, baseline, runs) {
   }
   const times = Object.fromEntries(names.map((name) => [name, []]));
   for (let run = 0; run < runs; run++) {
+    onRun?.(run);
     for (let k = 0; k < names.length; k++) {
+      signal?.throwIfAborted();
       const name = names[(run + k) % names.length];
       const samples = [];
       for (const begin = performance.now(); samples.length === 0 || performance.now() - begin < BATCH_MS; ) {
@@ -81,8 +85,20 @@ export function jsDot(a, b) {
 }
 
 /**
+ * |value − reference| / |reference|, with the reference as dot2 gives it: its low part keeps
+ * the fraction of an ulp that rounding the reference to one f64 would lose (an error of 3.5e-17
+ * read 0).
+ * @param {number} value
+ * @param {{ high: number, low: number }} reference
+ */
+export function relativeError(value, { high, low }) {
+  return Math.abs(value - high - low) / Math.abs(high);
+}
+
+/**
  * Σ a[i]·b[i] as accurate as twice f64: Dot2 of Ogita, Rump and Oishi, "Accurate sum and dot
- * product", SIAM J. Sci. Comput. 26(6), 2005, Algorithm 5.3, with Dekker's TwoProduct.
+ * product", SIAM J. Sci. Comput. 26(6), 2005, Algorithm 5.3, with Dekker's TwoProduct. Returns
+ * the sum unrounded, as high + low: high is the f64 nearest it, low what is left.
  */
 export function dot2(a, b) {
   let p = 0;
@@ -99,7 +115,8 @@ export function dot2(a, b) {
     s += p - (q - z) + (h - z) + r;
     p = q;
   }
-  return p + s;
+  const high = p + s;
+  return { high, low: s - (high - p) };
 }
 
 const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's constant for splitting a double

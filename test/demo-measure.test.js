@@ -2,8 +2,9 @@
 // isolated page's does (5 µs) and advances only by what the timed calls cost.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { interleavedMedians } from "../demo/measure.js";
+import { dot2, interleavedMedians, relativeError } from "../demo/measure.js";
 import { withClock } from "./support/clock.js";
+import { generator } from "./support/seeded.js";
 
 const TICK_MS = 0.005;
 
@@ -51,6 +52,47 @@ test("the page gets a task turn between batches, though every call settles at on
   });
   assert.ok(firedAt !== undefined && firedAt < 3 * 100, `a timer set before the run fired at ${firedAt} ms of its ~300`);
   assert.ok(Math.abs(ms.inline / 2.5 - 1) < 0.005, `inline: ${ms.inline} ms`);
+});
+
+/**
+ * Vectors of n values in [0, 1), as the demo makes, and their dot product exactly, times 2^64:
+ * every value is a multiple of 2^-32 (seeded.js), so every product is an integer over 2^64.
+ */
+function exactCase(n, seed) {
+  const next = generator(seed);
+  const a = Float64Array.from({ length: n }, next);
+  const b = Float64Array.from({ length: n }, next);
+  let exact = 0n;
+  for (let i = 0; i < n; i++) exact += BigInt(a[i] * 2 ** 32) * BigInt(b[i] * 2 ** 32);
+  return { a, b, exact };
+}
+
+test("dot2 gives the exact sum rounded to f64 as high, and the rest within 2(nu)² as low", () => {
+  for (const [n, seed] of [[1, 1], [1000, 2], [100_000, 3]]) {
+    const { a, b, exact } = exactCase(n, seed);
+    const { high, low } = dot2(a, b);
+    assert.is(high, Number(exact) / 2 ** 64, `high, n = ${n}`); // Number(bigint) rounds to nearest
+    const rest = Number(exact - BigInt(high * 2 ** 64)); // high·2^64 is an integer at these sizes
+    const bound = 2 * (n * 2 ** -53) ** 2 * Number(exact);
+    assert.ok(Math.abs(low * 2 ** 64 - rest) <= bound, `low, n = ${n}: ${low * 2 ** 64} against ${rest}`);
+  }
+});
+
+test("relativeError reads the error in fractions of an ulp, against the exact sum", () => {
+  for (const [n, seed] of [[1000, 4], [100_000, 5]]) {
+    const { a, b, exact } = exactCase(n, seed);
+    const reference = dot2(a, b);
+    // The demo's case: a result that is the exact sum rounded, whose error one rounded reference reads as 0.
+    const rounded = Number(exact) / 2 ** 64;
+    let loop = 0;
+    for (let i = 0; i < n; i++) loop += a[i] * b[i];
+    for (const value of [rounded, loop, rounded * (1 + 2 ** -40)]) {
+      const truth = Math.abs(Number(BigInt(value * 2 ** 64) - exact)) / Number(exact);
+      const measured = relativeError(value, reference);
+      assert.ok(Math.abs(measured - truth) <= 1e-12 * truth + 4 * (n * 2 ** -53) ** 2, `n = ${n}, value ${value}: ${measured} against ${truth}`);
+    }
+    assert.ok(relativeError(rounded, reference) > 0, "a rounded result's error is not 0");
+  }
 });
 
 test.run();

@@ -73,6 +73,14 @@ function nextTurn(): Promise<void> {
 
 function workersUnavailable(): string | undefined {
   if (globalThis.crossOriginIsolated === true) return undefined;
+  // Browsers apply the isolation headers only in a secure context: a page that sends them, opened
+  // from another machine at http://192.168.…, is not isolated, and the usual advice would mislead.
+  if (globalThis.isSecureContext === false) {
+    return (
+      "the page is not a secure context, and browsers isolate only secure ones, so the shared memory cannot be sent to workers; " +
+      "serve it over https, or open it as http://localhost or http://127.0.0.1, with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp"
+    );
+  }
   return (
     "the page is not cross-origin isolated, so the shared memory cannot be sent to workers; " +
     "serve it with the headers Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp"

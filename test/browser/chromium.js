@@ -8,6 +8,12 @@ import { chromium } from "playwright-core";
 
 export const CHROMIUM = "/usr/bin/chromium";
 
+/**
+ * A name for 127.0.0.1 that is not a secure context, as a LAN address is: a page served from it
+ * with the isolation headers is still not isolated.
+ */
+export const INSECURE_HOST = "kernelpool.test";
+
 const FLAGS = [
   "--headless",
   "--no-sandbox",
@@ -17,6 +23,7 @@ const FLAGS = [
   "--disable-background-networking",
   "--disable-component-update",
   "--disable-sync",
+  `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
 ];
 
 /** A browser context on a new profile; close() also removes the profile. */

@@ -9,7 +9,7 @@ import * as kernelpool from "../../dist/index.js";
 import { serve } from "../../scripts/serve.js";
 import { computeCases } from "./cases.js";
 import { launch } from "./chromium.js";
-import { checkDemo } from "./demo-check.js";
+import { checkDemo, checkDemoStopsAndLoadFailure, checkDemoWithoutIsolation } from "./demo-check.js";
 import { checkKernelLoadFailures, checkWorkerLoadFailures } from "./load-check.js";
 import { checkViteApp } from "./vite-check.js";
 import { runSuite } from "./page-suite.js";
@@ -52,6 +52,8 @@ try {
   await check("a worker script that fails to load or run fails createPool with ERR_KP_WORKER_START, saying why", () => checkWorkerLoadFailures(browser.context, isolated.url));
   await check("a Vite production build of an app that imports kernelpool runs with workers, and says why not when its worker is missing", () => checkViteApp(browser.context));
   await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
+  await check("the demo page runs on one thread and says why where the page is not isolated, for want of headers or of a secure context", () => checkDemoWithoutIsolation(browser.context, plain.url, isolated.url));
+  await check("the demo page's Stop ends a run, and a kernelpool that does not load is reported", () => checkDemoStopsAndLoadFailure(browser.context, isolated.url));
 } catch (error) {
   total++;
   console.log(`\n✘ the chromium pass could not run: ${error.stack ?? error}`);
