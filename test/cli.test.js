@@ -18,7 +18,7 @@ test("kernelpool dot prints each product, its error against the exact Σi², the
   const { status, stdout, stderr } = run("dot", "--n", "1e5", "--count", "3", "--threads", "2");
   assert.is(status, 0, stderr);
   assert.ok(stdout.includes("3 dot products of two float64 vectors of 100,000 elements (0.00 GB) on 2 threads"), stdout);
-  assert.ok(stdout.includes("a = b = arange(n), filled on the pool"), stdout);
+  assert.ok(stdout.includes("a = b = arange(n), filled in "), stdout);
   const exact = Number((BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n);
   for (let k = 1; k <= 3; k++) {
     // Σi² < 2⁵³ here and every term is an exact integer, so the sum is exact.
@@ -117,6 +117,7 @@ test("no command or --help prints the usage with status 0; an unknown command ex
     const { status, stdout } = run(...args);
     assert.is(status, 0, args.join(" "));
     assert.ok(stdout.startsWith("usage: kernelpool dot [--n 1e8] [--count 10]"), stdout);
+    assert.ok(stdout.includes("\n--n 1 to 264241152, --count 1 to 1000, --threads 1 to 256.\n"), stdout);
   }
   for (const args of [["fly"], ["fly", "--help"]]) {
     const unknown = run(...args);
@@ -192,6 +193,32 @@ test("on a terminal the bar redraws a few times a second, not after every produc
   assert.ok(redraws >= 2 && redraws <= 2 * 6, `${redraws} redraws`); // per loop: the first, the clear, and a few between
 });
 
+test("a loop too short to compare says what to raise: not --count where it is at its most", () => {
+  for (const [count, advice] of [["999", "raise --count or --n"], ["1000", "raise --n"]]) {
+    const { status, stdout, stderr } = run("dot", "--n", "100", "--count", count, "--threads", "1");
+    assert.is(status, 0, stderr);
+    assert.ok(stdout.includes(`(a loop took under 10 ms: too short to compare; ${advice})\n`), stdout);
+  }
+  // A product of 100 takes well under 0.01 ms: its time shows three digits, not "0.00".
+  assert.match(run("dot", "--n", "100", "--count", "3", "--threads", "1").stdout, /\((\d\.\d\de-\d|0\.\d*[1-9]\d\d) ms a product, /);
+});
+
+test("on a terminal, a call that fails takes the bar off its line before the error is printed", () => {
+  // A terminal faked for the child, and pool.dot made to fail once its loop's bar is drawn.
+  const pool = new URL("../dist/pool/pool.js", import.meta.url).href;
+  const fake = `process.stdout.isTTY = true;
+    const { Pool } = await import(${JSON.stringify(pool)});
+    let drawn = false;
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = (chunk, ...rest) => ((drawn ||= String(chunk).startsWith("\\rpool")), write(chunk, ...rest));
+    const dot = Pool.prototype.dot;
+    Pool.prototype.dot = function (...args) { return drawn ? Promise.reject(new Error("a simulated loss")) : dot.apply(this, args); };`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "1e3", "--count", "1000", "--threads", "2"], { encoding: "utf8", timeout: 60_000 });
+  assert.is(status, 1, stdout + stderr);
+  assert.is(stderr, "kernelpool: the job failed: a simulated loss\n");
+  assert.match(stdout, /\rpool \(2\)   \[[^\r]*\] \d+\/1000\r\x1b\[2K$/);
+});
+
 test("a loop's time is its calls' own: what runs between them is not counted", async () => {
   const busy = (ms) => {
     for (const end = performance.now() + ms; performance.now() < end; );
@@ -213,10 +240,18 @@ test("n is fitted to the memory left once the pool's workers run", () => {
   // fitting n before the pool would take 60 000 000 where 6 000 000 is right.
   const fake = `import os from "node:os"; import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
     let started = false; const Worker = wt.Worker; wt.Worker = class extends Worker { constructor(...args) { super(...args); started = true; } };
-    os.freemem = () => (started ? 160e6 : 1.6e9); process.constrainedMemory = () => 0; syncBuiltinESMExports();`;
+    process.availableMemory = () => (started ? 160e6 : 1.6e9); process.constrainedMemory = () => 0; syncBuiltinESMExports();`;
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "1e8", "--count", "1", "--threads", "2"], { encoding: "utf8", timeout: 120_000 });
   assert.is(status, 0, stderr);
-  assert.ok(stdout.startsWith("memory is short (only 0.1 GiB of memory is free): using n = 6,000,000 instead of 100,000,000\n"), stdout);
+  assert.ok(stdout.startsWith("memory is short: two vectors of 100,000,000 need 1.6 GB, and the job takes at most 60% of the 160 MB available; using n = 6,000,000\n"), stdout);
+});
+
+test("memory is fitted to what a container's limit leaves, counting its other processes' use", () => {
+  // process.availableMemory is libuv's reading of the cgroup: the limit less everything in it.
+  const fake = `import os from "node:os"; process.constrainedMemory = () => 1e9; process.availableMemory = () => 200e6; os.freemem = () => 20e9;`;
+  const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "1e8", "--count", "1", "--threads", "1"], { encoding: "utf8", timeout: 120_000 });
+  assert.is(status, 0, stderr);
+  assert.ok(stdout.startsWith("memory is short: two vectors of 100,000,000 need 1.6 GB, and the job takes at most 60% of the 200 MB available under the container's limit of 1.0 GB; using n = 7,500,000\n"), stdout);
 });
 
 test("--n goes up to two vectors that fill the 4 GiB arena less 64 MiB, and no further", () => {
@@ -227,13 +262,15 @@ test("--n goes up to two vectors that fill the 4 GiB arena less 64 MiB, and no f
 });
 
 test("with no memory free, the job fails with status 1 and a RangeError's message before any worker starts", () => {
-  // os.freemem() made 0 in the child, before the CLI reads it; a worker started throws.
+  // os.freemem() made 0 in the child, before the CLI reads it, and process.availableMemory taken
+  // away, as before Node 20.13; a worker started throws.
   const fake = `import os from "node:os"; import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
+    delete process.availableMemory; process.constrainedMemory = () => 0;
     os.freemem = () => 0; wt.Worker = class { constructor() { throw new Error("a worker started"); } }; syncBuiltinESMExports();`;
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1"], { encoding: "utf8" });
   assert.is(status, 1, stdout + stderr);
   assert.is(stdout, "");
-  assert.ok(stderr.startsWith("kernelpool: memory is short (only 0.0 GiB of memory is free): not even vectors of one element fit."), stderr);
+  assert.ok(stderr.startsWith("kernelpool: memory is short: only 0 MB is available, and not even vectors of one element fit."), stderr);
 });
 
 test("a job that fails for a reason of the machine's, not of the words, exits with status 1 and says so in one line", () => {

@@ -18,11 +18,15 @@ export interface DotJobArgs {
 /** createPool's default, from Node's count: no platform is installed yet when the usage is made. */
 const DEFAULT_THREADS = defaultThreads(availableParallelism());
 
+/** The most products one job times: each is printed on a line of its own. */
+export const MOST_COUNT = 1000;
+
 export const USAGE = `usage: kernelpool dot [--n 1e8] [--count 10] [--threads ${DEFAULT_THREADS}]
        kernelpool --version
 
 \`count\` dot products of two float64 vectors of n elements, a = b = arange(n), timed on one
-thread and on the pool, as the seed's numpy example does with %time of ten.`;
+thread and on the pool, as the seed's numpy example does with %time of ten.
+--n 1 to ${MOST_ELEMENTS}, --count 1 to ${MOST_COUNT}, --threads 1 to ${MAX_WORKERS}.`;
 
 /** The flags of `kernelpool dot`, all of which take a value. */
 export const DOT_FLAGS = new Set(["--n", "--count", "--threads"]);
@@ -60,7 +64,7 @@ export function parseDotJobArgs(argv: readonly string[]): DotJobArgs {
   refuseRepeats(tokens);
   return {
     n: integerFlag("--n", values.n, MOST_ELEMENTS, " (1e8 style is fine)"),
-    count: integerFlag("--count", values.count, 1000),
+    count: integerFlag("--count", values.count, MOST_COUNT),
     threads: integerFlag("--threads", values.threads, MAX_WORKERS),
   };
 }

@@ -1,7 +1,7 @@
 // The seed's example: ten dot products of two float64 vectors of 100M elements, timed on one
 // thread and on the pool, printed much as numpy's %time prints them.
 import { createPool, dot, free } from "../index.js";
-import type { DotJobArgs } from "./args.js";
+import { MOST_COUNT, type DotJobArgs } from "./args.js";
 import { fitLength } from "./memory.js";
 import { Progress } from "./progress.js";
 import { timeCalls, type CallTimes } from "./time-calls.js";
@@ -18,7 +18,7 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
 
   const fillStart = performance.now();
   const [a, b] = await Promise.all([pool.arange(n), pool.arange(n)]);
-  console.log(`a = b = arange(n), filled on the pool in ${(performance.now() - fillStart).toFixed(0)} ms`);
+  console.log(`a = b = arange(n), filled in ${(performance.now() - fillStart).toFixed(0)} ms`);
   try {
     const onOneThread = (): Promise<number> => Promise.resolve(dot(a, b));
     const onThePool = (): Promise<number> => pool.dot(a, b);
@@ -33,7 +33,7 @@ export async function runDotJob(args: DotJobArgs): Promise<void> {
     const width = Math.max(one.length, all.length);
     const single = await timed(one.padEnd(width), args.count, onOneThread);
     const parallel = await timed(all.padEnd(width), args.count, onThePool);
-    report(n, single, parallel);
+    report(n, args.count, single, parallel);
   } finally {
     free(a);
     free(b);
@@ -48,11 +48,17 @@ const WARMUP_MS = 100;
  */
 const RELIABLE_MS = 10;
 
+/** `ms` with `decimals` from 1 ms up, and three digits below, where those decimals showed "0.00". */
+const milliseconds = (ms: number, decimals: number): string => (ms >= 1 ? ms.toFixed(decimals) : ms.toPrecision(3));
+
 const plural = (count: number, noun: string): string => `${count.toLocaleString("en")} ${noun}${count === 1 ? "" : "s"}`;
 
 async function timed(label: string, count: number, run: () => Promise<number>): Promise<CallTimes> {
   const progress = new Progress(label, count);
-  const times = await timeCalls(count, run, (done) => progress.update(done));
+  const times = await timeCalls(count, run, (done) => progress.update(done)).catch((error: unknown) => {
+    progress.clear(); // the error's line would start on the bar's
+    throw error;
+  });
   progress.finish(`done: ${plural(count, "product")} in ${times.wallMs.toFixed(1)} ms`);
   return times;
 }
@@ -66,7 +72,7 @@ function difference(value: number, exact: bigint): number {
   return Number.isInteger(value) ? Number(BigInt(value) - exact) : value - Number(exact);
 }
 
-function report(n: number, single: CallTimes, parallel: CallTimes): void {
+function report(n: number, count: number, single: CallTimes, parallel: CallTimes): void {
   // a = b = arange(n): Σ i² = (n−1)·n·(2n−1)/6, exact in BigInt, and kept so: rounded to a double
   // first, it would hide the error of a result that rounds to the same double (0 where it is 1e-16).
   const exact = (BigInt(n - 1) * BigInt(n) * BigInt(2 * n - 1)) / 6n;
@@ -80,9 +86,10 @@ function report(n: number, single: CallTimes, parallel: CallTimes): void {
     const per = t.wallMs / t.results.length;
     console.log(
       `${name.padEnd(10)}  CPU times: user ${t.cpuMs.user.toFixed(0)} ms, sys ${t.cpuMs.system.toFixed(0)} ms, total ${(t.cpuMs.user + t.cpuMs.system).toFixed(0)} ms` +
-        `  Wall time: ${t.wallMs.toFixed(1)} ms (${per.toFixed(2)} ms a product, ${((16 * n) / per / 1e6).toFixed(1)} GB/s)`,
+        `  Wall time: ${milliseconds(t.wallMs, 1)} ms (${milliseconds(per, 2)} ms a product, ${((16 * n) / per / 1e6).toFixed(1)} GB/s)`,
     );
   }
-  const short = Math.min(single.wallMs, parallel.wallMs) < RELIABLE_MS ? ` (a loop took under ${RELIABLE_MS} ms: too short to compare; raise --count or --n)` : "";
+  const raise = count < MOST_COUNT ? "raise --count or --n" : "raise --n";
+  const short = Math.min(single.wallMs, parallel.wallMs) < RELIABLE_MS ? ` (a loop took under ${RELIABLE_MS} ms: too short to compare; ${raise})` : "";
   console.log(`speed-up: ${(single.wallMs / parallel.wallMs).toFixed(2)}×${short}`);
 }

@@ -17,20 +17,31 @@ export const MOST_ELEMENTS = Math.floor((LIMIT_BYTES - HEADROOM) / 16);
  * which parseDotJobArgs enforces before this is asked.
  */
 export function fitLength(wanted: number): { n: number; reason?: string } {
-  const free = freeBytes();
-  const n = Math.min(wanted, Math.floor((free * FREE_SHARE) / 16));
+  const { available, containerLimit } = memory();
+  const n = Math.min(wanted, Math.floor((available * FREE_SHARE) / 16));
   if (n === wanted) return { n };
-  const why = `only ${(free / 2 ** 30).toFixed(1)} GiB of memory is free`;
-  if (n < 1) throw memoryShort(`memory is short (${why}): not even vectors of one element fit`);
-  return { n, reason: `memory is short (${why}): using n = ${n.toLocaleString("en")} instead of ${wanted.toLocaleString("en")}` };
+  const where = containerLimit === undefined ? "" : ` under the container's limit of ${size(containerLimit)}`;
+  if (n < 1) throw memoryShort(`memory is short: only ${size(available)} is available${where}, and not even vectors of one element fit`);
+  const why = `two vectors of ${wanted.toLocaleString("en")} need ${size(16 * wanted)}, and the job takes at most ${FREE_SHARE * 100}% of the ${size(available)} available${where}`;
+  return { n, reason: `memory is short: ${why}; using n = ${n.toLocaleString("en")}` };
 }
 
 /**
- * Free memory by the OS, or what this process's cgroup limit leaves where that is less: in a
- * container, the OS's figure is the host's.
+ * Memory the job may take from, and a container's limit where it is below the machine's memory.
+ * process.availableMemory (Node 20.13) counts what the container's other processes use too;
+ * before it, only this process's own use can be taken off the limit.
  */
-function freeBytes(): number {
+function memory(): { available: number; containerLimit: number | undefined } {
   const limit = process.constrainedMemory();
-  const free = Math.max(0, freemem());
-  return limit > 0 && limit < totalmem() ? Math.max(0, Math.min(free, limit - process.memoryUsage.rss())) : free;
+  const containerLimit = limit > 0 && limit < totalmem() ? limit : undefined;
+  const available =
+    typeof process.availableMemory === "function"
+      ? process.availableMemory()
+      : Math.min(freemem(), containerLimit === undefined ? Infinity : containerLimit - process.memoryUsage.rss());
+  return { available: Math.max(0, available), containerLimit };
+}
+
+/** Bytes in MB or GB, as the job's own lines give sizes. */
+function size(bytes: number): string {
+  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`;
 }

@@ -27,7 +27,12 @@ export class Progress {
   }
 
   finish(summary: string): void {
-    if (this.#tty) process.stdout.write("\r\x1b[2K");
+    this.clear();
     console.log(`${this.#label} ${summary}`);
+  }
+
+  /** Takes the bar off its line, for what is printed next. */
+  clear(): void {
+    if (this.#tty) process.stdout.write("\r\x1b[2K");
   }
 }
