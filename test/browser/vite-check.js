@@ -1,23 +1,29 @@
 // Builds vite-app/ for production with Vite, serves the output with the isolation headers and
-// checks the answer in Chromium. The app is copied next to a node_modules/kernelpool link to this
-// repository, so Vite resolves "kernelpool" as an installed package, through the "browser"
-// condition of package.json "exports".
-import { cp, mkdir, rm, symlink } from "node:fs/promises";
+// checks the answer in Chromium. The app is built outside the repository, with kernelpool
+// installed from the tarball `npm pack` makes: within the repository Vite resolved "kernelpool"
+// through its own package.json (a self-reference), so the package's "files" went untested.
+import { spawnSync } from "node:child_process";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "vite";
 import { serve } from "../../scripts/serve.js";
 
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const APP = fileURLToPath(new URL("./vite-app", import.meta.url));
-const SOURCE = fileURLToPath(new URL("../../test-results/vite-app-src", import.meta.url));
 const OUT = fileURLToPath(new URL("../../test-results/vite-app", import.meta.url));
 
 export async function checkViteApp(context) {
-  await rm(SOURCE, { recursive: true, force: true });
-  await cp(APP, SOURCE, { recursive: true });
-  await mkdir(`${SOURCE}/node_modules`);
-  await symlink(REPO, `${SOURCE}/node_modules/kernelpool`, "dir");
-  await build({ root: SOURCE, logLevel: "warn", configFile: false, build: { outDir: OUT, emptyOutDir: true } });
+  const work = await mkdtemp(join(tmpdir(), "kernelpool-vite-"));
+  const source = join(work, "app");
+  try {
+    await cp(APP, source, { recursive: true });
+    await install(work, join(source, "node_modules", "kernelpool"));
+    await build({ root: source, logLevel: "warn", configFile: false, build: { outDir: OUT, emptyOutDir: true } });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
   const server = await serve({ root: OUT, isolated: true });
   const page = await context.newPage();
   try {
@@ -54,4 +60,16 @@ async function missingWorkerError(context, url) {
   } finally {
     await page.close();
   }
+}
+
+/** Packs the repository as npm would publish it (without rebuilding) and unpacks it at `into`. */
+async function install(work, into) {
+  const run = (command, args, cwd) => {
+    const result = spawnSync(command, args, { cwd, encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr || result.error}`);
+    return result.stdout;
+  };
+  const [{ filename }] = JSON.parse(run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", work], REPO));
+  await mkdir(into, { recursive: true });
+  run("tar", ["-xzf", join(work, filename), "-C", into, "--strip-components=1"], work);
 }
