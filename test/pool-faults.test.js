@@ -11,7 +11,7 @@ import { nodePlatform } from "../dist/platform/node.js";
 import { arenaBuffer, availableBytes } from "../dist/arena/arena.js";
 import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { CONTROL_BYTES, FAILED, RANGE_TASKS, rangeWord } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, FAILED, RANGE_TASKS, rangeWord, stateWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { busyFor, withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
@@ -53,6 +53,31 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
   assert.is(await pool.dot(a, a), 4 * n);
   await pool.close();
   free(a);
+});
+
+test("a worker lost as it looked for work, marked busy but holding nothing, fails no job published after it died", async () => {
+  // A worker marks itself busy (STATE 1) before it claims. Killed between the two, before the
+  // host hears of its exit, it left the next job failed though it held none of its tasks (11 of
+  // 80 kills timed for that moment, at 4 threads). Here the mark is set by hand on a worker
+  // killed while asleep.
+  for (const threads of [1, 2]) {
+    const pool = await createPool({ threads });
+    const dispatcher = pool[internals];
+    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+    const n = 10_000_000; // 160 MB: waited for asleep, so the workers run it
+    assert.is(newPoolBudgetMs(2 * 8 * n, threads), 0);
+    const a = f64(n).fill(2);
+    const victim = threads - 1;
+    void dispatcher.rawWorkers()[victim].terminate();
+    busyFor(50); // the thread ends; the host, held here, hears of it only later
+    Atomics.store(ctrl, stateWord(victim), 1);
+    const call = pool.dot(a, a); // published now, after the worker died
+    assert.is(await orHung(call.catch((e) => e.code)), 4 * n, `${threads} threads`);
+    await until(() => dispatcher.rawWorkers()[victim]?.threadId > 0, "the lost worker replaced");
+    assert.is(await orHung(pool.dot(a, a)), 4 * n, `${threads} threads: the call after`);
+    await pool.destroy();
+    free(a);
+  }
 });
 
 test("with every worker lost and no replacement able to start, later calls run on the calling thread, and close() ends", async () => {

@@ -518,14 +518,34 @@ export class Dispatcher {
     const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
     const trapped = Atomics.load(ctrl, FAILED) === index + 1;
-    if (job !== undefined && (trapped || (holding && Atomics.load(ctrl, DONE) < job.tasks))) {
-      this.#failWhenQuiet(job, workerLost(index, cause));
-    }
+    if (job !== undefined && trapped) this.#failWhenQuiet(job, workerLost(index, cause));
+    else if (job !== undefined && holding && Atomics.load(ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
     // A caller asleep on DONE wakes to see whether any worker is left to compute its job.
     this.#releaseWaiter();
     this.#workers.fill(index).catch(() => {
       // The replacement failed to start: the pool goes on with one worker fewer.
     });
+  }
+
+  /**
+   * Fails the job once it comes up short: no task left to claim, no thread holding one, and DONE
+   * below the count, so that a task the lost worker claimed will never be counted. A worker marks
+   * itself (STATE) before it claims, so one lost with STATE 1 may hold no task of this job: it
+   * may have died looking for work before the job was published, and failing at once failed a
+   * job it had no part in. The reads go STATE, ranges, STATE, DONE: a claim made after the first
+   * shows in the second, or has been counted by the last; a range a group's first claim opens
+   * is opened before its opener clears STATE.
+   */
+  async #failIfShort(job: AsyncJob, error: Error): Promise<void> {
+    const ctrl = this.#ctrl;
+    const idle = (): boolean => !this.holdingTasks().includes(true);
+    while (!this.#stopped && this.#running === job && !job.abandoned && Atomics.load(ctrl, DONE) < job.tasks) {
+      if (idle() && !tasksLeft(ctrl, this.threads) && idle() && Atomics.load(ctrl, DONE) < job.tasks) {
+        this.#failWhenQuiet(job, error);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
   }
 
   /**
