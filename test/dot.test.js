@@ -8,7 +8,8 @@ import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { canRun } from "./support/raw-kernels.js";
 import { availableBytes } from "../dist/arena/arena.js";
-import { giveBackScratch, takeScratch } from "../dist/dot/scratch.js";
+import { CHUNK, giveBackScratch, takeScratch } from "../dist/dot/scratch.js";
+import { BLOCK } from "../dist/dot/block.js";
 
 test("a hand-computed product: [1, 2, 3]·[4, 5, 6] = 32", () => {
   assert.is(dot(f64([1, 2, 3]), f64([4, 5, 6])), 32);
@@ -75,6 +76,38 @@ test("arrays outside the arena, plain arrays and views at any byteOffset give th
   const x = f32(a);
   const y = f32(b);
   assert.is(dot(new Float32Array(x).subarray(0), new Float32Array(y)), dot(x, y));
+});
+
+test("block sums are added in block order from the first, on every path: copied chunks carry the running sum", () => {
+  // 2⁵³ then two blocks of 1, the second chunk's first two: in order each 1 rounds away, 2⁵³;
+  // a chunk that started from 0 (2⁵³ + 2), or blocks added in another order, show.
+  const n = CHUNK + 2 * BLOCK;
+  const a = f64(n);
+  a[0] = 2 ** 53;
+  a[CHUNK] = 1;
+  a[CHUNK + BLOCK] = 1;
+  const b = f64(n).fill(1);
+  for (const [label, x, y] of [
+    ["arena", a, b],
+    ["plain array", Array.from(a), b],
+    ["typed arrays outside the arena", new Float64Array(a), new Float64Array(b)],
+    ["f32 in the arena", f32(a), f32(b)],
+    ["f32 outside it", new Float32Array(a), new Float32Array(b)],
+  ]) {
+    assert.is(dot(x, y), 2 ** 53, label);
+  }
+});
+
+test("f32 products are summed in f32 within a block, as BLAS sdot does, and block sums in f64", () => {
+  // 2²⁴ + 1 rounds to 2²⁴ in f32: in lanes, in the lanes' reduction and in the tail alike.
+  const ones = (n) => f32(n).fill(1);
+  assert.is(dot(f32([2 ** 24, 1, 0, 0]), ones(4)), 2 ** 24, "the lanes' reduction");
+  assert.is(dot(f32([2 ** 24, 1]), ones(2)), 2 ** 24, "the tail");
+  assert.is(dot(f32([2 ** 24, 0, 0, 0, 1, 0, 0, 0]), ones(8)), 2 ** 24, "one lane");
+  const twoBlocks = f32(2 * BLOCK);
+  twoBlocks[0] = 2 ** 24;
+  twoBlocks[BLOCK] = 1;
+  assert.is(dot(twoBlocks, ones(2 * BLOCK)), 2 ** 24 + 1, "two blocks");
 });
 
 test("NaN and Inf propagate as IEEE 754 says", () => {

@@ -100,6 +100,22 @@ for (const variant of ["baseline", "relaxed"]) {
     assert.is(k.dotBlockedF64(x, y, 1000, 64, 0), naiveDot(a, b));
     const [p, q] = place(f32, 4, a, b, 0, 0);
     assert.is(k.dotBlockedF32(p, q, 1000, 64, 0), naiveDot(a, b));
+    // Data whose sum shows the order: blocks of 2⁵³ and −2⁵³ after a start of 1 give
+    // (1 + 2⁵³) − 2⁵³ = 0 in order, and 1 with the start added last or the blocks reversed.
+    const order = new Array(128).fill(0);
+    order[0] = 2 ** 53;
+    order[64] = -(2 ** 53);
+    const ones = new Array(128).fill(1);
+    const [ox, oy] = place(f64, 8, order, ones, 0, 0);
+    assert.is(k.dotBlockedF64(ox, oy, 128, 64, 1), 0);
+    const [fx, fy] = place(f32, 4, order, ones, 0, 0);
+    assert.is(k.dotBlockedF32(fx, fy, 128, 64, 1), 0);
+    // f32 block sums are added in f64: 2²⁴ + 1, where f32 would round it to 2²⁴.
+    const halves = new Array(128).fill(0);
+    halves[0] = 2 ** 24;
+    halves[64] = 1;
+    const [hx, hy] = place(f32, 4, halves, ones, 0, 0);
+    assert.is(k.dotBlockedF32(hx, hy, 128, 64, 0), 2 ** 24 + 1);
   });
 
   test(`${variant}: dotMany writes count products along the given byte strides`, () => {

@@ -32,11 +32,14 @@ test("a long product becomes every block exactly once, whatever the thread count
 });
 
 test("more threads make more, smaller tasks; the blocks stay the same", () => {
-  const plan = dotPlan([{ precision: "f32", x: 0, y: 0, n: 200 * BLOCK, count: 1, strideX: 0, strideY: 0 }]);
+  const plan = dotPlan([{ precision: "f32", x: 64, y: 1_000_000, n: 200 * BLOCK, count: 1, strideX: 0, strideY: 0 }]);
   // 8 tasks a thread: 25 blocks a task on one thread, 13 on two (the last task holds 5), 2 on 16.
   assert.is(tasksOf(plan, 1).length, 8);
   assert.is(tasksOf(plan, 2).length, 16);
   assert.ok(tasksOf(plan, 16).every((t) => t.kernel === KERNEL.dotManyF32 && t.many <= 2));
+  // f32 blocks lie 4 bytes an element apart.
+  const expected = Array.from({ length: 200 }, (_, b) => [b, 64 + b * BLOCK * 4, 1_000_000 + b * BLOCK * 4, BLOCK]);
+  for (const threads of [1, 2, 16]) assert.equal(blocksCovered(tasksOf(plan, threads)), expected, `${threads} threads`);
 });
 
 test("tasks a thread runs between turns cover at most STEPPED_TASK_ELEMENTS of an operand; the blocks stay the same", () => {

@@ -490,21 +490,30 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
   // block taken by an array), put its EPOCH there, and its counted notify woke the stale waiter
   // rather than its worker: its call never settled.
   const a = f64(8_000_000).fill(1);
+  const long = f64(4 * a.length).fill(1);
   assert.is(newPoolBudgetMs(2 * a.byteLength, 1), 0, "the call sleeps");
+  // A worker that stalls once it sees its range open, so that the destroyed job cannot end first.
+  const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
   const ends = [
-    ["destroyed", (pool) => pool.destroy()],
-    ["lost its worker, then closed", async (pool) => {
+    ["destroyed", stalled, (pool) => pool.destroy(), ["ERR_KP_POOL_CLOSED"]],
+    // Killed as it computes (a job of 30 ms or so), unless between two tasks: the job fails, or
+    // its replacement ends it.
+    ["lost its worker, then closed", nodePlatform.startWorker, async (pool) => {
       await pool[internals].rawWorkers()[0].terminate();
-      await until(() => !pool[internals].busy, "the job failed");
+      await until(() => !pool[internals].busy, "the job ended");
       await pool.close();
-    }],
+    }, ["ERR_KP_WORKER_LOST", long.length]],
   ];
-  for (const [how, end] of ends) {
-    const first = await createPool({ threads: 1 });
-    const call = first.dot(a, a).then(() => "resolved", (e) => e.code);
+  for (const [how, startWorker, end, outcomes] of ends) {
+    let first;
+    await withPlatform({ startWorker }, async () => (first = await createPool({ threads: 1 })));
+    const x = how === "destroyed" ? a : long;
+    const call = first.dot(x, x).catch((e) => e.code);
     await new Promise((resolve) => setTimeout(resolve, 5)); // the caller sleeps on DONE
+    assert.ok(first[internals].busy, `${how}: the job still runs`);
     await end(first);
-    assert.ok(["ERR_KP_POOL_CLOSED", "ERR_KP_WORKER_LOST", "resolved"].includes(await call), how);
+    const outcome = await call;
+    assert.ok(outcomes.includes(outcome), `${how}: ${outcome}`);
     const filler = f64(10); // takes the freed control block's first 128 bytes
     const second = await createPool({ threads: 1 });
     await new Promise((resolve) => setTimeout(resolve, 5)); // its worker sleeps on EPOCH
@@ -512,7 +521,7 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
     await second.close();
     free(filler);
   }
-  free(a);
+  free(a), free(long);
 });
 
 test("an awaited call whose caller opens a group late and then stops computing still ends", async () => {

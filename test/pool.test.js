@@ -152,7 +152,9 @@ test("property: any length, subarray offsets, type and thread count give dot()'s
         assert.is(await p.dot(a, b), expected, "pool.dot");
         assert.is(await dotSyncOnPool(p, a, b), expected, "pool.dotSync");
         assert.equal(Array.from(await p.dotBatch([[a, b], [b, a]])), [expected, expected], "pool.dotBatch");
-        if (n > 0) assert.is((await p.matvec(a, b.subarray(0, 1)))[n - 1], single ? Math.fround(a[n - 1] * b[0]) : a[n - 1] * b[0], "pool.matvec");
+        // n rows of one element: each is a product, rounded to f32 for f32 operands.
+        const rows = Array.from(a, (value) => (single ? Math.fround(value * b[0]) : value * b[0]));
+        if (n > 0) assert.equal(Array.from(await p.matvec(a, b.subarray(0, 1))), rows, "pool.matvec");
       } finally {
         free(bufferA), free(bufferB);
       }
@@ -163,13 +165,25 @@ test("property: any length, subarray offsets, type and thread count give dot()'s
 
 test("arrays outside the arena and plain arrays are copied in and give the same bits", async () => {
   const n = 3 * 65536 + 5;
-  const a = wavy(n);
-  const b = wavy(n, 2);
+  const a = fillRandom(f64(n), 7); // random data: another order of sums would show in the bits
+  const b = fillRandom(f64(n), 8);
   const expected = dot(a, b);
   assert.is(await pool.dot(new Float64Array(a), b), expected);
   assert.is(await pool.dot(Array.from(a), new Float64Array(b).subarray(0)), expected);
   assert.is(pool.dotSync(new Float64Array(a), Array.from(b)), expected);
-  free(a), free(b);
+  // 2⁵³, then 1 in each of two blocks of the second chunk: in block order each 1 rounds away. A
+  // copied chunk that did not carry the running sum would give 2⁵³ + 2.
+  const probe = f64(n);
+  probe[0] = 2 ** 53;
+  probe[CHUNK] = 1;
+  probe[CHUNK + 4096] = 1;
+  const ones = new Float64Array(n).fill(1);
+  const arenaOnes = f64(ones);
+  for (const threads of [1, 2, 3, 8]) {
+    assert.is(await pools[threads].dot(Array.from(probe), ones), 2 ** 53, `${threads} threads`);
+    assert.is(await pools[threads].dot(probe, arenaOnes), 2 ** 53, `${threads} threads, arena`);
+  }
+  free(a), free(b), free(probe), free(arenaOnes);
 });
 
 test("dotBatch and matvec copy operands from outside the arena a chunk a turn, then publish the job", async () => {
