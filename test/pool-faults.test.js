@@ -55,29 +55,54 @@ test("a worker lost while idle is replaced, and a job published meanwhile still 
   free(a);
 });
 
-test("a worker lost as it looked for work, marked busy but holding nothing, fails no job published after it died", async () => {
-  // A worker marks itself busy (STATE 1) before it claims. Killed between the two, before the
-  // host hears of its exit, it left the next job failed though it held none of its tasks (11 of
-  // 80 kills timed for that moment, at 4 threads). Here the mark is set by hand on a worker
-  // killed while asleep.
+test("a worker lost as it looked for work, marked busy but holding nothing, fails no job", async () => {
+  // A worker marks itself busy (STATE 1) before it claims. Killed between the two, it left the
+  // running job failed though it held none of its tasks (11 of 80 kills timed for that moment,
+  // at 4 threads, one job published after the worker died). Here the last worker's first start
+  // stalls there for good: its first pass found nothing, and it never claims from the job below.
   for (const threads of [1, 2]) {
-    const pool = await createPool({ threads });
+    const victim = threads - 1;
+    let starts = 0;
+    const stalled = stallingWorkers((index) => ({ stallMs: index === victim && ++starts === 1 ? 60_000 : 0 }));
+    let pool;
+    await withPlatform({ startWorker: stalled }, async () => (pool = await createPool({ threads })));
     const dispatcher = pool[internals];
-    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+    await until(() => dispatcher.holdingTasks()[victim], "the worker marked busy");
     const n = 10_000_000; // 160 MB: waited for asleep, so the workers run it
     assert.is(newPoolBudgetMs(2 * 8 * n, threads), 0);
     const a = f64(n).fill(2);
-    const victim = threads - 1;
-    void dispatcher.rawWorkers()[victim].terminate();
-    busyFor(50); // the thread ends; the host, held here, hears of it only later
-    Atomics.store(ctrl, stateWord(victim), 1);
-    const call = pool.dot(a, a); // published now, after the worker died
-    assert.is(await orHung(call.catch((e) => e.code)), 4 * n, `${threads} threads`);
-    await until(() => dispatcher.rawWorkers()[victim]?.threadId > 0, "the lost worker replaced");
+    const call = pool.dot(a, a).catch((e) => e.code);
+    await dispatcher.rawWorkers()[victim].terminate();
+    assert.is(await orHung(call), 4 * n, `${threads} threads`);
+    await until(() => dispatcher.rawWorkers()[victim] !== undefined, "the lost worker replaced");
     assert.is(await orHung(pool.dot(a, a)), 4 * n, `${threads} threads: the call after`);
     await pool.destroy();
     free(a);
   }
+});
+
+test("a worker lost after it opened its group's second range, whose owner slept, fails the job rather than leave the range unclaimed", async () => {
+  // 4 threads: ranges 2 and 3 are a group, and the first claim on range 2 opens range 3. The
+  // worker that makes it waits 300 ms before the open, while the others end everything else and
+  // sleep, and then holds its task until it is killed; no replacement starts. Waiting for the job
+  // to come up short, the pool waited for good: nobody was left to look at range 3.
+  let starts = 0;
+  const opening = stallingWorkers(() => ({ stallOpen: { range: 3, beforeMs: 300, afterMs: 60_000 } }), () => ++starts > 4);
+  let pool;
+  await withPlatform({ startWorker: opening }, async () => (pool = await createPool({ threads: 4 })));
+  const dispatcher = pool[internals];
+  const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+  const n = 12_000_000; // 192 MB: waited for asleep, so the caller claims nothing
+  assert.is(newPoolBudgetMs(2 * 8 * n, 4), 0);
+  const a = f64(n).fill(1);
+  const call = pool.dot(a, a).catch((e) => e.code);
+  await until(() => Atomics.load(ctrl, rangeWord(3)) > 0, "range 3 opened");
+  const opener = dispatcher.holdingTasks().indexOf(true);
+  assert.ok(opener >= 0, "the opener holds its task");
+  await dispatcher.rawWorkers()[opener].terminate();
+  assert.is(await orHung(call), "ERR_KP_WORKER_LOST");
+  assert.is(await orHung(pool.close()), undefined);
+  free(a);
 });
 
 test("with every worker lost and no replacement able to start, later calls run on the calling thread, and close() ends", async () => {

@@ -532,17 +532,28 @@ export class Dispatcher {
    * below the count, so that a task the lost worker claimed will never be counted. A worker marks
    * itself (STATE) before it claims, so one lost with STATE 1 may hold no task of this job: it
    * may have died looking for work before the job was published, and failing at once failed a
-   * job it had no part in. The reads go STATE, ranges, STATE, DONE: a claim made after the first
-   * shows in the second, or has been counted by the last; a range a group's first claim opens
-   * is opened before its opener clears STATE.
+   * job it had no part in. The reads go STATE, ranges, STATE, DONE, and the job must look short
+   * twice, a millisecond apart, with DONE unchanged: a range that a group's first claim opens may
+   * be read before it opens, and its owner take its tasks only once it looks again. Tasks left
+   * while every thread is idle may lie in a range the lost worker opened after its owner went to
+   * sleep: every worker then looks through the ranges again.
    */
   async #failIfShort(job: AsyncJob, error: Error): Promise<void> {
     const ctrl = this.#ctrl;
     const idle = (): boolean => !this.holdingTasks().includes(true);
+    let shortAt = -1; // DONE when the job last looked short
     while (!this.#stopped && this.#running === job && !job.abandoned && Atomics.load(ctrl, DONE) < job.tasks) {
-      if (idle() && !tasksLeft(ctrl, this.threads) && idle() && Atomics.load(ctrl, DONE) < job.tasks) {
-        this.#failWhenQuiet(job, error);
-        return;
+      const left = !idle() || tasksLeft(ctrl, this.threads);
+      const done = Atomics.load(ctrl, DONE);
+      if (!left && idle() && done < job.tasks) {
+        if (done === shortAt) {
+          this.#failWhenQuiet(job, error);
+          return;
+        }
+        shortAt = done;
+      } else {
+        shortAt = -1;
+        if (idle() && tasksLeft(ctrl, this.threads)) this.#lookAgain();
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }

@@ -1,16 +1,18 @@
 // A pool worker that, given `stallMs`, stalls where a thread descheduled on a busy machine would:
 // by default at the first EPOCH read after each write of its STATE word (between its claims and
 // its wait), or, given `stallWord`, at every read of that control word (with `whenPositive`, only
-// a read that finds it above zero: its own range just opened, say). It runs the package's own
-// serve(); only Atomics.load and Atomics.store are wrapped, in this thread alone.
+// a read that finds it above zero: its own range just opened, say). Given `stallOpen` ({ range,
+// beforeMs, afterMs }), it stalls around its swap that opens that range (claims.ts openRange), as
+// the thread that claimed its group's first task. It runs the package's own serve(); only Atomics
+// calls are wrapped, in this thread alone.
 import { parentPort, workerData } from "node:worker_threads";
 import { serve } from "../../dist/pool/worker-loop.js";
-import { CONTROL_BYTES, EPOCH, stateWord } from "../../dist/pool/layout.js";
+import { CONTROL_BYTES, EPOCH, rangeWord, stateWord } from "../../dist/pool/layout.js";
 
-const { stallMs, stallWord, whenPositive = false, ...init } = workerData;
+const { stallMs, stallWord, whenPositive = false, stallOpen, ...init } = workerData;
 const controlWords = CONTROL_BYTES / 4;
 const state = stateWord(init.index);
-const { load, store } = Atomics;
+const { load, store, compareExchange } = Atomics;
 const nap = new Int32Array(new SharedArrayBuffer(4));
 let armed = false;
 Atomics.store = (array, index, value) => {
@@ -26,4 +28,14 @@ Atomics.load = (array, index) => {
   }
   return value;
 };
+if (stallOpen !== undefined) {
+  const opening = rangeWord(stallOpen.range);
+  Atomics.compareExchange = (array, index, expected, value) => {
+    if (array.length !== controlWords || index !== opening) return compareExchange(array, index, expected, value);
+    Atomics.wait(nap, 0, 0, stallOpen.beforeMs);
+    const held = compareExchange(array, index, expected, value);
+    Atomics.wait(nap, 0, 0, stallOpen.afterMs);
+    return held;
+  };
+}
 serve(init, () => parentPort.postMessage("ready"));

@@ -2,6 +2,7 @@
 // the stall that `stallOf(index)` gives it; `refuse(init)` turns a start down, as a platform that
 // cannot start another worker would.
 import { Worker } from "node:worker_threads";
+import { Loss } from "../../dist/pool/worker-handle.js";
 
 export function stallingWorkers(stallOf, refuse = () => false) {
   return (init) => {
@@ -10,12 +11,12 @@ export function stallingWorkers(stallOf, refuse = () => false) {
       const worker = new Worker(new URL("./stalling-worker.js", import.meta.url), { workerData: { ...init, ...stallOf(init.index) }, execArgv: [] });
       worker.unref();
       worker.on("error", () => {}); // a trap ends the worker; the pool hears of it through "exit"
-      let lost;
+      const loss = new Loss(); // held until the pool listens, as the platform's own workers do
       const exited = new Promise((done) => worker.once("exit", done));
-      worker.once("message", () => resolve({ onLost: (listener) => (lost = listener), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
+      worker.once("message", () => resolve({ onLost: (listener) => loss.listen(listener), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
       worker.once("exit", (code) => {
         reject(new Error(`exit ${code}`));
-        lost?.(new Error(`exit ${code}`));
+        loss.report(new Error(`exit ${code}`));
       });
     });
   };
