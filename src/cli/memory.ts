@@ -27,18 +27,17 @@ export function fitLength(wanted: number): { n: number; reason?: string } {
 }
 
 /**
- * Memory the job may take from, and a container's limit where it is below the machine's memory.
- * process.availableMemory (Node 20.13) counts what the container's other processes use too;
- * before it, only this process's own use can be taken off the limit.
+ * Memory the job may take from, and a container's limit where it is below the machine's memory:
+ * the OS's free memory, or what the limit leaves this process where that is less (in a container
+ * the OS's figure is the host's). process.availableMemory() would count the container's other
+ * processes too, but it counts its page cache as used, which after an install or a build left
+ * next to nothing to a container that had plenty.
  */
 function memory(): { available: number; containerLimit: number | undefined } {
   const limit = process.constrainedMemory();
   const containerLimit = limit > 0 && limit < totalmem() ? limit : undefined;
-  const available =
-    typeof process.availableMemory === "function"
-      ? process.availableMemory()
-      : Math.min(freemem(), containerLimit === undefined ? Infinity : containerLimit - process.memoryUsage.rss());
-  return { available: Math.max(0, available), containerLimit };
+  const left = containerLimit === undefined ? Infinity : containerLimit - process.memoryUsage.rss();
+  return { available: Math.max(0, Math.min(freemem(), left)), containerLimit };
 }
 
 /** Bytes in MB or GB, as the job's own lines give sizes. */
