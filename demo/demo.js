@@ -3,7 +3,7 @@
 // the Chromium test reads it: `state` is "loading", "idle", "running", "done", "stopped" or
 // "failed", with `error` saying why it failed.
 import { drawChart } from "./chart.js";
-import { dot2, interleavedMedians, jsDot, relativeError } from "./measure.js";
+import { dot2, interleavedMedians, jsDot, relativeError, Stopped } from "./measure.js";
 import { parseQuery, parseRuns, parseSizes, parseThreads } from "./params.js";
 
 const form = document.querySelector("#controls");
@@ -11,14 +11,14 @@ const status = document.querySelector("#status");
 const runButton = document.querySelector("#run");
 const stopButton = document.querySelector("#stop");
 const state = (window.demo = { state: "loading", capabilities: undefined, results: [], error: undefined });
-/** Stops the run under way, between two batches. */
-let stopping;
+/** Set by Stop, read between two batches of the run under way. */
+let stopRequested = false;
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   void run();
 });
-stopButton.addEventListener("click", () => stopping?.abort());
+stopButton.addEventListener("click", () => (stopRequested = true));
 
 // Loaded here rather than imported above, so that a page whose kernelpool does not load (dist/ or
 // build/ not built, or not served) says so instead of staying blank.
@@ -66,7 +66,7 @@ async function run() {
   drawChart(document.querySelector("#chart"), []);
   runButton.disabled = true;
   stopButton.disabled = false;
-  stopping = new AbortController();
+  stopRequested = false;
   let sizes = [];
   try {
     sizes = parseSizes(form.n.value);
@@ -81,7 +81,7 @@ async function run() {
         status.textContent = `${size}…`;
         await new Promise((resolve) => setTimeout(resolve)); // let the page paint between sizes
         const onRun = (k) => (status.textContent = `${size}: run ${k + 1} of ${runs}…`);
-        const row = await measure(pool, n, runs, { signal: stopping.signal, onRun });
+        const row = await measure(pool, n, runs, { stopped: () => stopRequested, onRun });
         state.results.push(row);
         tbody.append(rowElement(row));
         drawChart(document.querySelector("#chart"), state.results);
@@ -92,7 +92,7 @@ async function run() {
     state.state = "done";
     status.textContent = "done";
   } catch (error) {
-    if (stopping.signal.aborted) {
+    if (error instanceof Stopped) {
       state.state = "stopped";
       status.textContent = `stopped, with ${state.results.length} of ${sizes.length} sizes measured`;
     } else failed(error);

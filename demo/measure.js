@@ -29,10 +29,10 @@ const WARMUP_CALLS = 3;
  * @param {Record<string, () => number | Promise<number>>} calls
  * @param {string} baseline  a key of calls
  * @param {number} runs
- * @param {{ signal?: AbortSignal, onRun?: (run: number) => void }} [options]  `signal` stops the
- *   timing between batches (it rejects with the signal's reason); `onRun` hears each run begin
+ * @param {{ stopped?: () => boolean, onRun?: (run: number) => void }} [options]  `stopped` is asked
+ *   between batches, and true rejects with a Stopped; `onRun` hears each run begin
  */
-export async function interleavedMedians(calls, baseline, runs, { signal, onRun } = {}) {
+export async function interleavedMedians(calls, baseline, runs, { stopped, onRun } = {}) {
   let sink = 0; // keeps every result live, so no call can be optimised away
   const names = Object.keys(calls);
   const perSample = {};
@@ -44,7 +44,7 @@ export async function interleavedMedians(calls, baseline, runs, { signal, onRun 
   for (let run = 0; run < runs; run++) {
     onRun?.(run);
     for (let k = 0; k < names.length; k++) {
-      signal?.throwIfAborted();
+      if (stopped?.() === true) throw new Stopped();
       const name = names[(run + k) % names.length];
       const samples = [];
       for (const begin = performance.now(); samples.length === 0 || performance.now() - begin < BATCH_MS; ) {
@@ -70,6 +70,13 @@ export async function interleavedMedians(calls, baseline, runs, { signal, onRun 
     ratio[name] = median(times[name].map((t, run) => t / times[baseline][run]));
   }
   return { ms, ratio };
+}
+
+/** What interleavedMedians rejects with when asked to stop. (AbortSignal.throwIfAborted is Chrome 100.) */
+export class Stopped extends Error {
+  constructor() {
+    super("the run was stopped");
+  }
 }
 
 function median(values) {

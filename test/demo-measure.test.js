@@ -2,7 +2,7 @@
 // isolated page's does (5 µs) and advances only by what the timed calls cost.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { dot2, interleavedMedians, relativeError } from "../demo/measure.js";
+import { dot2, interleavedMedians, relativeError, Stopped } from "../demo/measure.js";
 import { withClock } from "./support/clock.js";
 import { generator } from "./support/seeded.js";
 
@@ -52,6 +52,20 @@ test("the page gets a task turn between batches, though every call settles at on
   });
   assert.ok(firedAt !== undefined && firedAt < 3 * 100, `a timer set before the run fired at ${firedAt} ms of its ~300`);
   assert.ok(Math.abs(ms.inline / 2.5 - 1) < 0.005, `inline: ${ms.inline} ms`);
+});
+
+test("a run asked to stop rejects with Stopped between two batches, and tells each run as it begins", async () => {
+  const begun = [];
+  let batches = 0;
+  const stopping = onVirtualClock((clock) =>
+    interleavedMedians({ a: () => ((clock.ms += 2.5), 1), b: () => ((clock.ms += 2.5), 1) }, "a", 5, {
+      stopped: () => ++batches > 3, // asked before each batch: the fourth is refused
+      onRun: (run) => begun.push(run),
+    }),
+  );
+  await stopping.then(() => assert.unreachable("the run went on"), (error) => assert.instance(error, Stopped));
+  assert.equal(begun, [0, 1]);
+  assert.is(batches, 4);
 });
 
 /**
