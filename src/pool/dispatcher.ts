@@ -111,7 +111,10 @@ export class Dispatcher {
     const start = (index: number, abandon: AbortSignal) => {
       // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
       Atomics.store(this.#ctrl, stateWord(index), 0);
-      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon);
+      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon).catch((error: unknown) => {
+        this.#startFailed(index, error);
+        throw error;
+      });
     };
     this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause), platform().startStallMs);
     addReader(this.#touches);
@@ -525,6 +528,20 @@ export class Dispatcher {
     this.#workers.fill(index).catch(() => {
       // The replacement failed to start: the pool goes on with one worker fewer.
     });
+  }
+
+  /**
+   * A start that failed after its thread ran: abandoned by the stall limit just as it said it was
+   * ready, it may have begun to claim (a worker claims first, then sleeps), and no loss is
+   * reported for a worker never seated. Its STATE stayed 1 and its task uncounted: the job, and
+   * close(), waited for good. So it counts as a loss of no worker the pool knew.
+   */
+  #startFailed(index: number, cause: unknown): void {
+    if (this.#stopped) return;
+    const holding = Atomics.exchange(this.#ctrl, stateWord(index), 0) === 1;
+    const job = this.#running;
+    if (job !== undefined && holding && Atomics.load(this.#ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
+    this.#releaseWaiter();
   }
 
   /**
