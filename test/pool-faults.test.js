@@ -105,38 +105,49 @@ test("a worker lost after it opened its group's second range, whose owner slept,
   free(a);
 });
 
-test("a replacement whose start is abandoned once it has begun to claim counts as lost: the job fails, and close() ends", async () => {
+test("a replacement whose start is abandoned once it has begun to claim, or trapped, counts as lost: the job fails, and close() ends", async () => {
   // The stall limit may abandon a start just as its worker says it is ready, and a worker claims
   // before it sleeps. Never seated, it reported no loss: its STATE stayed 1 and its task was never
-  // counted, so the call and close() waited for good. Here the test abandons the start at that
-  // moment, holding the event loop so that the "ready" is not heard first.
-  let starts = 0;
-  let abandonReplacement;
-  const startWorker = (init, abandon) => {
-    if (++starts === 1) return nodePlatform.startWorker(init, abandon);
-    const mine = new AbortController();
-    abandon.addEventListener("abort", () => mine.abort(abandon.reason));
-    abandonReplacement = () => mine.abort(new Error("the start stalled"));
-    return nodePlatform.startWorker(init, mine.signal);
-  };
-  let pool;
-  await withPlatform({ startWorker }, async () => (pool = await createPool({ threads: 1 })));
-  const dispatcher = pool[internals];
-  const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+  // counted, or its trap was never answered, so the call and close() waited for good. Here the
+  // test abandons the start at that moment, holding the event loop so that the "ready" is not
+  // heard first.
+  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
   const n = 12_000_000;
   const a = f64(n).fill(1);
-  await dispatcher.rawWorkers()[0].terminate(); // lost while idle: its replacement starts
-  await until(() => abandonReplacement !== undefined, "the replacement began to start");
-  const call = pool.dot(a, a).catch((e) => e.code); // published while the replacement loads
-  for (const end = performance.now() + 10_000; Atomics.load(ctrl, stateWord(0)) !== 1 && performance.now() < end; );
-  assert.is(Atomics.load(ctrl, stateWord(0)), 1, "the replacement began to claim");
-  busyFor(1); // it claims a task or more
-  abandonReplacement();
-  // Its thread ran: the job may have lost a task (the loss) or been ended by the calling thread,
-  // which computes while no worker is seated.
-  assert.ok(["ERR_KP_WORKER_LOST", n].includes(await orHung(call)));
-  assert.is(Atomics.load(ctrl, stateWord(0)), 0, "the slot is not left busy");
-  assert.is(await orHung(pool.close()), undefined);
+  for (const how of ["claimed", "trapped"]) {
+    let starts = 0;
+    let abandonReplacement;
+    const startWorker = (init, abandon) => {
+      if (++starts === 1) return nodePlatform.startWorker(init, abandon);
+      const mine = new AbortController();
+      abandon.addEventListener("abort", () => mine.abort(abandon.reason));
+      abandonReplacement = () => mine.abort(new Error("the start stalled"));
+      return nodePlatform.startWorker(init, mine.signal);
+    };
+    let pool;
+    await withPlatform({ startWorker }, async () => (pool = await createPool({ threads: 1 })));
+    const dispatcher = pool[internals];
+    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+    await dispatcher.rawWorkers()[0].terminate(); // lost while idle: its replacement starts
+    await until(() => abandonReplacement !== undefined, "the replacement began to start");
+    // Published while the replacement loads.
+    const call =
+      how === "claimed"
+        ? pool.dot(a, a).catch((e) => e.code)
+        : new Promise((resolve) => dispatcher.runAsync(trapping, "a test job", () => resolve("resolved"), (e) => resolve(e.code)));
+    const begun = () => (how === "claimed" ? Atomics.load(ctrl, stateWord(0)) === 1 : Atomics.load(ctrl, FAILED) !== 0);
+    for (const end = performance.now() + 10_000; !begun() && performance.now() < end; );
+    assert.ok(begun(), `${how}: the replacement ${how === "claimed" ? "began to claim" : "trapped"}`);
+    busyFor(how === "claimed" ? 1 : 50); // it claims a task or more; or it exits
+    abandonReplacement();
+    // Its thread ran: a claimed job may have lost a task (the loss) or been ended by the calling
+    // thread, which computes while no worker is seated.
+    const outcomes = how === "claimed" ? ["ERR_KP_WORKER_LOST", n] : ["ERR_KP_WORKER_LOST"];
+    const outcome = await orHung(call);
+    assert.ok(outcomes.includes(outcome), `${how}: ${outcome}`);
+    assert.is(Atomics.load(ctrl, stateWord(0)), 0, `${how}: the slot is not left busy`);
+    assert.is(await orHung(pool.close()), undefined, `${how}: close()`);
+  }
   free(a);
 });
 

@@ -517,14 +517,7 @@ export class Dispatcher {
 
   #lost(index: number, cause: unknown): void {
     if (this.#stopped) return;
-    const ctrl = this.#ctrl;
-    const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
-    const job = this.#running;
-    const trapped = Atomics.load(ctrl, FAILED) === index + 1;
-    if (job !== undefined && trapped) this.#failWhenQuiet(job, workerLost(index, cause));
-    else if (job !== undefined && holding && Atomics.load(ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
-    // A caller asleep on DONE wakes to see whether any worker is left to compute its job.
-    this.#releaseWaiter();
+    this.#threadGone(index, cause);
     this.#workers.fill(index).catch(() => {
       // The replacement failed to start: the pool goes on with one worker fewer.
     });
@@ -533,14 +526,28 @@ export class Dispatcher {
   /**
    * A start that failed after its thread ran: abandoned by the stall limit just as it said it was
    * ready, it may have begun to claim (a worker claims first, then sleeps), and no loss is
-   * reported for a worker never seated. Its STATE stayed 1 and its task uncounted: the job, and
-   * close(), waited for good. So it counts as a loss of no worker the pool knew.
+   * reported for a worker never seated. Its STATE stayed 1 and its task uncounted, or its trap
+   * unanswered: the job, and close(), waited for good. Where the failed start's thread may still
+   * run (a browser's terminate() only asks it to stop), clearing its STATE could let a late count
+   * land in the next job, so there it is left as it was.
    */
   #startFailed(index: number, cause: unknown): void {
-    if (this.#stopped) return;
-    const holding = Atomics.exchange(this.#ctrl, stateWord(index), 0) === 1;
+    if (this.#stopped || !platform().failedStartsHaveStopped) return;
+    this.#threadGone(index, cause);
+  }
+
+  /**
+   * What a thread that is gone leaves: its slot no longer busy, and the running job failed if it
+   * trapped there, or if it may have held a task of it and the job comes up short. A caller asleep
+   * on DONE wakes to see whether any worker is left to compute its job.
+   */
+  #threadGone(index: number, cause: unknown): void {
+    const ctrl = this.#ctrl;
+    const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
-    if (job !== undefined && holding && Atomics.load(this.#ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
+    const trapped = Atomics.load(ctrl, FAILED) === index + 1;
+    if (job !== undefined && trapped) this.#failWhenQuiet(job, workerLost(index, cause));
+    else if (job !== undefined && holding && Atomics.load(ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
     this.#releaseWaiter();
   }
 
