@@ -23,6 +23,16 @@ import { newPoolBudgetMs } from "./support/budget.js";
 /** f64 elements at the inline threshold: the shortest awaited f64 call that goes to the workers. */
 const INLINE_ELEMENTS = INLINE_BYTES / 8;
 
+/**
+ * A job whose every task traps: its blocks lie above 3.75 GiB, past any memory these tests give
+ * the arena (arena.test.js grows it to 3 GiB). At 160 MB it is waited for asleep, so the workers
+ * run it, not the calling thread.
+ */
+const trappingPlan = () => dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+
+/** The pool's control block as Int32 words (layout.ts), for tests that read its words. */
+const controlOf = (dispatcher) => new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+
 test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {
   const pool = await createPool({ threads: 1 });
   const a = f64(30_000_000).fill(1);
@@ -91,7 +101,7 @@ test("a worker lost after it opened its group's second range, whose owner slept,
   let pool;
   await withPlatform({ startWorker: opening }, async () => (pool = await createPool({ threads: 4 })));
   const dispatcher = pool[internals];
-  const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+  const ctrl = controlOf(dispatcher);
   const n = 12_000_000; // 192 MB: waited for asleep, so the caller claims nothing
   assert.is(newPoolBudgetMs(2 * 8 * n, 4), 0);
   const a = f64(n).fill(1);
@@ -111,7 +121,7 @@ test("a replacement whose start is abandoned once it has begun to claim, or trap
   // counted, or its trap was never answered, so the call and close() waited for good. Here the
   // test abandons the start at that moment, holding the event loop so that the "ready" is not
   // heard first.
-  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  const trapping = trappingPlan();
   const n = 12_000_000;
   const a = f64(n).fill(1);
   for (const how of ["claimed", "trapped"]) {
@@ -127,7 +137,7 @@ test("a replacement whose start is abandoned once it has begun to claim, or trap
     let pool;
     await withPlatform({ startWorker }, async () => (pool = await createPool({ threads: 1 })));
     const dispatcher = pool[internals];
-    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+    const ctrl = controlOf(dispatcher);
     await dispatcher.rawWorkers()[0].terminate(); // lost while idle: its replacement starts
     await until(() => abandonReplacement !== undefined, "the replacement began to start");
     // Published while the replacement loads.
@@ -342,10 +352,7 @@ test("a kernel that traps in a worker fails its call with the trap as cause; lat
   const pool = await createPool({ threads: 1 });
   const [before] = pool[internals].rawWorkers();
   const beyondMemory = { precision: "f64", x: 0xfffff000, y: 1024, n: 8192, count: 1, strideX: 0, strideY: 0 };
-  // Every block of this one lies above 3.75 GiB, past any memory these tests give the arena
-  // (arena.test.js grows it to 3 GiB); at 160 MB it is waited for asleep, so the worker runs it
-  // (a short one the calling thread would run itself).
-  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  const trapping = trappingPlan();
   assert.is(newPoolBudgetMs(trapping.bytes, 1), 0);
   const error = await new Promise((resolve) => pool[internals].runAsync(trapping, "a test job", () => resolve(undefined), resolve));
   assert.is(error?.code, "ERR_KP_WORKER_LOST");
@@ -375,11 +382,10 @@ test("a replacement that starts and traps while the event loop is held is report
   const pool = await createPool({ threads: 1 });
   try {
     const dispatcher = pool[internals];
-    const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
-    const trapping = () => dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+    const ctrl = controlOf(dispatcher);
     const run = (plan) => new Promise((resolve) => dispatcher.runAsync(plan, "a test job", () => resolve(undefined), resolve));
-    assert.is((await run(trapping()))?.code, "ERR_KP_WORKER_LOST", "the first trap");
-    const second = run(trapping());
+    assert.is((await run(trappingPlan()))?.code, "ERR_KP_WORKER_LOST", "the first trap");
+    const second = run(trappingPlan());
     // Held until the replacement has started and trapped, and a little longer for it to exit.
     for (const end = performance.now() + 10_000; Atomics.load(ctrl, FAILED) === 0 && performance.now() < end; );
     assert.is.not(Atomics.load(ctrl, FAILED), 0, "the replacement trapped while the loop was held");
@@ -411,10 +417,7 @@ test("a trap while the host polls for a short job fails that call; the pool goes
 test("when both workers trap in one job, no late count reaches the next job: each next call has its own bits", async () => {
   const pool = await createPool({ threads: 2 });
   const dispatcher = pool[internals];
-  // Every task of this job traps: all its blocks lie above 3.75 GiB, past any memory these tests
-  // give the arena. At 160 MB it is waited for asleep, so the workers alone run it, and each
-  // claims and traps.
-  const trapping = dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
+  const trapping = trappingPlan(); // each worker claims and traps
   assert.is(newPoolBudgetMs(trapping.bytes, 2), 0);
   const n = 2 * INLINE_ELEMENTS;
   const a = f64(n), b = f64(n);

@@ -566,10 +566,13 @@ export class Dispatcher {
     const ctrl = this.#ctrl;
     const idle = (): boolean => !this.holdingTasks().includes(true);
     let shortAt = -1; // DONE when the job last looked short
-    while (!this.#stopped && this.#running === job && !job.abandoned && Atomics.load(ctrl, DONE) < job.tasks) {
-      const left = !idle() || tasksLeft(ctrl, this.threads);
+    while (!this.#stopped && this.#running === job && !job.abandoned) {
+      const idleBefore = idle();
+      const left = tasksLeft(ctrl, this.threads);
+      const idleAfter = idle();
       const done = Atomics.load(ctrl, DONE);
-      if (!left && idle() && done < job.tasks) {
+      if (done >= job.tasks) return;
+      if (idleBefore && !left && idleAfter) {
         if (done === shortAt) {
           this.#failWhenQuiet(job, error);
           return;
@@ -577,7 +580,7 @@ export class Dispatcher {
         shortAt = done;
       } else {
         shortAt = -1;
-        if (idle() && tasksLeft(ctrl, this.threads)) this.#lookAgain();
+        if (idleAfter && left) this.#lookAgain();
       }
       await new Promise((resolve) => setTimeout(resolve, 1));
     }
