@@ -81,6 +81,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
     }
     const handle: WorkerHandle = {
       onLost: (listener) => loss.listen(listener),
+      seat: () => worker.postMessage("seat"),
       exited,
       terminate: async () => {
         end();

@@ -27,7 +27,6 @@ export function browserPlatform(builds: ReadonlyMap<string, Uint8Array<ArrayBuff
     canBlock: () => "DedicatedWorkerGlobalScope" in globalThis || "SharedWorkerGlobalScope" in globalThis,
     workersUnavailable,
     startStallMs: START_STALL_MS,
-    failedStartsHaveStopped: false,
   };
 }
 

@@ -51,5 +51,4 @@ export const nodePlatform: Platform = {
   canBlock: () => true, // every Node thread, the main one included, may Atomics.wait
   workersUnavailable: () => undefined,
   startStallMs: START_STALL_MS,
-  failedStartsHaveStopped: true,
 };

@@ -34,11 +34,6 @@ export interface Platform {
   workersUnavailable(): string | undefined;
   /** How long worker starts may go on with none beginning or ending before they fail: START_STALL_MS. */
   readonly startStallMs: number;
-  /**
-   * Whether a worker start that failed has no thread left to touch the memory: in Node it fails
-   * on the thread's exit; a browser's terminate() only asks the thread to stop.
-   */
-  readonly failedStartsHaveStopped: boolean;
 }
 
 /**

@@ -111,10 +111,7 @@ export class Dispatcher {
     const start = (index: number, abandon: AbortSignal) => {
       // A slot's STATE is cleared before its worker starts (#quiesce counts every slot).
       Atomics.store(this.#ctrl, stateWord(index), 0);
-      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon).catch((error: unknown) => {
-        this.#startFailed(index, error);
-        throw error;
-      });
+      return startWorker({ module, memory: arenaMemory(), control, index, ranges: threads }, abandon);
     };
     this.#workers = new WorkerSlots(threads, start, (index, cause) => this.#lost(index, cause), platform().startStallMs);
     addReader(this.#touches);
@@ -515,33 +512,13 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * A worker is lost: its slot is no longer busy, the running job fails if the worker trapped
+   * there, or if it may have held a task of it and the job comes up short, and a replacement
+   * starts. A caller asleep on DONE wakes to see whether any worker is left to compute its job.
+   */
   #lost(index: number, cause: unknown): void {
     if (this.#stopped) return;
-    this.#threadGone(index, cause);
-    this.#workers.fill(index).catch(() => {
-      // The replacement failed to start: the pool goes on with one worker fewer.
-    });
-  }
-
-  /**
-   * A start that failed after its thread ran: abandoned by the stall limit just as it said it was
-   * ready, it may have begun to claim (a worker claims first, then sleeps), and no loss is
-   * reported for a worker never seated. Its STATE stayed 1 and its task uncounted, or its trap
-   * unanswered: the job, and close(), waited for good. Where the failed start's thread may still
-   * run (a browser's terminate() only asks it to stop), clearing its STATE could let a late count
-   * land in the next job, so there it is left as it was.
-   */
-  #startFailed(index: number, cause: unknown): void {
-    if (this.#stopped || !platform().failedStartsHaveStopped) return;
-    this.#threadGone(index, cause);
-  }
-
-  /**
-   * What a thread that is gone leaves: its slot no longer busy, and the running job failed if it
-   * trapped there, or if it may have held a task of it and the job comes up short. A caller asleep
-   * on DONE wakes to see whether any worker is left to compute its job.
-   */
-  #threadGone(index: number, cause: unknown): void {
     const ctrl = this.#ctrl;
     const holding = Atomics.exchange(ctrl, stateWord(index), 0) === 1;
     const job = this.#running;
@@ -549,6 +526,9 @@ export class Dispatcher {
     if (job !== undefined && trapped) this.#failWhenQuiet(job, workerLost(index, cause));
     else if (job !== undefined && holding && Atomics.load(ctrl, DONE) < job.tasks) void this.#failIfShort(job, workerLost(index, cause));
     this.#releaseWaiter();
+    this.#workers.fill(index).catch(() => {
+      // The replacement failed to start: the pool goes on with one worker fewer.
+    });
   }
 
   /**
@@ -608,10 +588,9 @@ export class Dispatcher {
   }
 
   /**
-   * Waits until no thread may still hold a task of an abandoned job, or the pool stops. Every
-   * slot counts, not only workers the host has heard from: a replacement claims as soon as it
-   * starts, before its "ready" arrives. A lost worker's STATE is cleared by #lost, a slot's
-   * before its worker starts (the constructor's `start`).
+   * Waits until no thread may still hold a task of an abandoned job, or the pool stops. A lost
+   * worker's STATE is cleared by #lost, a slot's before its worker starts (the
+   * constructor's `start`), and a worker sets it only once seated.
    */
   async #quiesce(): Promise<void> {
     while (!this.#stopped && this.holdingTasks().some(Boolean)) {

@@ -1,6 +1,7 @@
-// The Web Worker entry: wait for the init message, tell the host it is ready, serve until STOP,
-// then say so, since the host sees no exit event from a Web Worker.
-import { serve } from "./worker-loop.js";
+// The Web Worker entry: wait for the init message, instantiate, tell the host it is ready, and
+// serve once the host seats it (its second message), until STOP; then say so, since the host
+// sees no exit event from a Web Worker.
+import { prepareWorker } from "./worker-loop.js";
 import type { WorkerInit } from "./layout.js";
 
 // A start message that cannot be read here fires this, not "message": thrown, it reaches the host
@@ -15,9 +16,17 @@ addEventListener(
 addEventListener(
   "message",
   (event: MessageEvent<WorkerInit>) => {
-    serve(event.data, () => postMessage("ready"));
-    postMessage("exit");
-    close();
+    const serve = prepareWorker(event.data);
+    addEventListener(
+      "message",
+      () => {
+        serve();
+        postMessage("exit");
+        close();
+      },
+      { once: true },
+    );
+    postMessage("ready");
   },
   { once: true },
 );

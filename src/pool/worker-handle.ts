@@ -4,6 +4,11 @@ import type { WorkerInit } from "./layout.js";
 export interface WorkerHandle {
   /** Called once when the worker stops for any reason other than terminate(). */
   onLost(listener: (cause: unknown) => void): void;
+  /**
+   * Lets the worker begin to claim: until then it touches no word of the control block, so a
+   * start abandoned before it is seated leaves nothing behind (worker-loop.ts).
+   */
+  seat(): void;
   /** Settles when the thread has exited, however it ended. */
   readonly exited: Promise<void>;
   terminate(): Promise<void>;

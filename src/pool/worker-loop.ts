@@ -7,10 +7,14 @@ import { CALLER, CONTROL_BYTES, EPOCH, FAILED, rangeWord, STOP, stateWord, type 
 import { SPIN_MS } from "./waking.js";
 
 /**
- * Instantiates the kernels, calls `ready`, then serves jobs until the host sets STOP.
+ * Instantiates the kernels; returns the loop that serves jobs until the host sets STOP, which
+ * the entry runs only once the host has seated this worker. A worker that claimed before it was
+ * seated could be abandoned as it began (a start that stalled, or a pool that closed), and then
+ * nobody would count its task or answer its trap: its job, and close(), waited for good. The
+ * loop claims at once: a worker that replaces a lost one may find a job already waiting.
  * A task that throws marks FAILED, counts as done so the job ends, and is rethrown.
  */
-export function serve({ module, memory, control, index, ranges }: WorkerInit, ready: () => void): void {
+export function prepareWorker({ module, memory, control, index, ranges }: WorkerInit): () => void {
   const kernels = instantiate(module, memory);
   const ctrl = new Int32Array(memory.buffer, control, CONTROL_BYTES / 4);
   const state = stateWord(index);
@@ -29,31 +33,31 @@ export function serve({ module, memory, control, index, ranges }: WorkerInit, re
       return false;
     }
   };
-  ready();
-  for (;;) {
-    // Claim first, then sleep: a worker that replaces a lost one may find a job already waiting.
-    Atomics.store(ctrl, state, 1);
-    let ok = claimHome(claimer, index, ranges, run);
-    // Read between the two halves, after the home tasks are counted, where the read delays the
-    // job only if this worker goes on to take tasks from other ranges. A job published before it
-    // has its other ranges looked through below, and its tasks in this worker's range show in
-    // waitForJob's poll; one published after it moves EPOCH past `seen`. Read any later, a job
-    // could slip in unseen, and a range whose owner was lost would then wait for good. A range
-    // that a group's first claim opens later may find this worker asleep; layout.ts says who
-    // takes its tasks then.
-    const seen = Atomics.load(ctrl, EPOCH);
-    ok &&= claimOthers(claimer, index, ranges, run);
-    // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
-    // nothing more to DONE", and a count landing after it would go to the next job. Cleared
-    // before a trap is rethrown, so the host knows this worker holds no task when its exit
-    // arrives; the host then replaces it.
-    Atomics.store(ctrl, state, 0);
-    if (!ok) throw trap;
-    // A stop published before `seen` was read shows here; one published after it moves EPOCH.
-    if (Atomics.load(ctrl, STOP) !== 0) return;
-    waitForJob(ctrl, seen, count);
-    if (index === 0) sitOutWhileCallerComputes(ctrl);
-  }
+  return () => {
+    for (;;) {
+      Atomics.store(ctrl, state, 1);
+      let ok = claimHome(claimer, index, ranges, run);
+      // Read between the two halves, after the home tasks are counted, where the read delays the
+      // job only if this worker goes on to take tasks from other ranges. A job published before it
+      // has its other ranges looked through below, and its tasks in this worker's range show in
+      // waitForJob's poll; one published after it moves EPOCH past `seen`. Read any later, a job
+      // could slip in unseen, and a range whose owner was lost would then wait for good. A range
+      // that a group's first claim opens later may find this worker asleep; layout.ts says who
+      // takes its tasks then.
+      const seen = Atomics.load(ctrl, EPOCH);
+      ok &&= claimOthers(claimer, index, ranges, run);
+      // Cleared only once every claimed task is counted: the host reads STATE = 0 as "adds
+      // nothing more to DONE", and a count landing after it would go to the next job. Cleared
+      // before a trap is rethrown, so the host knows this worker holds no task when its exit
+      // arrives; the host then replaces it.
+      Atomics.store(ctrl, state, 0);
+      if (!ok) throw trap;
+      // A stop published before `seen` was read shows here; one published after it moves EPOCH.
+      if (Atomics.load(ctrl, STOP) !== 0) return;
+      waitForJob(ctrl, seen, count);
+      if (index === 0) sitOutWhileCallerComputes(ctrl);
+    }
+  };
 }
 
 /**

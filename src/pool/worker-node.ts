@@ -1,6 +1,9 @@
-// The worker_threads entry: take the init message, tell the host it is ready, serve until STOP.
+// The worker_threads entry: instantiate on the init data, tell the host it is ready, and serve
+// once the host seats it (its one message), until STOP.
 import { parentPort, workerData } from "node:worker_threads";
-import { serve } from "./worker-loop.js";
+import { prepareWorker } from "./worker-loop.js";
 import type { WorkerInit } from "./layout.js";
 
-serve(workerData as WorkerInit, () => parentPort!.postMessage("ready"));
+const serve = prepareWorker(workerData as WorkerInit);
+parentPort!.once("message", serve);
+parentPort!.postMessage("ready");

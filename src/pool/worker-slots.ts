@@ -1,9 +1,9 @@
-// The pool's worker slots: slot i holds the worker that serves range i of the control block. A
-// slot is filled again when its worker is lost, and a worker is counted while it starts, so the
-// pool gives its memory back only once no worker can touch it: a worker still starting reads and
-// writes the control block as soon as it runs. Closing abandons the workers still starting, so it
-// waits only until their threads have ended, not until their start would have finished; and
-// starts that stall (none beginning or ending for a while) are abandoned too, and fail.
+// The pool's worker slots: slot i holds the worker that serves range i of the control block, and
+// is filled again when its worker is lost. A worker touches the control block only once seated
+// (WorkerHandle.seat), so a start abandoned before then leaves nothing to undo. Closing abandons
+// the workers still starting and waits until their threads have ended, not until their start
+// would have finished; starts that stall (none beginning or ending for a while) are abandoned
+// too, and fail.
 import { workerStart } from "../errors.js";
 import type { WorkerHandle } from "./worker-handle.js";
 
@@ -126,6 +126,7 @@ export class WorkerSlots {
       this.#workers[index] = undefined;
       this.#onLost(index, cause);
     });
+    worker.seat();
   }
 }
 

@@ -13,7 +13,7 @@ export function stallingWorkers(stallOf, refuse = () => false) {
       worker.on("error", () => {}); // a trap ends the worker; the pool hears of it through "exit"
       const loss = new Loss(); // held until the pool listens, as the platform's own workers do
       const exited = new Promise((done) => worker.once("exit", done));
-      worker.once("message", () => resolve({ onLost: (listener) => loss.listen(listener), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
+      worker.once("message", () => resolve({ onLost: (listener) => loss.listen(listener), seat: () => worker.postMessage("seat"), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
       worker.once("exit", (code) => {
         reject(new Error(`exit ${code}`));
         loss.report(new Error(`exit ${code}`));
