@@ -555,8 +555,8 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
   const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
   const ends = [
     ["destroyed", stalled, (pool) => pool.destroy(), ["ERR_KP_POOL_CLOSED"]],
-    // Killed as it computes (a job of 30 ms or so), unless between two tasks: the job fails, or
-    // its replacement ends it.
+    // Killed as it computes (a job of 30 ms or so), unless between two tasks or done: the job
+    // fails, or the worker or its replacement ends it.
     ["lost its worker, then closed", nodePlatform.startWorker, async (pool) => {
       await pool[internals].rawWorkers()[0].terminate();
       await until(() => !pool[internals].busy, "the job ended");
@@ -572,8 +572,10 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
     // (8 runs in 20 on a loaded machine). The probe wakes it; it finds no job and sleeps again.
     await until(() => Atomics.notify(controlOf(first[internals]), EPOCH, 1) === 1, `${how}: its worker sleeps`);
     const call = first.dot(x, x).catch((e) => e.code);
-    await new Promise((resolve) => setTimeout(resolve, 5)); // the caller sleeps on DONE
-    assert.ok(first[internals].busy, `${how}: the job still runs`);
+    // The caller sleeps on DONE as soon as dot() returns: the job is too long to poll for. The
+    // stalled job cannot end; the other may, on a loaded machine, before the kill (then it counts).
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    if (how === "destroyed") assert.ok(first[internals].busy, "destroyed: the job still runs");
     await end(first);
     const outcome = await call;
     assert.ok(outcomes.includes(outcome), `${how}: ${outcome}`);
