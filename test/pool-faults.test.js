@@ -11,11 +11,11 @@ import { nodePlatform } from "../dist/platform/node.js";
 import { arenaBuffer, availableBytes } from "../dist/arena/arena.js";
 import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
-import { CONTROL_BYTES, DONE, EPOCH, FAILED, RANGE_TASKS, rangeWord, stateWord } from "../dist/pool/layout.js";
+import { CONTROL_BYTES, DONE, FAILED, RANGE_TASKS, rangeWord, stateWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { busyFor, withClock } from "./support/clock.js";
 import { withPlatform } from "./support/platform.js";
-import { stallingWorkers } from "./support/stalling-workers.js";
+import { stallingWorkers, untilAsleep } from "./support/stalling-workers.js";
 import { dotSyncAsJob } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 import { newPoolBudgetMs } from "./support/budget.js";
@@ -326,6 +326,7 @@ test("a caller asleep on a job wakes and computes it when the last worker is los
     assert.is(newPoolBudgetMs(2 * 8 * n, 1), 0, "the caller sleeps at once");
     const a = f64(n).fill(1);
     const b = f64(n).fill(3);
+    await untilAsleep(pool[internals]);
     const call = pool.dot(a, b);
     await new Promise((resolve) => setTimeout(resolve, 50));
     assert.not.ok(pool[internals].holdingTasks()[0], "the worker claimed nothing");
@@ -567,10 +568,7 @@ test("a caller asleep on a job that is destroyed, or fails with its worker, is w
     let first;
     await withPlatform({ startWorker }, async () => (first = await createPool({ threads: 1 })));
     const x = how === "destroyed" ? a : long;
-    // The stalled worker stalls only where JavaScript reads its range, as it polls or wakes: one
-    // still on its way to its first sleep when the job comes claims in wasm and ends the job
-    // (8 runs in 20 on a loaded machine). The probe wakes it; it finds no job and sleeps again.
-    await until(() => Atomics.notify(controlOf(first[internals]), EPOCH, 1) === 1, `${how}: its worker sleeps`);
+    await untilAsleep(first[internals]); // else the stalled worker may end the job unstalled (8 runs in 20 on a loaded machine)
     const call = first.dot(x, x).catch((e) => e.code);
     // The caller sleeps on DONE as soon as dot() returns: the job is too long to poll for. The
     // stalled job cannot end; the other may, on a loaded machine, before the kill (then it counts).

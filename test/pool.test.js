@@ -15,7 +15,7 @@ import { BLOCKING_INLINE_BYTES, INLINE_BYTES, internals } from "../dist/pool/poo
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { fillRandom } from "./support/seeded.js";
 import { withPlatform } from "./support/platform.js";
-import { stallingWorkers } from "./support/stalling-workers.js";
+import { stallingWorkers, untilAsleep } from "./support/stalling-workers.js";
 import { dotSyncAsJob, dotSyncOnPool } from "./support/sync-job.js";
 import { orHung, until } from "./support/until.js";
 
@@ -765,6 +765,7 @@ test("destroy() rejects what is queued and running; later calls reject", async (
   const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
   let p;
   await withPlatform({ startWorker: stalled }, async () => (p = await createPool({ threads: 2 })));
+  await untilAsleep(p[internals]);
   const a = f64(8_000_000).fill(0.5); // 128 MB: waited for asleep, so the caller takes no share
   const pending = [p.dot(a, a), p.dot(a, a), p.dotBatch([[a, a]])].map((call) => call.then(() => "resolved", (e) => e));
   assert.is(p[internals].busy, true, "the first call is running");
@@ -1078,6 +1079,7 @@ async function stalledMatvec() {
   const stalled = stallingWorkers((index) => ({ stallMs: 60_000, stallWord: rangeWord(index), whenPositive: true }));
   let p;
   await withPlatform({ startWorker: stalled }, async () => (p = await createPool({ threads: 2 })));
+  await untilAsleep(p[internals]);
   const m = f64(256 * 65536).fill(1);
   const x = f64(65536).fill(1);
   const out = f64(256);

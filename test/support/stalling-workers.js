@@ -2,7 +2,10 @@
 // the stall that `stallOf(index)` gives it; `refuse(init)` turns a start down, as a platform that
 // cannot start another worker would.
 import { Worker } from "node:worker_threads";
+import { arenaBuffer } from "../../dist/arena/arena.js";
+import { CONTROL_BYTES, EPOCH } from "../../dist/pool/layout.js";
 import { Loss } from "../../dist/pool/worker-handle.js";
+import { until } from "./until.js";
 
 export function stallingWorkers(stallOf, refuse = () => false) {
   return (init) => {
@@ -20,4 +23,15 @@ export function stallingWorkers(stallOf, refuse = () => false) {
       });
     });
   };
+}
+
+/**
+ * Resolves once every worker of the pool's `dispatcher` sleeps on EPOCH. A worker stalls only
+ * where JavaScript reads a control word, as it polls or wakes; one still on its way to its first
+ * sleep when a job comes (it is seated a message after createPool resolves) claims in wasm and
+ * never stalls. The probe wakes the sleepers; they find no job and sleep again.
+ */
+export async function untilAsleep(dispatcher) {
+  const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+  await until(() => Atomics.notify(ctrl, EPOCH) === dispatcher.threads, "every worker sleeps");
 }
