@@ -119,7 +119,7 @@ test("a replacement whose start is abandoned never touched the control block: th
   // The stall limit may abandon a start just as its worker says it is ready. A worker used to
   // claim before the host heard that: never seated, it reported no loss, so its STATE stayed 1
   // and its task was never counted, or its trap never answered, and the call and close() waited
-  // for good. Now it waits to be seated. The test holds the event loop, so that its "ready" is
+  // for good. Now it waits to be admitted. The test holds the event loop, so that its "ready" is
   // not heard, for a second in which the old worker claimed, then abandons the start.
   const n = 12_000_000;
   const a = f64(n).fill(1);
@@ -141,7 +141,7 @@ test("a replacement whose start is abandoned never touched the control block: th
   const call = pool.dot(a, a).catch((e) => e.code); // published while the replacement loads
   const touched = () => Atomics.load(ctrl, stateWord(0)) !== 0 || Atomics.load(ctrl, DONE) !== 0;
   for (const end = performance.now() + 1000; !touched() && performance.now() < end; );
-  assert.not.ok(touched(), "the replacement claimed before it was seated");
+  assert.not.ok(touched(), "the replacement claimed before it was admitted");
   abandonReplacement();
   assert.is(await orHung(call), n); // no worker is seated, so the calling thread computes it
   assert.is(Atomics.load(ctrl, stateWord(0)), 0, "the slot is not left busy");
@@ -369,14 +369,17 @@ test("a replacement that says it is ready and exits while the event loop is held
   // loss: the loss went unheard, and the dead worker kept its slot, so that a job left to the
   // workers, and every later one, waited for good.
   let starts = 0;
-  const exiting = stallingWorkers(() => ({ exitWhenReady: ++starts === 2 }));
+  const exiting = new Int32Array(new SharedArrayBuffer(4)); // set as the replacement exits
+  const startWorker = stallingWorkers(() => ({ exitWhenReady: ++starts === 2 ? exiting.buffer : undefined }));
   let pool;
-  await withPlatform({ startWorker: exiting }, async () => (pool = await createPool({ threads: 1 })));
+  await withPlatform({ startWorker }, async () => (pool = await createPool({ threads: 1 })));
   try {
     const dispatcher = pool[internals];
     await dispatcher.rawWorkers()[0].terminate(); // lost while idle: the exiting replacement starts
     await until(() => starts === 2, "the replacement began to start");
-    busyFor(500); // it says it is ready and exits meanwhile
+    for (const end = performance.now() + 10_000; Atomics.load(exiting, 0) === 0 && performance.now() < end; );
+    assert.is(Atomics.load(exiting, 0), 1, "the replacement said it was ready and exited while the loop was held");
+    busyFor(100); // for its exit to land
     await until(() => starts === 3 && dispatcher.rawWorkers()[0] !== undefined, "a third worker seated");
     const a = f64(3_000_000).fill(1); // waited for asleep: a worker computes it
     assert.is(await orHung(pool.dot(a, a)), 3_000_000, "a call after it");

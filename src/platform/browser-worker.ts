@@ -81,7 +81,7 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
     }
     const handle: WorkerHandle = {
       onLost: (listener) => loss.listen(listener),
-      seat: () => worker.postMessage("seat"),
+      admit: () => worker.postMessage("admit"),
       exited,
       terminate: async () => {
         end();

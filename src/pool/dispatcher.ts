@@ -474,7 +474,7 @@ export class Dispatcher {
    * Whether the calling thread computes the job between turns, rather than leave it to the
    * workers: until `pollUntil`, and while no worker is seated. A job left to workers that were
    * all lost never ended where their replacements failed to start, or never loaded (a worker
-   * script a server stopped serving); one that starts meanwhile claims beside the caller.
+   * script a server stopped serving); one seated meanwhile claims beside the caller.
    */
   #callerComputes(pollUntil: number): boolean {
     return performance.now() < pollUntil || !this.#workers.anySeated;

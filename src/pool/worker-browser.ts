@@ -1,5 +1,5 @@
 // The Web Worker entry: wait for the init message, instantiate, tell the host it is ready, and
-// serve once the host seats it (its second message), until STOP; then say so, since the host
+// serve once the host admits it (its second message), until STOP; then say so, since the host
 // sees no exit event from a Web Worker.
 import { prepareWorker } from "./worker-loop.js";
 import type { WorkerInit } from "./layout.js";

@@ -6,9 +6,9 @@ export interface WorkerHandle {
   onLost(listener: (cause: unknown) => void): void;
   /**
    * Lets the worker begin to claim: until then it touches no word of the control block, so a
-   * start abandoned before it is seated leaves nothing behind (worker-loop.ts).
+   * start abandoned before it is admitted leaves nothing behind (worker-loop.ts).
    */
-  seat(): void;
+  admit(): void;
   /** Settles when the thread has exited, however it ended. */
   readonly exited: Promise<void>;
   terminate(): Promise<void>;
@@ -17,8 +17,8 @@ export interface WorkerHandle {
 }
 
 /**
- * Starts a worker serving the pool's control block; resolves once its kernels are instantiated.
- * When `abandon` aborts first, it ends the worker and rejects with the signal's reason once the
+ * Starts a worker for the pool's control block; resolves once it says it is ready, its kernels
+ * instantiated. It serves jobs only once admitted (WorkerHandle.admit). When `abandon` aborts first, it ends the worker and rejects with the signal's reason once the
  * thread can no longer touch the memory: a pool that stops must not wait for a worker it will
  * never use, whose script may be stalled on a network that never answers.
  */
@@ -27,8 +27,8 @@ export type StartWorker = (init: WorkerInit, abandon: AbortSignal) => Promise<Wo
 /**
  * A worker's loss, held until the pool listens. The pool listens only once the start has
  * resolved, a microtask later, and a worker may be gone by then: when the event loop was busy,
- * Node hands over a worker's "ready", its error and its exit in one go, and a loss reported to
- * no one left its job waiting for good and its slot dead.
+ * Node hands over a worker's "ready" and its exit in one go, and a loss reported to no one left
+ * its slot dead, and a job left to the workers waiting for good.
  */
 export class Loss {
   #listener: ((cause: unknown) => void) | undefined;

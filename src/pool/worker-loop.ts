@@ -8,8 +8,8 @@ import { SPIN_MS } from "./waking.js";
 
 /**
  * Instantiates the kernels; returns the loop that serves jobs until the host sets STOP, which
- * the entry runs only once the host has seated this worker. A worker that claimed before it was
- * seated could be abandoned as it began (a start that stalled, or a pool that closed), and then
+ * the entry runs only once the host admits this worker to its slot. A worker that claimed before
+ * that could be abandoned as it began (a start that stalled, or a pool that closed), and then
  * nobody would count its task or answer its trap: its job, and close(), waited for good. The
  * loop claims at once: a worker that replaces a lost one may find a job already waiting.
  * A task that throws marks FAILED, counts as done so the job ends, and is rethrown.

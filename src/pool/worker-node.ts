@@ -1,5 +1,5 @@
 // The worker_threads entry: instantiate on the init data, tell the host it is ready, and serve
-// once the host seats it (its one message), until STOP.
+// once the host admits it (its one message), until STOP.
 import { parentPort, workerData } from "node:worker_threads";
 import { prepareWorker } from "./worker-loop.js";
 import type { WorkerInit } from "./layout.js";

@@ -1,6 +1,6 @@
 // The pool's worker slots: slot i holds the worker that serves range i of the control block, and
 // is filled again when its worker is lost. A worker touches the control block only once seated
-// (WorkerHandle.seat), so a start abandoned before then leaves nothing to undo. Closing abandons
+// and admitted (WorkerHandle.admit), so a start abandoned before then leaves nothing to undo. Closing abandons
 // the workers still starting and waits until their threads have ended, not until their start
 // would have finished; starts that stall (none beginning or ending for a while) are abandoned
 // too, and fail.
@@ -126,7 +126,7 @@ export class WorkerSlots {
       this.#workers[index] = undefined;
       this.#onLost(index, cause);
     });
-    worker.seat();
+    worker.admit();
   }
 }
 

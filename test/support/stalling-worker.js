@@ -3,15 +3,15 @@
 // its wait), or, given `stallWord`, at every read of that control word (with `whenPositive`, only
 // a read that finds it above zero: its own range just opened, say). Given `stallOpen` ({ range,
 // beforeMs, afterMs }), it stalls around its swap that opens that range (claims.ts openRange), as
-// the thread that claimed its group's first task. Given `exitWhenReady`, it exits as soon as it
-// has said it is ready. It runs the package's own worker loop
-// (prepareWorker), seated as the pool's own workers are; only Atomics calls are wrapped, in this
+// the thread that claimed its group's first task. Given `exitWhenReady` (a SharedArrayBuffer), it
+// exits as soon as it has said it is ready, setting its first Int32 word to 1 first. It runs the package's own worker loop
+// (prepareWorker), admitted as the pool's own workers are; only Atomics calls are wrapped, in this
 // thread alone.
 import { parentPort, workerData } from "node:worker_threads";
 import { prepareWorker } from "../../dist/pool/worker-loop.js";
 import { CONTROL_BYTES, EPOCH, rangeWord, stateWord } from "../../dist/pool/layout.js";
 
-const { stallMs, stallWord, whenPositive = false, stallOpen, exitWhenReady = false, ...init } = workerData;
+const { stallMs, stallWord, whenPositive = false, stallOpen, exitWhenReady, ...init } = workerData;
 const controlWords = CONTROL_BYTES / 4;
 const state = stateWord(init.index);
 const { load, store, compareExchange } = Atomics;
@@ -41,6 +41,9 @@ if (stallOpen !== undefined) {
   };
 }
 const serve = prepareWorker(init);
-parentPort.once("message", serve); // seated
+parentPort.once("message", serve); // admitted
 parentPort.postMessage("ready");
-if (exitWhenReady) process.exit(1);
+if (exitWhenReady !== undefined) {
+  Atomics.store(new Int32Array(exitWhenReady), 0, 1);
+  process.exit(1);
+}

@@ -16,7 +16,7 @@ export function stallingWorkers(stallOf, refuse = () => false) {
       worker.on("error", () => {}); // a trap ends the worker; the pool hears of it through "exit"
       const loss = new Loss(); // held until the pool listens, as the platform's own workers do
       const exited = new Promise((done) => worker.once("exit", done));
-      worker.once("message", () => resolve({ onLost: (listener) => loss.listen(listener), seat: () => worker.postMessage("seat"), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
+      worker.once("message", () => resolve({ onLost: (listener) => loss.listen(listener), admit: () => worker.postMessage("admit"), exited, terminate: async () => void (await worker.terminate()), raw: worker }));
       worker.once("exit", (code) => {
         reject(new Error(`exit ${code}`));
         loss.report(new Error(`exit ${code}`));
@@ -28,7 +28,7 @@ export function stallingWorkers(stallOf, refuse = () => false) {
 /**
  * Resolves once every worker of the pool's `dispatcher` sleeps on EPOCH. A worker stalls only
  * where JavaScript reads a control word, as it polls or wakes; one still on its way to its first
- * sleep when a job comes (it is seated a message after createPool resolves) claims in wasm and
+ * sleep when a job comes (it is admitted a message after createPool resolves) claims in wasm and
  * never stalls. The probe wakes the sleepers; they find no job and sleep again.
  */
 export async function untilAsleep(dispatcher) {
