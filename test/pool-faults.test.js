@@ -120,7 +120,8 @@ test("a replacement whose start is abandoned never touched the control block: th
   // claim before the host heard that: never seated, it reported no loss, so its STATE stayed 1
   // and its task was never counted, or its trap never answered, and the call and close() waited
   // for good. Now it waits to be admitted. The test holds the event loop, so that its "ready" is
-  // not heard, for a second in which the old worker claimed, then abandons the start.
+  // not heard, for a second in which a worker of the old code would have claimed, then abandons
+  // the start. (A replacement slower than that to start passes without being tested.)
   const n = 12_000_000;
   const a = f64(n).fill(1);
   let starts = 0;

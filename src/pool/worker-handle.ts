@@ -18,9 +18,10 @@ export interface WorkerHandle {
 
 /**
  * Starts a worker for the pool's control block; resolves once it says it is ready, its kernels
- * instantiated. It serves jobs only once admitted (WorkerHandle.admit). When `abandon` aborts first, it ends the worker and rejects with the signal's reason once the
- * thread can no longer touch the memory: a pool that stops must not wait for a worker it will
- * never use, whose script may be stalled on a network that never answers.
+ * instantiated. It serves jobs only once admitted (WorkerHandle.admit). When `abandon` aborts
+ * first, it ends the worker and rejects with the signal's reason once the thread can no longer
+ * touch the memory: a pool that stops must not wait for a worker it will never use, whose script
+ * may be stalled on a network that never answers.
  */
 export type StartWorker = (init: WorkerInit, abandon: AbortSignal) => Promise<WorkerHandle>;
 

@@ -1,9 +1,10 @@
 // The pool's worker slots: slot i holds the worker that serves range i of the control block, and
 // is filled again when its worker is lost. A worker touches the control block only once seated
-// and admitted (WorkerHandle.admit), so a start abandoned before then leaves nothing to undo. Closing abandons
-// the workers still starting and waits until their threads have ended, not until their start
-// would have finished; starts that stall (none beginning or ending for a while) are abandoned
-// too, and fail.
+// and admitted (WorkerHandle.admit), so a start abandoned before then leaves nothing to undo.
+// Closing abandons the workers still starting and waits until their threads have ended (in a
+// browser, until their termination is asked: no event says more), not until their start would
+// have finished; starts that stall (none beginning or ending for a while) are abandoned too, and
+// fail.
 import { workerStart } from "../errors.js";
 import type { WorkerHandle } from "./worker-handle.js";
 
