@@ -8,12 +8,13 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createPool, dot, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
-import { arenaBuffer, availableBytes } from "../dist/arena/arena.js";
+import { availableBytes } from "../dist/arena/arena.js";
 import { isHandedOut } from "../dist/arena/arrays.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { CONTROL_BYTES, DONE, FAILED, RANGE_TASKS, rangeWord, stateWord } from "../dist/pool/layout.js";
 import { dotPlan } from "../dist/pool/plan.js";
 import { busyFor, withClock } from "./support/clock.js";
+import { controlOf } from "./support/control.js";
 import { withPlatform } from "./support/platform.js";
 import { stallingWorkers, untilAsleep } from "./support/stalling-workers.js";
 import { dotSyncAsJob } from "./support/sync-job.js";
@@ -29,9 +30,6 @@ const INLINE_ELEMENTS = INLINE_BYTES / 8;
  * run it, not the calling thread.
  */
 const trappingPlan = () => dotPlan([{ precision: "f64", x: 0xf000_0000, y: 1024, n: 10_000_000, count: 1, strideX: 0, strideY: 0 }]);
-
-/** The pool's control block as Int32 words (layout.ts), for tests that read its words. */
-const controlOf = (dispatcher) => new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
 
 test("a worker terminated mid-call fails that call with an error naming it; the pool replaces it", async () => {
   const pool = await createPool({ threads: 1 });

@@ -5,11 +5,12 @@ import { createPool, dot, f32, f64, free } from "../dist/index.js";
 import { nodePlatform } from "../dist/platform/node.js";
 import { arenaBuffer } from "../dist/arena/arena.js";
 import { STEPPED_TASK_ELEMENTS } from "../dist/pool/job.js";
-import { CONTROL_BYTES, NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
+import { NTASKS, RANGE_TABLE, rangeWord, TASK_WORDS } from "../dist/pool/layout.js";
 import { INLINE_BYTES, internals } from "../dist/pool/pool.js";
 import { PollBudget } from "../dist/pool/waiting.js";
 import { WakingRule } from "../dist/pool/waking.js";
 import { withClock } from "./support/clock.js";
+import { controlOf } from "./support/control.js";
 import { withPlatform } from "./support/platform.js";
 import { orHung, until } from "./support/until.js";
 import { newPoolBudgetMs } from "./support/budget.js";
@@ -166,7 +167,7 @@ test("an awaited call polls through the platform's loop turns for a short job, n
 
 /** n·count of each task of the pool's last job, read from its task table (layout.ts, assembly/tasks.ts). */
 function lastJobTaskLengths(pool) {
-  const ctrl = new Int32Array(arenaBuffer(), pool[internals].controlAddress, CONTROL_BYTES / 4);
+  const ctrl = controlOf(pool[internals]);
   const table = ctrl[rangeWord(0) + RANGE_TABLE] >>> 0;
   const words = new Uint32Array(arenaBuffer(), table, ctrl[NTASKS] * TASK_WORDS);
   return Array.from({ length: ctrl[NTASKS] }, (_, t) => words[t * TASK_WORDS + 3] * words[t * TASK_WORDS + 4]);

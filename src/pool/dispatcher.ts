@@ -590,7 +590,7 @@ export class Dispatcher {
   /**
    * Waits until no thread may still hold a task of an abandoned job, or the pool stops. A lost
    * worker's STATE is cleared by #lost, a slot's before its worker starts (the
-   * constructor's `start`), and a worker sets it only once seated.
+   * constructor's `start`), and a worker sets it only once admitted.
    */
   async #quiesce(): Promise<void> {
     while (!this.#stopped && this.holdingTasks().some(Boolean)) {

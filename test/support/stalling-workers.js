@@ -2,9 +2,9 @@
 // the stall that `stallOf(index)` gives it; `refuse(init)` turns a start down, as a platform that
 // cannot start another worker would.
 import { Worker } from "node:worker_threads";
-import { arenaBuffer } from "../../dist/arena/arena.js";
-import { CONTROL_BYTES, EPOCH } from "../../dist/pool/layout.js";
+import { EPOCH } from "../../dist/pool/layout.js";
 import { Loss } from "../../dist/pool/worker-handle.js";
+import { controlOf } from "./control.js";
 import { until } from "./until.js";
 
 export function stallingWorkers(stallOf, refuse = () => false) {
@@ -32,6 +32,6 @@ export function stallingWorkers(stallOf, refuse = () => false) {
  * never stalls. The probe wakes the sleepers; they find no job and sleep again.
  */
 export async function untilAsleep(dispatcher) {
-  const ctrl = new Int32Array(arenaBuffer(), dispatcher.controlAddress, CONTROL_BYTES / 4);
+  const ctrl = controlOf(dispatcher);
   await until(() => Atomics.notify(ctrl, EPOCH) === dispatcher.threads, "every worker sleeps");
 }
