@@ -123,7 +123,9 @@ function batchAsync(run, state, now) {
 }
 
 /**
- * repsFor() for an async call.
+ * repsFor() for an async call. A copy of its loop rather than one shared loop that awaits: an
+ * await on a synchronous call's number still costs a microtask turn, which repsFor would then
+ * count into every call it sizes.
  * @param {() => Promise<number>} run
  * @param {number} batchMs
  * @param {() => number} now
