@@ -5,6 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { canRun, rawKernels } from "./support/raw-kernels.js";
 import { integerData, naiveDot } from "./support/reference.js";
+import { fillRandom } from "./support/seeded.js";
 
 const BASE = 1024; // byte address where test data starts, past asc's reserved first 1024 bytes
 
@@ -47,6 +48,22 @@ for (const variant of ["baseline", "relaxed"]) {
           const [x, y] = place(f32, 4, a, b, oa, ob);
           const got = k.dotF32(x, y, n);
           if (got !== expected) assert.unreachable(`n=${n} offsets ${oa},${ob}: got ${got}, expected ${expected}`);
+        }
+      }
+    }
+  });
+
+  test(`${variant}: a vector dotted with itself (x = y, loaded once) has the bits of its product with a copy`, () => {
+    // Random data, so that a change in the order of the additions shows in the bits.
+    for (const n of [...Array.from({ length: 131 }, (_, n) => n), 1000, 4096 + 37]) {
+      const a = fillRandom(new Array(n), n + 1);
+      for (let offset = 0; offset < 8; offset++) {
+        // One width at a time: both place their data at BASE.
+        for (const [fn, view, width] of [[k.dotF64, f64, 8], [k.dotF32, f32, 4]]) {
+          const [self, copy] = place(view, width, a, a, offset, 0);
+          const got = fn(self, self, n);
+          const expected = fn(self, copy, n);
+          if (!Object.is(got, expected)) assert.unreachable(`n=${n} offset ${offset} (width ${width}): got ${got}, expected ${expected}`);
         }
       }
     }
