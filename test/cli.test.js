@@ -288,7 +288,7 @@ test("a job that fails for a reason of the machine's, not of the words, exits wi
     wt.Worker = class { constructor() { throw new Error("spawn failed"); } }; syncBuiltinESMExports();`;
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(fake)}`, main, "dot", "--n", "5", "--count", "1", "--threads", "2"], { encoding: "utf8", timeout: 60_000 });
   assert.is(status, 1, stdout + stderr);
-  assert.is(stderr, "kernelpool: the job failed: spawn failed\n");
+  assert.is(stderr, "kernelpool: worker 0 failed to start: spawn failed\n");
 });
 
 test("a process that may not reserve the arena's address space gets a RangeError that says so, not a browser hint", () => {

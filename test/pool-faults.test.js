@@ -681,6 +681,28 @@ test("a worker that fails to start fails createPool with ERR_KP_WORKER_START, an
   await pool.close();
 });
 
+test("a thread Node refuses at once (new Worker throws) fails createPool with ERR_KP_WORKER_START, not Node's own error", () => {
+  // Past the process's thread limit, Node's Worker constructor throws ERR_WORKER_INIT_FAILED
+  // (EAGAIN) before any event. Faked here for the first thread only, so the next createPool works.
+  const refuseFirst = `import wt from "node:worker_threads"; import { syncBuiltinESMExports } from "node:module";
+    const Real = wt.Worker; let made = 0;
+    wt.Worker = class extends Real { constructor(...args) {
+      if (made++ === 0) throw Object.assign(new Error("Initialization failed: EAGAIN"), { code: "ERR_WORKER_INIT_FAILED" });
+      super(...args); } };
+    syncBuiltinESMExports();`;
+  const script = `const { createPool } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const error = await createPool({ threads: 2 }).then(() => undefined, (e) => e);
+    console.log(JSON.stringify({ code: error?.code, message: error?.message, cause: error?.cause?.code }));
+    const pool = await createPool({ threads: 2 });
+    console.log(JSON.stringify({ threads: pool.threads }));
+    await pool.close();`;
+  const run = spawnSync(process.execPath, ["--import", `data:text/javascript,${encodeURIComponent(refuseFirst)}`, "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.is(run.status, 0, run.stderr);
+  const [refused, next] = run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+  assert.equal(refused, { code: "ERR_KP_WORKER_START", message: "kernelpool: worker 0 failed to start: Initialization failed: EAGAIN", cause: "ERR_WORKER_INIT_FAILED" });
+  assert.equal(next, { threads: 2 }, "a later createPool works");
+});
+
 test("an unexpected error while an awaited call waits fails that call, not the pool", async () => {
   // Nothing in the wait is known to throw; a platform whose turns fail stands in for whatever
   // might. Before, the error escaped unhandled, the call never settled and the pool was wedged.

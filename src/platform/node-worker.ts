@@ -21,7 +21,15 @@ export const startWorker: StartWorker = (init: WorkerInit, abandon: AbortSignal)
       reject(abandon.reason);
       return;
     }
-    const worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init, execArgv: WORKER_EXEC_ARGV });
+    let worker: Worker;
+    try {
+      worker = new Worker(new URL("../pool/worker-node.js", import.meta.url), { workerData: init, execArgv: WORKER_EXEC_ARGV });
+    } catch (error) {
+      // Node refuses a thread here, before any event: ERR_WORKER_INIT_FAILED (EAGAIN) past the
+      // process's thread limit, say.
+      reject(workerStart(init.index, error));
+      return;
+    }
     const loss = new Loss();
     let lastError: unknown;
     let terminating = false;
