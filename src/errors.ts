@@ -163,6 +163,10 @@ export function unsupported(what: string): Coded<Error> {
   return withCode(new Error(`kernelpool: ${what}`), "ERR_KP_UNSUPPORTED");
 }
 
+export function noWebAssembly(): Coded<Error> {
+  return unsupported("this engine has no WebAssembly (Node with --jitless, or a browser in a lockdown or hardened mode), which every kernel and the arena need.");
+}
+
 export function poolClosed(call: string, how: "closed" | "destroyed"): Coded<Error> {
   return withCode(new Error(`kernelpool: ${call} cannot run: the pool was ${how}. Create a new pool with createPool().`), "ERR_KP_POOL_CLOSED");
 }

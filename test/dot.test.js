@@ -197,6 +197,22 @@ test("on an engine without SIMD, capabilities() reports it (variant undefined) a
 });
 
 
+test("on an engine without WebAssembly (node --jitless), both entries load, capabilities() says so, and each call throws ERR_KP_UNSUPPORTED naming it", () => {
+  // Browsers in a lockdown or hardened mode have none either; the browser entry asks as it loads.
+  for (const entry of ["index.js", "index.browser.js"]) {
+    const script = `
+      const kp = await import(${JSON.stringify(new URL(`../dist/${entry}`, import.meta.url).href)});
+      const failure = async (call) => { try { await call(); return "no error"; } catch (error) { return \`\${error.code} \${error.message}\`; } };
+      console.log(JSON.stringify({ wasm: typeof WebAssembly, capabilities: kp.capabilities(),
+        dot: await failure(() => kp.dot([1], [2])), f64: await failure(() => kp.f64(1)), createPool: await failure(() => kp.createPool()) }));`;
+    const { status, stdout, stderr } = spawnSync(process.execPath, ["--jitless", "--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, KERNELPOOL_KERNELS: "" } });
+    assert.is(status, 0, stderr);
+    const got = JSON.parse(stdout);
+    const error = "ERR_KP_UNSUPPORTED kernelpool: this engine has no WebAssembly (Node with --jitless, or a browser in a lockdown or hardened mode), which every kernel and the arena need.";
+    assert.equal(got, { wasm: "undefined", capabilities: { simd: false, relaxedSimd: false, sharedMemory: false }, dot: error, f64: error, createPool: error }, entry);
+  }
+});
+
 test("a Float64Array or Float32Array from another realm (a vm context) is a vector, copied in", () => {
   const other = (code) => runInNewContext(code);
   assert.is(dot(other("new Float64Array([1, 2, 3])"), [4, 5, 6]), 32);

@@ -6,7 +6,8 @@
 // length and alias the same bytes, and `memory.buffer` returns a new, longer object. So views
 // made before a grow stay valid, and every buffer the memory has handed out is remembered to
 // tell whether a view lives in the arena.
-import { noAddressSpace, outOfMemory, unsupported } from "../errors.js";
+import { noAddressSpace, noWebAssembly, outOfMemory, unsupported } from "../errors.js";
+import { hasWebAssembly } from "../kernels/features.js";
 import { typedBuffer } from "../typed-arrays.js";
 import { FreeListAllocator } from "./allocator.js";
 
@@ -56,6 +57,7 @@ function arena(): ArenaState {
  * not cross-origin isolated; other browsers are untested here and might refuse.
  */
 function sharedMemory(): WebAssembly.Memory {
+  if (!hasWebAssembly()) throw noWebAssembly();
   try {
     return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum: MAX_PAGES, shared: true });
   } catch (error) {

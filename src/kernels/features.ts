@@ -27,7 +27,17 @@ interface Features {
 
 let cached: Features | undefined;
 
+/**
+ * Whether the engine has WebAssembly at all: Node with --jitless, and browsers in a lockdown or
+ * hardened mode, have none. Every feature is then missing, rather than a ReferenceError thrown
+ * at whoever asks (the browser entry asks as it loads).
+ */
+export function hasWebAssembly(): boolean {
+  return typeof WebAssembly === "object";
+}
+
 export function features(): Features {
+  if (!hasWebAssembly()) return { simd: false, relaxedSimd: false, sharedMemory: false };
   cached ??= {
     simd: WebAssembly.validate(SIMD_PROBE),
     relaxedSimd: WebAssembly.validate(RELAXED_SIMD_PROBE),

@@ -1,9 +1,9 @@
 // Chooses the kernel build and compiles it once per realm. The compiled module is what the
 // pool sends to its workers, so no thread compiles it again.
-import { unsupported } from "../errors.js";
+import { noWebAssembly, unsupported } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import { arenaMemory } from "../arena/arena.js";
-import { features } from "./features.js";
+import { features, hasWebAssembly } from "./features.js";
 import { instantiate, type KernelExports } from "./exports.js";
 import { VARIANT_FILES, type Variant } from "./variant.js";
 
@@ -18,6 +18,7 @@ let loaded: Loaded | undefined;
 /** The variant this engine runs: relaxed where relaxed SIMD validates, else baseline. */
 export function chooseVariant(): Variant {
   const { simd, relaxedSimd } = features();
+  if (!hasWebAssembly()) throw noWebAssembly();
   if (!simd) throw unsupported("this engine lacks WebAssembly SIMD, which every kernel needs (Node >= 20, Chrome 91, Firefox 89, Safari 16.4).");
   const wanted = platform().variantOverride();
   if (wanted === "relaxed" && !relaxedSimd) {
