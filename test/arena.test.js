@@ -26,9 +26,11 @@ test("f64(values) and f32(values) copy arrays, typed arrays and iterables", () =
 
 test("f64 and f32 reject what is not a length or numbers, naming the argument", () => {
   for (const [make, name] of [[f64, "f64"], [f32, "f32"]]) {
-    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 31]) {
-      assert.throws(() => make(bad), (e) => e instanceof RangeError && e.message.includes(`${name}(n): n must be an integer`), `${bad}`);
+    for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 30 + 1, 2 ** 31]) {
+      assert.throws(() => make(bad), (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.includes(`${name}(n): n must be an integer`), `${bad}`);
     }
+    // 2³⁰ itself is a length, one the 4 GiB arena cannot hold beside what it has.
+    assert.throws(() => make(2 ** 30), (e) => e instanceof RangeError && e.code === "ERR_KP_OUT_OF_MEMORY", `${name}(2 ** 30)`);
     for (const bad of ["5", true, null, undefined, {}, () => {}]) {
       assert.throws(() => make(bad), (e) => e instanceof TypeError && e.message.includes(`${name}(values): values`), String(bad));
     }

@@ -131,6 +131,17 @@ test("anything that is not a vector: TypeError naming the argument", () => {
   assert.throws(() => dot(new Int32Array(3), f64(3)), (e) => e.message.endsWith("; got an Int32Array of length 3."), "the article fits the name");
 });
 
+test("an error message in full, as the README quotes it", () => {
+  assert.throws(() => dot(f32(3), f64(3)), (e) => e.message === "kernelpool: dot(a, b): b must be a Float32Array to match a; got a Float64Array of length 3.");
+});
+
+test("the README's precision examples: a product that underflows is 0, a partial sum that overflows NaN, in place and copied", () => {
+  for (const [how, make] of [["arena", f64], ["number[]", (values) => values]]) {
+    assert.is(dot(make([1e-200]), make([1e-200])), 0, how);
+    assert.ok(Number.isNaN(dot(make([1e308, -1e308, 1]), make([10, 10, 1]))), how);
+  }
+});
+
 test("mixed element types: TypeError naming b", () => {
   assert.throws(() => dot(f64(2), f32(2)), (e) => e instanceof TypeError && e.message.includes("b must be a Float64Array or an array of numbers to match a"));
   assert.throws(() => dot(f32(2), [1, 2]), (e) => e instanceof TypeError && e.message.includes("b must be a Float32Array to match a"));
@@ -154,7 +165,9 @@ test("after every kind of error, dot still works", () => {
 
 test("capabilities name the build that runs: relaxed where the relaxed build validates, unless forced", () => {
   const c = capabilities();
+  assert.equal(Object.keys(c), ["simd", "relaxedSimd", "sharedMemory", "variant"], "the README's shape");
   assert.is(c.simd, true);
+  assert.is(c.sharedMemory, true);
   // Judged on the build file itself, not on the library's own feature probe.
   assert.is(c.relaxedSimd, canRun("relaxed"));
   const forced = process.env.KERNELPOOL_KERNELS;

@@ -468,6 +468,18 @@ test("idle workers do not keep the process alive", () => {
   assert.is(child.stdout.trim(), "100000 100000");
 });
 
+test("a pending call keeps the process alive until it settles", () => {
+  // Nothing awaits the call: the module ends with it pending, and only the pool holds the process.
+  const script = `const { createPool, f64 } = await import(${JSON.stringify(new URL("../dist/index.js", import.meta.url).href)});
+    const pool = await createPool({ threads: 2 });
+    const a = f64(20_000_000).fill(1);
+    void pool.dot(a, a).then((sum) => console.log("settled " + sum));`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+  assert.is(child.signal, null, "the process ended by itself");
+  assert.is(child.status, 0, child.stderr);
+  assert.is(child.stdout.trim(), "settled 20000000");
+});
+
 test("a job still ends when a range's owner was lost and not replaced: the other workers look through every range", async () => {
   // Worker 2 is lost for good. arange(131072) then makes 2 tasks, in ranges 1 and 2 (range 0, the
   // caller's, is empty). The caller takes range 1's task in its first slice; a clock that jumps a

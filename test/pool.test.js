@@ -816,6 +816,20 @@ test("destroy() during close() leaves the pool destroyed, and close() still reso
   await assert_rejects(p.dot(f64(4), f64(4)), Error, "the pool was destroyed");
 });
 
+test("close() or destroy() called during destroy() waits for the first destroy to finish", async () => {
+  const p = await createPool({ threads: 2 });
+  const a = f64(8_000_000).fill(1);
+  const running = p.dot(a, a).then(() => "resolved", (e) => e.code);
+  const order = [];
+  const first = p.destroy().then(() => order.push("destroy"));
+  const closing = p.close().then(() => order.push("close"));
+  const again = p.destroy().then(() => order.push("destroy again"));
+  await Promise.all([first, closing, again]);
+  assert.equal(order, ["destroy", "close", "destroy again"]);
+  assert.is(await running, "ERR_KP_POOL_CLOSED");
+  free(a);
+});
+
 test("destroy() stops a call whose operands are being copied in, between two chunks", async () => {
   const p = await createPool({ threads: 2 });
   const a = new Float64Array(4_000_000).fill(1);
