@@ -5,7 +5,8 @@ export { f64, f32, free } from "./arena/arrays.js";
 export { capabilities } from "./capabilities.js";
 export { createPool, Pool } from "./pool/pool.js";
 
-export type { Vector } from "./dot/operands.js";
+export type { Precision, Vector } from "./dot/operands.js";
 export type { Capabilities } from "./capabilities.js";
+export type { Variant } from "./kernels/variant.js";
 export type { ErrorCode } from "./errors.js";
 export type { PoolOptions } from "./pool/options.js";

@@ -1181,6 +1181,13 @@ test("dotBatch: a getter of the list that frees a vector of a pair not read yet 
   Object.defineProperty(reused, 0, { get: () => (free(f64(4)), [[1], [1]]) });
   Object.defineProperty(reused, 1, { get: () => ((z) => [z, z])(f64(4).fill(5)) });
   assert.equal(await pool.dotBatch(reused), new Float64Array([1, 100]));
+  // A subarray of such a new array cannot be told from a subarray of the freed one: refused.
+  let fresh;
+  const viewed = [null, null];
+  Object.defineProperty(viewed, 0, { get: () => (free(f64(4)), (fresh = f64(4).fill(5)), [[1], [1]]) });
+  Object.defineProperty(viewed, 1, { get: () => [fresh.subarray(1), fresh.subarray(1)] });
+  await assert_rejects(pool.dotBatch(viewed), RangeError, "pool.dotBatch(pairs): pairs[1][0] must be an array that no getter freed during the call");
+  free(fresh);
   const sparse = [];
   sparse.length = 2 ** 31;
   await assert_rejects(pool.dotBatch(sparse), TypeError, "pool.dotBatch(pairs): pairs[0] must be a pair [a, b] of vectors");

@@ -14,7 +14,7 @@ const tsc = fileURLToPath(new URL("node_modules/typescript/bin/tsc", root));
 const entry = fileURLToPath(new URL("dist/index.js", root));
 
 const consumer = `
-import { capabilities, createPool, dot, f32, f64, free, Pool, type Capabilities, type ErrorCode, type PoolOptions, type Vector } from ${JSON.stringify(entry)};
+import { capabilities, createPool, dot, f32, f64, free, Pool, type Capabilities, type ErrorCode, type PoolOptions, type Precision, type Variant, type Vector } from ${JSON.stringify(entry)};
 const options: PoolOptions = { threads: 2 };
 const pool: Pool = await createPool(options);
 const x: Float64Array = await pool.arange(4);
@@ -24,6 +24,9 @@ const sums: Float64Array = await pool.dotBatch([[x, v], [x, x]]);
 const rows: Float32Array = await pool.matvec(f32(8), y);
 const total: number = dot(x, f64(4)) + pool.dotSync(x, x) + (await pool.dot(y, y)) + sums[0]! + rows[0]!;
 const c: Capabilities = capabilities();
+const build: Variant | undefined = c.variant;
+const precision: Precision = "f32";
+const z: Float32Array = await pool.arange(2, precision);
 const code: ErrorCode = "ERR_KP_POOL_CLOSED";
 const reason: string | undefined = pool.singleThreadReason;
 // Vectors of the union type, in either place, and generic code that forwards them compile: the
@@ -36,7 +39,7 @@ function forwarded<V extends Vector>(a: V, b: V): number {
 const norm: number = forwarded(x, x);
 free(x), free(y);
 await pool.close();
-export { total, mixed, norm, c, code, reason };
+export { total, mixed, norm, c, code, reason, build, z };
 `;
 
 /** Compiles the consumer with these libs and type packages; tsc's status and output. */
