@@ -285,6 +285,31 @@ test("an element getter that calls dot() again leaves the outer product right: t
   assert.is(dot(long, new Float64Array(long.length).fill(1)), long.length);
 });
 
+test("dot() and f64(values) count their nesting apart: 16 copies deep inside 16 calls deep", () => {
+  // An array whose getter copies such an array with f64(values) `levels` times over, freeing each.
+  const copies = (levels) => {
+    const array = [0];
+    Object.defineProperty(array, 0, {
+      get: () => {
+        if (levels === 0) return 1;
+        const inner = f64(copies(levels - 1));
+        const value = inner[0];
+        free(inner);
+        return value;
+      },
+    });
+    return array;
+  };
+  // An array whose getter calls dot() on such an array `levels` times over, then copies `deep` deep.
+  const calls = (levels, deep) => {
+    const array = [0];
+    Object.defineProperty(array, 0, { get: () => (levels === 0 ? copies(deep)[0] : dot(calls(levels - 1, deep), [1])) });
+    return array;
+  };
+  assert.is(dot(calls(15, 16), [1]), 1, "16 f64 copies deep within 16 dot calls deep");
+  assert.throws(() => dot(calls(15, 17), [1]), (e) => e instanceof RangeError && e.message.startsWith("kernelpool: f64(values): element getters of copied operands nest calls 16 deep"));
+});
+
 test("calls nested in element getters stop 16 deep with a RangeError, and give back every block", () => {
   dot([1], [1]); // the kept scratch block exists before the count starts
   const before = availableBytes();
