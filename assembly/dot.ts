@@ -65,6 +65,9 @@ export function dotF32(x: usize, y: usize, n: usize): f64 {
 /**
  * sumOfSteps with x = y (dot(a, a), a norm squared): each vector loaded once and
  * multiplied by itself, the same operations in the same order, so the same bits, from half the loads.
+ * In the relaxed build that rests on V8, which emits relaxed_madd as one fused instruction wherever
+ * the CPU has FMA3 and as a multiply and an add elsewhere, whatever its operands; the proposal
+ * would let each site choose on its own.
  */
 // @ts-ignore: decorator
 @inline function sumOfSquareSteps<T>(x: usize, bytes: usize): v128 {

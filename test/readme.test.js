@@ -27,7 +27,7 @@ function apiExample() {
 }
 
 /** A statement, or a declaration, with a claim in its comment. */
-const CLAIMED = /^(?:const (?<name>\w+) = )?(?<code>[^/]+?);\s*\/\/\s*(?<claim>returns .*|≈ .*|the same.*|Float(?:64|32)Array \[.*)$/;
+const CLAIMED = /^(?:const (?<name>\w+) = )?(?<code>.+?);\s*\/\/\s*(?<claim>returns .*|≈ .*|the same.*|Float(?:64|32)Array \[.*)$/;
 const SAME_BITS_AS = /, the same bits as (?<expression>.+)$/;
 
 /**

@@ -17,8 +17,8 @@ let loaded: Loaded | undefined;
 
 /** The variant this engine runs: relaxed where relaxed SIMD validates, else baseline. */
 export function chooseVariant(): Variant {
-  const { simd, relaxedSimd } = features();
   if (!hasWebAssembly()) throw noWebAssembly();
+  const { simd, relaxedSimd } = features();
   if (!simd) throw unsupported("this engine lacks WebAssembly SIMD, which every kernel needs (Node >= 20, Chrome 91, Firefox 89, Safari 16.4).");
   const wanted = platform().variantOverride();
   if (wanted === "relaxed" && !relaxedSimd) {
