@@ -3,10 +3,11 @@ import { runInNewContext } from "node:vm";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import fc from "fast-check";
-import { capabilities, dot, f32, f64, free } from "../dist/index.js";
+import { capabilities, createPool, dot, f32, f64, free } from "../dist/index.js";
 import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/reference.js";
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { canRun } from "./support/raw-kernels.js";
+import { fillRandom } from "./support/seeded.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { CHUNK, giveBackScratch, takeScratch } from "../dist/dot/scratch.js";
 import { BLOCK } from "../dist/dot/block.js";
@@ -145,6 +146,23 @@ test("the README's precision examples: a product that underflows is 0, a partial
 test("mixed element types: TypeError naming b", () => {
   assert.throws(() => dot(f64(2), f32(2)), (e) => e instanceof TypeError && e.message.includes("b must be a Float64Array or an array of numbers to match a"));
   assert.throws(() => dot(f32(2), [1, 2]), (e) => e instanceof TypeError && e.message.includes("b must be a Float32Array to match a"));
+});
+
+test("one array outside the arena as both operands is copied once, a chunk at a time: each element read once, with the bits of two copies", async () => {
+  const n = CHUNK + 1234; // two chunks
+  const values = fillRandom(new Array(n), 7);
+  let reads = 0;
+  const counted = new Proxy(values, { get: (target, key, receiver) => (typeof key === "string" && /^\d+$/.test(key) && reads++, Reflect.get(target, key, receiver)) });
+  const twoCopies = dot(values, values.slice());
+  const pool = await createPool({ threads: 2 });
+  for (const [how, call] of [["dot", () => dot(counted, counted)], ["pool.dot", () => pool.dot(counted, counted)], ["pool.dotSync", () => pool.dotSync(counted, counted)]]) {
+    reads = 0;
+    assert.ok(Object.is(await call(), twoCopies), how);
+    assert.is(reads, n, `${how}: each element read once`);
+  }
+  const typed = new Float32Array(fillRandom(new Array(n), 8)); // a typed array outside the arena
+  assert.ok(Object.is(await pool.dot(typed, typed), dot(typed, typed.slice())), "a Float32Array");
+  await pool.close();
 });
 
 test("a plain array with a non-number element: TypeError naming the element", () => {

@@ -59,7 +59,10 @@ export function dotChunk(operands: Operands, start: number, sum: number, where: 
     let x = operands.x + start * width;
     let y = operands.y + start * width;
     if (operands.x < 0) copyChunk(where, "a", a, precision, start, count, (x = scratch));
-    if (operands.y < 0) copyChunk(where, "b", b, precision, start, count, (y = scratch + CHUNK * 8));
+    // One array as both operands (a norm of a plain array) is copied once, which halves the copy
+    // that costs several times the product, and runs its getters once an element.
+    if (operands.y < 0 && b === a) y = x;
+    else if (operands.y < 0) copyChunk(where, "b", b, precision, start, count, (y = scratch + CHUNK * 8));
     return blocked(x, y, count, BLOCK, sum);
   } finally {
     giveBackScratch(scratch);
