@@ -106,8 +106,8 @@ interface NoRoom {
   readonly requested: number;
   /** The block the request takes: a multiple of 64 bytes, 64 at least. */
   readonly block: number;
-  /** What the block was for, where the caller did not ask for it by name (a scratch block). */
-  readonly purpose: string | undefined;
+  /** What the block was for: the call that asked for it, or a block such a call needs. */
+  readonly purpose: string;
   /** The memory size the engine or the OS refused to grow to, where that was why. */
   readonly refusedGrowth: number | undefined;
   readonly longest: number;
@@ -116,7 +116,7 @@ interface NoRoom {
 }
 
 export function outOfMemory({ requested, block, purpose, refusedGrowth, longest, available, limit }: NoRoom): Coded<RangeError> {
-  const what = `${block === requested ? `${requested} bytes` : `${requested} bytes (a block of ${block})`} in the arena${purpose === undefined ? "" : ` for ${purpose}`}`;
+  const what = `${block === requested ? `${requested} bytes` : `${requested} bytes (a block of ${block})`} in the arena for ${purpose}`;
   const left = longest === available ? `only ${available} bytes are left` : `its longest free block is ${longest} bytes (${available} free in all, in pieces)`;
   const why =
     refusedGrowth === undefined

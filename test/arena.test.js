@@ -39,6 +39,29 @@ test("f64 and f32 reject what is not a length or numbers, naming the argument", 
   }
 });
 
+test("an iterable that never ends, or an object whose iterator key is undefined, is refused with an error, never a heap that fills until the process dies", () => {
+  const before = availableBytes();
+  let closed = false;
+  function* endless() {
+    try {
+      for (;;) yield 1;
+    } finally {
+      closed = true;
+    }
+  }
+  assert.throws(() => f64(endless()), (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message.startsWith(`kernelpool: f64(values): values must be an iterable of at most ${2 ** 25} numbers (for more, pass an array or a typed array, or fill f64(n))`));
+  assert.ok(closed, "the generator was closed");
+  // Array.from took this for an array-like of 2²⁸ holes.
+  const lengthOnly = { length: 2 ** 28, [Symbol.iterator]: undefined };
+  assert.throws(() => f32(lengthOnly), (e) => e instanceof TypeError && e.code === "ERR_KP_INVALID_ARG_TYPE" && e.message.includes("f32(values): values must be a length (a number), an array of numbers, a typed array or an iterable of numbers"));
+  // The most an iterable may yield is taken.
+  const most = f32((function* upTo(n) { for (let i = 0; i < n; i++) yield i; })(2 ** 25));
+  assert.is(most.length, 2 ** 25);
+  assert.is(most[2 ** 25 - 1], Math.fround(2 ** 25 - 1));
+  free(most);
+  assert.is(availableBytes(), before, "nothing kept");
+});
+
 test("freed space is reused, and a reused block is zero-filled again", () => {
   const a = f64(1000).fill(7);
   const at = a.byteOffset;
@@ -134,8 +157,11 @@ test("the arena grows to 3 GiB on demand and refuses past 4 GiB with a RangeErro
   assert.ok(left < 2 ** 30);
   assert.throws(
     () => f64(2 ** 27), // 1 GiB more
-    (e) => e instanceof RangeError && e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(`allocate ${2 ** 30} bytes`) && e.message.includes(`only ${left} bytes are left`),
+    (e) => e instanceof RangeError && e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(`allocate ${2 ** 30} bytes in the arena for f64(n): `) && e.message.includes(`only ${left} bytes are left`),
   );
+  // Each call that makes an array names itself.
+  assert.throws(() => f32(2 ** 28), (e) => e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(`allocate ${2 ** 30} bytes in the arena for f32(n): `), "f32(n)");
+  assert.throws(() => f64(new Array(2 ** 28)), (e) => e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(`allocate ${2 ** 31} bytes in the arena for f64(values): `), "f64(values)");
   free(huge);
   assert.throws(() => f64(2 ** 29), (e) => e.code === "ERR_KP_OUT_OF_MEMORY" && e.message.includes(String(LIMIT_BYTES - 1024)));
   assert.is(dot(f64([3]), f64([4])), 12, "the arena still works after refusing");

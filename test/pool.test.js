@@ -528,6 +528,8 @@ test("bad input: the errors of dot(), naming the call, and the pool stays usable
   await assert_rejects(pool.arange(3, "i32"), RangeError, 'type must be "f64", "f32" or undefined');
   await assert_rejects(pool.arange(3, null), TypeError, 'type must be "f64", "f32" or undefined');
   await assert_rejects(pool.arange(3, Float32Array), TypeError, 'type must be "f64", "f32" or undefined');
+  // 2³⁰ f32 is 4 GiB, more than the arena holds beside anything: refused, naming the call.
+  await assert_rejects(pool.arange(2 ** 30, "f32"), RangeError, `cannot allocate ${2 ** 32} bytes in the arena for pool.arange(n, type): `);
   const a = wavy(100_000);
   assert.is(await pool.dot(a, a), dot(a, a));
   free(a);

@@ -90,8 +90,9 @@ export function inArena(view: ArrayBufferView): boolean {
 /**
  * A block of at least `bytes` bytes, 64-byte aligned. With `zeroed`, its bytes are zero, as in a
  * new typed array; otherwise they are whatever a freed block held. Grows the memory as needed.
+ * `purpose` names what the block is for (the call that asked, say) in the error when it does not fit.
  */
-export function allocate(bytes: number, zeroed: boolean, purpose?: string): number {
+export function allocate(bytes: number, zeroed: boolean, purpose: string): number {
   const s = arena();
   let ptr = place(s, bytes, purpose);
   if (typeof ptr !== "number" && giveBackKeptBlocks()) ptr = place(s, bytes, purpose);
@@ -105,7 +106,7 @@ export function allocate(bytes: number, zeroed: boolean, purpose?: string): numb
 }
 
 /** A block of at least `bytes` bytes, with the memory grown to hold it, or the error for why none fits. */
-function place(s: ArenaState, bytes: number, purpose: string | undefined): number | RangeError {
+function place(s: ArenaState, bytes: number, purpose: string): number | RangeError {
   const ptr = s.allocator.allocate(bytes);
   if (ptr === undefined) return noRoom(s.allocator, bytes, purpose);
   const end = ptr + s.allocator.sizeOf(ptr)!;
@@ -135,7 +136,7 @@ export function onShortOfRoom(giveBack: () => boolean): void {
 }
 
 /** The error for a request that did not fit, or whose block needed the memory grown to `refusedGrowth` bytes. */
-function noRoom(allocator: FreeListAllocator, bytes: number, purpose: string | undefined, refusedGrowth?: number): RangeError {
+function noRoom(allocator: FreeListAllocator, bytes: number, purpose: string, refusedGrowth?: number): RangeError {
   const block = FreeListAllocator.blockSize(bytes);
   return outOfMemory({ requested: bytes, block, purpose, refusedGrowth, longest: allocator.longestFree, available: allocator.available, limit: LIMIT_BYTES - RESERVED_BYTES });
 }

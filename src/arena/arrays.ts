@@ -99,7 +99,7 @@ function arenaArray<T extends ElementArray>(
 ): T {
   if (typeof nOrValues === "number") {
     checkLength(`${name}(n): n`, nOrValues);
-    return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true), nOrValues)) as T;
+    return handOut(view(Type, allocate(nOrValues * Type.BYTES_PER_ELEMENT, true, `${name}(n)`), nOrValues)) as T;
   }
   if (isRevokedProxy(nOrValues)) throw notValues(name, nOrValues);
   try {
@@ -120,7 +120,7 @@ function copyOf(Type: ElementArrayConstructor, name: string, nOrValues: Iterable
     throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
   }
   if (copying >= MOST_NESTED) throw nestedTooDeep(`${name}(values)`, MOST_NESTED);
-  const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false);
+  const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false, `${name}(values)`);
   const array = view(Type, ptr, length as number);
   copying++;
   try {
@@ -144,15 +144,34 @@ let copying = 0;
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
   if (Array.isArray(values)) return values;
-  if (values !== null && typeof values === "object" && Symbol.iterator in values) {
-    // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
-    // anything but a typed array: an engine TypeError, where the rule is ours to say.
-    if ((values as Iterable<unknown>)[Symbol.iterator] === typedArrayValues) {
-      throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
+  // Read once: a getter or a Proxy's trap may answer otherwise the next time.
+  const iterator: unknown = values !== null && typeof values === "object" ? (values as Iterable<unknown>)[Symbol.iterator] : undefined;
+  // Not `Symbol.iterator in values`: with the key set to undefined, Array.from took the object
+  // for an array-like, and { length: 2 ** 28 } filled the heap until the process died.
+  if (typeof iterator !== "function") throw notValues(name, values);
+  // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
+  // anything but a typed array: an engine TypeError, where the rule is ours to say.
+  if (iterator === typedArrayValues) throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
+  return takeIterated(values as Iterable<unknown>, name);
+}
+
+/**
+ * The most numbers taken from an iterable that is neither an array nor a typed array (a Set, a
+ * generator). Its values are gathered in the JavaScript heap before the copy, and one that never
+ * ends would grow the heap until the process died: 2²⁵ numbers take about 1 s and 256 MiB.
+ */
+const MOST_ITERATED = 2 ** 25;
+
+/** The values of `iterable`, refused past MOST_ITERATED; `for…of` closes the iterator either way. */
+function takeIterated(iterable: Iterable<unknown>, name: string): unknown[] {
+  const values: unknown[] = [];
+  for (const value of iterable) {
+    if (values.length === MOST_ITERATED) {
+      throw invalidValue(`${name}(values): values`, `an iterable of at most ${MOST_ITERATED} numbers (for more, pass an array or a typed array, or fill ${name}(n))`, iterable);
     }
-    return Array.from(values as Iterable<unknown>);
+    values.push(value);
   }
-  throw notValues(name, values);
+  return values;
 }
 
 function notValues(name: string, values: unknown): TypeError {

@@ -248,7 +248,7 @@ export class Pool implements AsyncDisposable {
       precision = arangeType(where, type);
       if (typeof n !== "number") throw invalidType(`${where}: n`, "a number", n);
       checkLength(`${where}: n`, n);
-      ptr = allocate(n * BYTES[precision], false);
+      ptr = allocate(n * BYTES[precision], false, where);
     } catch (error) {
       return Promise.reject(error);
     }
