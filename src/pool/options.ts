@@ -6,7 +6,7 @@ import { MAX_WORKERS } from "./layout.js";
 export interface PoolOptions {
   /**
    * Threads that compute: the pool starts this many workers.
-   * @default the hardware threads: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser
+   * @default the hardware threads, at most 256: os.availableParallelism() in Node, navigator.hardwareConcurrency in a browser
    */
   readonly threads?: number;
 }
@@ -17,6 +17,8 @@ const KNOWN = new Set(["threads"]);
 export function resolveOptions(options: unknown): Required<PoolOptions> {
   if (options === undefined) return { threads: defaultThreads() };
   if (options === null || typeof options !== "object" || isRevokedProxy(options) || Array.isArray(options)) throw invalidType("createPool(options): options", "an object or undefined", options);
+  // A misspelt option is refused among the object's own keys only: read through the prototype,
+  // as options are, a class instance's methods and accessors would count as unknown options.
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw invalidValue(`createPool(options): options.${key}`, `left out: the known options are ${[...KNOWN].join(", ")}`, (options as Record<string, unknown>)[key]);
   }
