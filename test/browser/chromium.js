@@ -26,12 +26,12 @@ const FLAGS = [
   `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
 ];
 
-/** A browser context on a new profile; close() also removes the profile. */
-export async function launch() {
+/** A browser context on a new profile, with `extraFlags` besides FLAGS; close() also removes the profile. */
+export async function launch(extraFlags = []) {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (.ci/run does).`);
   const profile = await mkdtemp(join(tmpdir(), "kernelpool-chromium-"));
   // playwright takes the --user-data-dir as this argument, not as a flag.
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...extraFlags] });
   return {
     context,
     version: context.browser()?.version() ?? "unknown",

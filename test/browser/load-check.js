@@ -1,6 +1,8 @@
 // Loads the package's browser entry on pages where fetching the kernel build fails, and checks
 // that the import rejects with kernelpool's coded error naming the build, whatever the failure;
-// and on pages where the worker script fails, that createPool says why.
+// on pages where the worker script fails, that createPool says why; and in a browser without
+// WebAssembly, that the entry loads and says so.
+import { launch } from "./chromium.js";
 
 const FAILURES = {
   "HTTP 404": (route) => route.fulfill({ status: 404, body: "" }),
@@ -114,5 +116,38 @@ async function probeWithQuery(baseUrl, context, script) {
     return message;
   } finally {
     await page.close();
+  }
+}
+
+const NO_WEBASSEMBLY = "ERR_KP_UNSUPPORTED kernelpool: this engine has no WebAssembly (Node with --jitless, or a browser in a lockdown or hardened mode), which every kernel and the arena need.";
+
+/**
+ * Chromium with V8's --jitless has no WebAssembly global, as a browser in a lockdown or hardened
+ * mode may not. The entry, which asks for the engine's features as it loads, used to throw a
+ * ReferenceError there, so a page could not even feature-test.
+ */
+export async function checkWithoutWebAssembly(baseUrl) {
+  const browser = await launch(["--js-flags=--jitless"]);
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${baseUrl}demo/`);
+    const got = await page.evaluate(async (entry) => {
+      const failure = async (call) => {
+        try {
+          await call();
+          return "no error";
+        } catch (e) {
+          return `${e.code} ${e.message}`;
+        }
+      };
+      const kp = await import(entry).catch((e) => ({ importError: `${e.constructor.name}: ${e.message}` }));
+      if (kp.importError !== undefined) return kp;
+      return { wasm: typeof WebAssembly, capabilities: kp.capabilities(), dot: await failure(() => kp.dot([1], [2])), createPool: await failure(() => kp.createPool()) };
+    }, `${baseUrl}dist/index.browser.js`);
+    const expected = { wasm: "undefined", capabilities: { simd: false, relaxedSimd: false, sharedMemory: false }, dot: NO_WEBASSEMBLY, createPool: NO_WEBASSEMBLY };
+    if (JSON.stringify(got) !== JSON.stringify(expected)) throw new Error(`got ${JSON.stringify(got)}`);
+    return "capabilities() all false; dot and createPool throw ERR_KP_UNSUPPORTED";
+  } finally {
+    await browser.close();
   }
 }

@@ -1,7 +1,8 @@
 // The chromium pass of `npm test`: the in-page suite with and without cross-origin isolation,
-// the entry's import when the kernels cannot be fetched, createPool when the worker script fails,
-// a Vite production build of an app that imports kernelpool, and the demo page. Prints uvu-style
-// totals, which test/run.js adds to the Node passes. A missing Chromium fails the pass.
+// the entry's import when the kernels cannot be fetched or the engine has no WebAssembly,
+// createPool when the worker script fails, a Vite production build of an app that imports
+// kernelpool, and the demo page. Prints uvu-style totals, which test/run.js adds to the Node
+// passes. A missing Chromium fails the pass.
 //
 // Run with the same kernel build as the page (relaxed SIMD: on Node 20 pass
 // --experimental-wasm-relaxed-simd), so that Node's bits can be compared with Chromium's.
@@ -10,7 +11,7 @@ import { serve } from "../../scripts/serve.js";
 import { computeCases } from "./cases.js";
 import { launch } from "./chromium.js";
 import { checkDemo, checkDemoStopsAndLoadFailure, checkDemoWithoutIsolation } from "./demo-check.js";
-import { checkKernelLoadFailures, checkWorkerLoadFailures } from "./load-check.js";
+import { checkKernelLoadFailures, checkWithoutWebAssembly, checkWorkerLoadFailures } from "./load-check.js";
 import { checkViteApp } from "./vite-check.js";
 import { runSuite } from "./page-suite.js";
 
@@ -50,6 +51,7 @@ try {
   console.log("\n# loading, bundlers and the demo");
   await check("a kernel build that cannot be fetched fails the import with ERR_KP_UNSUPPORTED, naming it", () => checkKernelLoadFailures(browser.context, isolated.url));
   await check("a worker script that fails to load or run fails createPool with ERR_KP_WORKER_START, saying why", () => checkWorkerLoadFailures(browser.context, isolated.url));
+  await check("in a browser without WebAssembly (V8's --jitless) the entry loads, capabilities() says so, and calls throw ERR_KP_UNSUPPORTED", () => checkWithoutWebAssembly(isolated.url));
   await check("a Vite production build of an app that imports kernelpool runs with workers, and says why not when its worker is missing", () => checkViteApp(browser.context));
   await check("the demo page runs from URL parameters and reports sane results", () => checkDemo(browser.context, isolated.url));
   await check("the demo page runs on one thread and says why where the page is not isolated, for want of headers or of a secure context", () => checkDemoWithoutIsolation(browser.context, plain.url, isolated.url));
