@@ -264,6 +264,23 @@ test("the result is bitwise the same on 1, 2, 3 and 8 threads, for every entry p
   [a, b, m, x].forEach(free);
 });
 
+test("dotBatch on the workers stages one array used as both operands of a pair once: each element read once, with the bits of two copies", async () => {
+  const n = 100_000;
+  const values = fillRandom(new Array(n), 11);
+  let reads = 0;
+  const counted = new Proxy(values, { get: (target, key, receiver) => (typeof key === "string" && /^\d+$/.test(key) && reads++, Reflect.get(target, key, receiver)) });
+  // An arena pair that reads more than the copies, so that the batch goes to the workers.
+  const big = f64(3 * n).fill(0.5);
+  const dispatcher = pool[internals];
+  const jobs = dispatcher.jobs + dispatcher.callsAlone;
+  const sums = await pool.dotBatch([[counted, counted], [big, big]]);
+  assert.ok(dispatcher.jobs + dispatcher.callsAlone > jobs, "the batch went to the workers");
+  assert.ok(Object.is(sums[0], dot(values, values.slice())), "the bits of two copies");
+  assert.is(sums[1], 0.25 * 3 * n);
+  assert.is(reads, n, "each element read once");
+  free(big);
+});
+
 test("dotBatch mixes sizes and element types and matches dot() on each pair", async () => {
   const pairs = [];
   for (let i = 0; i < 300; i++) {

@@ -112,26 +112,29 @@ function arenaArray<T extends ElementArray>(
 
 /** A new arena array holding a copy of `nOrValues`, which is not a revoked Proxy. */
 function copyOf(Type: ElementArrayConstructor, name: string, nOrValues: Iterable<number>): ElementArray {
-  const values = toArrayLike(nOrValues, name);
-  // Read once: a Proxy may answer differently each time, and any length but this one would
-  // reach past the block. A sparse array may be longer than MAX_LENGTH, a Proxy anything at all.
-  const length: unknown = typedArrayKind(values) === undefined ? values.length : typedLength(values as unknown as ArrayBufferView);
-  if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
-    throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
-  }
+  // Counted from before the values are gathered: a generator's own code may call f64() again.
   if (copying >= MOST_NESTED) throw nestedTooDeep(`${name}(values)`, MOST_NESTED);
-  const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false, `${name}(values)`);
-  const array = view(Type, ptr, length as number);
   copying++;
   try {
-    copyNumbers(array, values, name);
-  } catch (error) {
-    release(ptr);
-    throw error;
+    const values = toArrayLike(nOrValues, name);
+    // Read once: a Proxy may answer differently each time, and any length but this one would
+    // reach past the block. A sparse array may be longer than MAX_LENGTH, a Proxy anything at all.
+    const length: unknown = typedArrayKind(values) === undefined ? values.length : typedLength(values as unknown as ArrayBufferView);
+    if (!Number.isInteger(length) || (length as number) < 0 || (length as number) > MAX_LENGTH) {
+      throw invalidValue(`${name}(values): values.length`, `an integer from 0 to ${MAX_LENGTH}`, length);
+    }
+    const ptr = allocate((length as number) * Type.BYTES_PER_ELEMENT, false, `${name}(values)`);
+    const array = view(Type, ptr, length as number);
+    try {
+      copyNumbers(array, values, name);
+    } catch (error) {
+      release(ptr);
+      throw error;
+    }
+    return handOut(array);
   } finally {
     copying--;
   }
-  return handOut(array);
 }
 
 /**
@@ -144,34 +147,49 @@ let copying = 0;
 function toArrayLike(values: unknown, name: string): ArrayLike<unknown> {
   if (typedArrayKind(values) !== undefined) return values as ArrayLike<unknown>;
   if (Array.isArray(values)) return values;
-  // Read once: a getter or a Proxy's trap may answer otherwise the next time.
-  const iterator: unknown = values !== null && typeof values === "object" ? (values as Iterable<unknown>)[Symbol.iterator] : undefined;
+  // Read once, and called as read: a getter or a Proxy's trap may answer otherwise the next time.
+  const iterate: unknown = values !== null && typeof values === "object" ? (values as Iterable<unknown>)[Symbol.iterator] : undefined;
   // Not `Symbol.iterator in values`: with the key set to undefined, Array.from took the object
   // for an array-like, and { length: 2 ** 28 } filled the heap until the process died.
-  if (typeof iterator !== "function") throw notValues(name, values);
+  if (typeof iterate !== "function") throw notValues(name, values);
   // A Proxy around a typed array iterates with the typed array's own iterator, which refuses
   // anything but a typed array: an engine TypeError, where the rule is ours to say.
-  if (iterator === typedArrayValues) throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
-  return takeIterated(values as Iterable<unknown>, name);
+  if (iterate === typedArrayValues) throw invalidType(`${name}(values): values`, "a typed array itself, not a Proxy around one", values);
+  return takeIterated(() => iterate.call(values) as Iterator<unknown>, name, values);
 }
 
 /**
- * The most numbers taken from an iterable that is neither an array nor a typed array (a Set, a
- * generator). Its values are gathered in the JavaScript heap before the copy, and one that never
- * ends would grow the heap until the process died: 2²⁵ numbers take about 1 s and 256 MiB.
+ * The most numbers gathered from iterables that are neither arrays nor typed arrays (a Set, a
+ * generator), counted over nested calls too (a generator that calls f64() of another): they are
+ * held in the JavaScript heap until copied, and one that never ends would grow the heap until
+ * the process died. 2²⁵ numbers took about 1 s and up to 512 MiB of heap while their array grew.
  */
 const MOST_ITERATED = 2 ** 25;
+let gathered = 0;
 
-/** The values of `iterable`, refused past MOST_ITERATED; `for…of` closes the iterator either way. */
-function takeIterated(iterable: Iterable<unknown>, name: string): unknown[] {
+/**
+ * The values that `start()`'s iterator gives, each checked to be a number as it comes, refused
+ * past MOST_ITERATED; `for…of` closes the iterator when it throws.
+ */
+function takeIterated(start: () => Iterator<unknown>, name: string, iterable: unknown): unknown[] {
   const values: unknown[] = [];
-  for (const value of iterable) {
-    if (values.length === MOST_ITERATED) {
-      throw invalidValue(`${name}(values): values`, `an iterable of at most ${MOST_ITERATED} numbers (for more, pass an array or a typed array, or fill ${name}(n))`, iterable);
+  try {
+    for (const value of { [Symbol.iterator]: start }) {
+      if (typeof value !== "number") throw notNumber(name, values.length, value);
+      if (gathered === MOST_ITERATED) {
+        throw invalidValue(`${name}(values): values`, `an iterable of at most ${MOST_ITERATED} numbers, with those of nested calls (for more, pass an array or a typed array, or fill ${name}(n))`, iterable);
+      }
+      values.push(value);
+      gathered++;
     }
-    values.push(value);
+    return values;
+  } finally {
+    gathered -= values.length;
   }
-  return values;
+}
+
+function notNumber(name: string, index: number, value: unknown): TypeError {
+  return invalidType(`${name}(values): values[${index}]`, "a number", value);
 }
 
 function notValues(name: string, values: unknown): TypeError {
@@ -195,7 +213,7 @@ function copyNumbers(target: ElementArray, values: ArrayLike<unknown>, name: str
   }
   for (let i = 0; i < target.length; i++) {
     const value = values[i];
-    if (typeof value !== "number") throw invalidType(`${name}(values): values[${i}]`, "a number", value);
+    if (typeof value !== "number") throw notNumber(name, i, value);
     target[i] = value;
   }
 }

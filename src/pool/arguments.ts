@@ -26,7 +26,8 @@ export function productGroup(where: string, i: number, p: Operands, staging: Sta
   if (p.x >= 0 && p.y >= 0) return inPlaceGroup(p);
   const pair = pairName(where, i);
   const x = p.x >= 0 ? p.x : staging.pointer(pair, "a", p.a, p.precision, p.n);
-  const y = p.y >= 0 ? p.y : staging.pointer(pair, "b", p.b, p.precision, p.n);
+  // One array as both operands is staged once, as dotChunk copies it once (dot.ts).
+  const y = p.y >= 0 ? p.y : p.b === p.a ? x : staging.pointer(pair, "b", p.b, p.precision, p.n);
   return inPlaceGroup(p, x, y);
 }
 
