@@ -211,7 +211,7 @@ test("out of memory in a fragmented arena names the longest free block, and a co
   const { status, stdout, stderr } = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
   assert.is(status, 0, stderr);
   const { scratch, fragmented, sizes } = JSON.parse(stdout);
-  assert.ok(scratch.startsWith("ERR_KP_OUT_OF_MEMORY") && scratch.includes("in the arena for the 1 MiB scratch block that operands outside the arena are copied through"), scratch);
+  assert.ok(scratch.startsWith("ERR_KP_OUT_OF_MEMORY") && scratch.includes("in the arena for the 1 MiB scratch block that operands outside the arena are copied through, for dot(a, b): "), scratch);
   assert.ok(sizes[0] > sizes[1], `${sizes}`);
   assert.ok(fragmented.startsWith("ERR_KP_OUT_OF_MEMORY") && fragmented.includes(`its longest free block is ${sizes[0]} bytes`) && fragmented.includes("in pieces"), fragmented);
 });

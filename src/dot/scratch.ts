@@ -35,8 +35,9 @@ onShortOfRoom(() => {
  */
 export function takeScratch(where: string): number {
   if (held.length === MOST_NESTED) throw nestedTooDeep(where, MOST_NESTED);
-  if (held.length === 0 && scratch === 0) scratch = allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
-  const block = held.length === 0 ? scratch : allocate(SCRATCH_BYTES, false, SCRATCH_PURPOSE);
+  const purpose = `${SCRATCH_PURPOSE}, for ${where}`;
+  if (held.length === 0 && scratch === 0) scratch = allocate(SCRATCH_BYTES, false, purpose);
+  const block = held.length === 0 ? scratch : allocate(SCRATCH_BYTES, false, purpose);
   held.push(block);
   return block;
 }
