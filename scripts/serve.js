@@ -1,12 +1,14 @@
-// A static file server for the repository, on 127.0.0.1, for the browser tests and the demo.
+// A static file server for the repository, on 127.0.0.1, for the browser tests and the demo:
+// only GET and HEAD, only for a Host of 127.0.0.1 or localhost, only files inside the root.
 // With `isolated`, every response carries the two headers that make a page cross-origin
 // isolated (README, "In the browser"): without them, SharedArrayBuffer cannot reach workers.
 //
 //   node scripts/serve.js [--no-isolation] [--port N]   serves the demo and prints its URL
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { createServer } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { pipeline } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
@@ -29,13 +31,22 @@ export const ISOLATION_HEADERS = {
   "Cross-Origin-Embedder-Policy": "require-corp",
 };
 
+/** Names a request's Host may give: a page on another name that resolves here (DNS rebinding) may not read the repository. */
+const LOCAL_HOSTS = ["127.0.0.1", "localhost"];
+
 /**
  * Serves `root` (the repository by default) on a free port; resolves to { url, close }.
- * A path that ends in "/" serves its index.html.
+ * A path that ends in "/" serves its index.html, and a directory named without it is redirected
+ * there. Only GET and HEAD, and only for a Host named in `hosts`.
  */
-export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
+export async function serve({ root = REPO, isolated = true, port = 0, hosts = LOCAL_HOSTS } = {}) {
+  // Symlinks resolved: the check below compares real paths, so no link in the tree leads out of it.
+  const realRoot = await realpath(root);
+  const inside = realRoot.endsWith(sep) ? realRoot : realRoot + sep;
   const server = createServer(async (request, response) => {
     const headers = { "Cache-Control": "no-store", ...(isolated ? ISOLATION_HEADERS : {}) };
+    if (!hosts.includes(hostName(request.headers.host))) return reply(response, 403, headers);
+    if (request.method !== "GET" && request.method !== "HEAD") return reply(response, 405, { ...headers, Allow: "GET, HEAD" });
     let path;
     try {
       path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
@@ -44,17 +55,26 @@ export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
       return reply(response, 400, headers);
     }
     if (path.endsWith("/")) path += "index.html";
-    const file = normalize(join(root, path));
-    // Never serve outside the root, whatever the request path says.
-    if (file !== root && !file.startsWith(root.endsWith(sep) ? root : root + sep)) return reply(response, 403, headers);
+    const asked = normalize(join(realRoot, path));
+    if (asked !== realRoot && !asked.startsWith(inside)) return reply(response, 403, headers);
+    let file;
+    let size;
     try {
-      if (!(await stat(file)).isFile()) return reply(response, 404, headers);
+      file = await realpath(asked);
+      // Never serve outside the root, whatever the request path says or a symlink points at.
+      if (file !== realRoot && !file.startsWith(inside)) return reply(response, 403, headers);
+      const found = await stat(file);
+      if (found.isDirectory()) return reply(response, 301, { ...headers, Location: `${new URL(request.url ?? "/", "http://x").pathname}/` });
+      if (!found.isFile()) return reply(response, 404, headers);
+      size = found.size;
     } catch {
       return reply(response, 404, headers);
     }
-    response.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
-    // A file that cannot be read after all (removed since the stat) ends this response, not the server.
-    createReadStream(file).on("error", () => response.destroy()).pipe(response);
+    response.writeHead(200, { ...headers, "Content-Type": TYPES[extname(file)] ?? "application/octet-stream", "Content-Length": size });
+    if (request.method === "HEAD") return response.end();
+    // pipeline closes the file when the client goes away (pipe left it open: a descriptor an
+    // aborted download), and a file that cannot be read after all ends this response only.
+    pipeline(createReadStream(file), response, () => {});
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
@@ -71,6 +91,11 @@ export function serve({ root = REPO, isolated = true, port = 0 } = {}) {
       });
     });
   });
+}
+
+/** The name in a Host header, without its port: "localhost" of "localhost:8080". */
+function hostName(host = "") {
+  return host.replace(/:\d*$/, "");
 }
 
 function reply(response, status, headers) {

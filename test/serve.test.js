@@ -3,15 +3,21 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serve } from "../scripts/serve.js";
 
-/** GET of a raw request path, sent as written (fetch would normalise "..", and refuse "%"). */
-function get(url, path) {
+/**
+ * A request of a raw path, sent as written (fetch would normalise "..", and refuse "%"), GET
+ * unless `method` says otherwise, with the Host header `host` where given.
+ */
+function get(url, path, { method = "GET", host } = {}) {
   const { port } = new URL(url);
   return new Promise((resolve, reject) => {
-    const call = request({ host: "127.0.0.1", port, path, method: "GET" }, (response) => {
+    const call = request({ host: "127.0.0.1", port, path, method, headers: host === undefined ? {} : { Host: host } }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk) => (body += chunk));
@@ -57,6 +63,70 @@ test("a malformed or escaping path gets an error status, and the server goes on 
     assert.is((await get(server.url, "/demo/")).status, 200, "still serving");
   } finally {
     await server.close();
+  }
+});
+
+test("no symlink leads out of the root, and a request named for another host (DNS rebinding) or of another method is refused", async () => {
+  const outside = mkdtempSync(join(tmpdir(), "kernelpool-outside-"));
+  const root = mkdtempSync(join(tmpdir(), "kernelpool-root-"));
+  writeFileSync(join(outside, "secret.txt"), "secret");
+  writeFileSync(join(root, "page.txt"), "page");
+  symlinkSync(join(outside, "secret.txt"), join(root, "link.txt"));
+  symlinkSync(outside, join(root, "linked-dir"));
+  const server = await serve({ root });
+  try {
+    assert.is((await get(server.url, "/page.txt")).body, "page");
+    assert.is((await get(server.url, "/link.txt")).status, 403, "a link to a file outside");
+    assert.is((await get(server.url, "/linked-dir/secret.txt")).status, 403, "a file in a linked directory outside");
+    const { port } = new URL(server.url);
+    assert.is((await get(server.url, "/page.txt", { host: `localhost:${port}` })).status, 200, "localhost");
+    assert.is((await get(server.url, "/page.txt", { host: `evil.example:${port}` })).status, 403, "another host name");
+    const post = await get(server.url, "/page.txt", { method: "POST" });
+    assert.equal([post.status, post.headers.allow], [405, "GET, HEAD"]);
+    const head = await get(server.url, "/page.txt", { method: "HEAD" });
+    assert.equal([head.status, head.headers["content-length"], head.body], [200, "4", ""]);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true });
+    rmSync(outside, { recursive: true });
+  }
+});
+
+test("a directory named without its slash is redirected to it, and files carry their length", async () => {
+  const server = await serve();
+  try {
+    const redirect = await get(server.url, "/demo");
+    assert.equal([redirect.status, redirect.headers.location], [301, "/demo/"]);
+    const page = await get(server.url, "/demo/");
+    assert.is(Number(page.headers["content-length"]), Buffer.byteLength(page.body));
+  } finally {
+    await server.close();
+  }
+});
+
+test("a download the client abandons closes its file", async () => {
+  // pipe() left each one open: enough of them used up the process's descriptors, and the server
+  // answered nothing more.
+  const root = mkdtempSync(join(tmpdir(), "kernelpool-root-"));
+  writeFileSync(join(root, "big.bin"), Buffer.alloc(64 * 2 ** 20));
+  const server = await serve({ root });
+  const descriptors = () => readdirSync("/proc/self/fd").length;
+  try {
+    const before = descriptors();
+    const { port } = new URL(server.url);
+    for (let i = 0; i < 20; i++) {
+      await new Promise((resolve) => {
+        const call = request({ host: "127.0.0.1", port, path: "/big.bin" }, (response) => response.once("data", () => (call.destroy(), resolve())));
+        call.on("error", resolve);
+        call.end();
+      });
+    }
+    const until = performance.now() + 5000;
+    while (descriptors() > before + 2 && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.ok(descriptors() <= before + 2, `descriptors: ${before} before, ${descriptors()} after 20 abandoned downloads`);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true });
   }
 });
 

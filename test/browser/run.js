@@ -9,7 +9,7 @@
 import * as kernelpool from "../../dist/index.js";
 import { serve } from "../../scripts/serve.js";
 import { computeCases } from "./cases.js";
-import { launch } from "./chromium.js";
+import { INSECURE_HOST, launch } from "./chromium.js";
 import { checkDemo, checkDemoStopsAndLoadFailure, checkDemoWithoutIsolation } from "./demo-check.js";
 import { checkKernelLoadFailures, checkWithoutWebAssembly, checkWorkerLoadFailures } from "./load-check.js";
 import { checkViteApp } from "./vite-check.js";
@@ -36,7 +36,8 @@ try {
   const nodeResults = { variant: kernelpool.capabilities().variant, cases: await computeCases(kernelpool) };
   browser = await launch();
   console.log(`Chromium ${browser.version}, kernels: ${nodeResults.variant} (as in Node ${process.version})`);
-  const isolated = await serve({ isolated: true });
+  // The demo check opens this server at a name that is not a secure context, too.
+  const isolated = await serve({ isolated: true, hosts: ["127.0.0.1", "localhost", INSECURE_HOST] });
   const plain = await serve({ isolated: false });
   servers.push(isolated, plain);
   for (const [label, server, expected] of [["cross-origin isolated", isolated, 1], ["not isolated", plain, 0]]) {
