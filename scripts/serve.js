@@ -108,7 +108,10 @@ const USAGE = "usage: node scripts/serve.js [--no-isolation] [--port N]   (npm r
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   let options;
   try {
-    ({ values: options } = parseArgs({ options: { "no-isolation": { type: "boolean" }, port: { type: "string", default: "8080" } } }));
+    ({ values: options } = parseArgs({ options: { "no-isolation": { type: "boolean" }, port: { type: "string", multiple: true, default: ["8080"] } } }));
+    // Given twice, the last would win unseen, as a typo in the first went unseen.
+    if (options.port.length > 1) throw new RangeError(`--port must be given once; got ${options.port.map((port) => `"${port}"`).join(", ")}`);
+    options.port = options.port[0];
     // 0 asks for any free port.
     if (!/^\d{1,5}$/.test(options.port) || Number(options.port) > 65535) throw new RangeError(`--port must be an integer from 0 to 65535; got "${options.port}"`);
   } catch (error) {

@@ -139,6 +139,7 @@ test("its command line refuses a bad flag or port with status 2, and a port in u
     [["--port", "8.5"], /got "8.5"/],
     [["--port"], /argument missing/],
     [["--no-isolaton"], /Unknown option '--no-isolaton'/], // served isolated, silently
+    [["--port", "8081", "--port", "8082"], /^--port must be given once; got "8081", "8082"\nusage: /],
   ]) {
     const { status, stderr } = run(...args);
     assert.is(status, 2, args.join(" "));
