@@ -8,6 +8,7 @@ import { poolClosed, workerLost } from "../errors.js";
 import { platform } from "../platform/platform.js";
 import type { KernelExports } from "../kernels/exports.js";
 import { JobArea, taskElements } from "./job-area.js";
+import { owesTurn, takeTurn, tookTurn } from "./turns.js";
 import { PollBudget } from "./waiting.js";
 import { jobWake, WakingRule } from "./waking.js";
 import { type Claimer, claimOneTask, claimOthers, claimTasks, clearRanges, closeRanges, NONE_LEFT, OPENED_GROUP, openRanges, tasksLeft } from "./claims.js";
@@ -408,6 +409,7 @@ export class Dispatcher {
       return;
     }
     const afterTurn = (): void => {
+      tookTurn();
       this.#holdingSince = performance.now();
       start();
     };
@@ -436,7 +438,7 @@ export class Dispatcher {
     if (pollMs > 0 && this.#computeSlice(job)) spinUntilDone(ctrl, job.tasks, ASYNC_SPIN_MS);
     for (let done = Atomics.load(ctrl, DONE); done < job.tasks; done = Atomics.load(ctrl, DONE)) {
       if (this.#callerComputes(pollUntil)) {
-        await platform().nextTurn();
+        await takeTurn();
       } else {
         // Past the poll budget (a busy machine or loop, or a job from DRAM): the workers take
         // what is left, worker 0 its range too; with no other worker alive, the job would
@@ -447,17 +449,25 @@ export class Dispatcher {
         job.openedGroup = false;
         slept = true;
         await waitForChange(ctrl, DONE, done);
+        tookTurn();
       }
       this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (this.#callerComputes(pollUntil)) this.#computeSlice(job);
     }
     this.#waking.jobEnded(performance.now());
+    const ended = performance.now();
+    // A job that ended without a turn (within the first spin, say) settles after one where this
+    // thread owes it, so that a loop of such calls does not hold the event loop (turns.ts).
+    if (owesTurn()) {
+      await takeTurn();
+      if (this.#running !== job || job.abandoned) return; // destroyed meanwhile
+    }
     const failed = Atomics.load(ctrl, FAILED);
     if (failed !== 0) return; // the worker's loss (#lost) fails the job with its cause
     try {
       if (job.trap !== undefined) throw job.trap;
-      if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, performance.now() - start, slept);
+      if (warm && pollMs > 0) this.#pollBudget.ended(job.plan.bytes, ended - start, slept);
       job.finish(this.#area.partialsView(job.plan.partials));
     } catch (error) {
       job.fail(error as Error);

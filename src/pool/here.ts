@@ -6,18 +6,12 @@ import { platform } from "../platform/platform.js";
 import { JobArea } from "./job-area.js";
 import { STEPPED_TASK_ELEMENTS, type JobPlan } from "./job.js";
 import { TASK_BYTES } from "./layout.js";
-
-/**
- * Where a turn of the event loop is costly (a browser task: 5–10 µs in Chromium, more where a
- * page is busy), how long in ms work on the calling thread may run before it yields: a step (a
- * task of at most 16 blocks, or a chunk of the copy path) takes 0.02–0.4 ms, so turns cost a few
- * % of the work, and 1 ms is a sixteenth of a 60 Hz frame.
- */
-export const SLICE_MS = 1;
+import { owesTurn, takeTurn } from "./turns.js";
 
 /**
  * Runs step(0) … step(steps − 1) on this thread with turns of the event loop between steps: after
- * every step where turns are cheap (Node), else once SLICE_MS has passed since the last turn.
+ * every step where turns are cheap (Node), else once SLICE_MS has passed since the thread's last
+ * turn (turns.ts), and once more after the last step where that has passed by then.
  * `stopped` is asked before every step, the first included (work that follows a copy starts a
  * microtask after it, when destroy() may already have come), and after the last (a getter of the
  * last step may have called destroy()): an error it returns ends the work.
@@ -30,12 +24,8 @@ export function inSteps(steps: number, step: (i: number) => void, stopped: () =>
 /** As inSteps, for work whose steps are counted as they go: `more` says whether a step is left. */
 export async function whileSteps(more: () => boolean, step: () => void, stopped: () => Error | undefined): Promise<void> {
   const { cheapTurns } = platform();
-  let since = performance.now();
   for (let first = true; ; first = false) {
-    if (!first && more() && (cheapTurns || performance.now() - since >= SLICE_MS)) {
-      await platform().nextTurn();
-      since = performance.now();
-    }
+    if (!first && ((cheapTurns && more()) || owesTurn())) await takeTurn();
     const error = stopped();
     if (error !== undefined) throw error;
     if (!more()) return;

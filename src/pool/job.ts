@@ -5,7 +5,7 @@ import type { TaskSink } from "./plan.js";
  * The most elements of an operand one task covers where the calling thread runs a job's tasks
  * between turns of its event loop. An awaited call that polls runs tasks for a 15 µs slice, one
  * at least, so this bounds how long it holds its loop, as CHUNK bounds a step of the copy path;
- * a pool without workers runs tasks for SLICE_MS between turns in a browser (here.ts), and this
+ * a pool without workers runs tasks for SLICE_MS between turns in a browser (here.ts, turns.ts), and this
  * bounds the overshoot. Left to the plans, a task reached 64 blocks: on the 2-core VM an awaited
  * pool.dot of 1e6 to 5e6 f64 held its loop for 200–300 µs at a stretch (90th percentile), and
  * 1-block tasks made 1e6 9% slower.

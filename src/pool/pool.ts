@@ -22,6 +22,7 @@ import { dotEachInSteps, readBy } from "./batch-here.js";
 import { checkOut, dotEach, matvecHere } from "./inline.js";
 import { iotaPlan } from "./fill.js";
 import { inSteps, runHere } from "./here.js";
+import { settleInline } from "./turns.js";
 import type { JobPlan } from "./job.js";
 import { dotPlan, reduce, type Group } from "./plan.js";
 import { Staging } from "./staging.js";
@@ -125,7 +126,8 @@ export class Pool implements AsyncDisposable {
     try {
       Pool.#checkOpen(this, "pool.dot(a, b)");
       operands = checkOperands("pool.dot(a, b)", a, b);
-      if (runsInline(operandBytes([operands]))) return Promise.resolve(dotChecked(operands, "pool.dot(a, b)"));
+      const bytes = operandBytes([operands]);
+      if (runsInline(bytes)) return settleInline(dotChecked(operands, "pool.dot(a, b)"), bytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -181,7 +183,7 @@ export class Pool implements AsyncDisposable {
       Pool.#checkOpen(this, where);
       checked = checkPairs(where, pairs);
       const bytes = operandBytes(checked);
-      if (runsInline(bytes)) return Promise.resolve(dotEach(checked));
+      if (runsInline(bytes)) return settleInline(dotEach(checked), bytes);
       if (bytes < checked.length * SHORT_PAIR_BYTES || copiesMost(checked)) {
         return this.#onThisThread(readBy(checked), () => dotEachInSteps(checked, () => this.#stopped(where)));
       }
@@ -210,7 +212,8 @@ export class Pool implements AsyncDisposable {
     try {
       Pool.#checkOpen(this, where);
       shape = matvecShape(where, matrix, x, out);
-      if (runsInline(shape.rows * shape.columns * BYTES[shape.precision])) return Promise.resolve(matvecHere(where, matrix, x, shape) as Out);
+      const bytes = shape.rows * shape.columns * BYTES[shape.precision];
+      if (runsInline(bytes)) return settleInline(matvecHere(where, matrix, x, shape) as Out, bytes);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -258,7 +261,7 @@ export class Pool implements AsyncDisposable {
     if (runsInline(n * BYTES[precision])) {
       const k = kernels().kernels;
       (precision === "f64" ? k.iotaF64 : k.iotaF32)(ptr, n, 0);
-      return Promise.resolve(handOut(array));
+      return settleInline(handOut(array), n * BYTES[precision]);
     }
     return this.#runJob(where, iotaPlan(ptr, n, precision), () => handOut(array)).catch((error: unknown) => {
       release(ptr);
