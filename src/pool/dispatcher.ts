@@ -449,7 +449,6 @@ export class Dispatcher {
         job.openedGroup = false;
         slept = true;
         await waitForChange(ctrl, DONE, done);
-        tookTurn();
       }
       this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
@@ -461,6 +460,7 @@ export class Dispatcher {
     // thread owes it, so that a loop of such calls does not hold the event loop (turns.ts).
     if (owesTurn()) {
       await takeTurn();
+      this.#holdingSince = performance.now();
       if (this.#running !== job || job.abandoned) return; // destroyed meanwhile
     }
     const failed = Atomics.load(ctrl, FAILED);
@@ -656,9 +656,11 @@ const UNTIMED: TimedJob = { elements: 0, callerMs: 0, callerElements: 0 };
  * a turn. That keeps the calling thread busy until the job ends, but never blocks it.
  */
 async function waitForChange(ctrl: Int32Array, index: number, value: number): Promise<void> {
-  if (typeof Atomics.waitAsync !== "function") return platform().nextTurn();
+  if (typeof Atomics.waitAsync !== "function") return takeTurn();
   const wait = Atomics.waitAsync(ctrl, index, value);
-  if (wait.async) await wait.value;
+  if (!wait.async) return; // the word had changed already: no turn, only a microtask
+  await wait.value;
+  tookTurn();
 }
 
 /** Polls DONE until it reaches `tasks` or `ms` have passed; the clock is read every 64 polls. */

@@ -14,14 +14,19 @@ import { platform } from "../platform/platform.js";
 export const SLICE_MS = 1;
 
 /**
- * Operand bytes of calls that settle at once (inline) between two looks at the clock: reading it
- * on every call cost a 1e3 call a fifth of its time; 1 MiB is 0.05–0.2 ms of such calls.
+ * Work of calls that settle at once (inline) between two looks at the clock, in operand bytes:
+ * reading it on every call cost a 1e3 call a fifth of its time; 1 MiB is 0.05–0.2 ms of calls of
+ * 1e3 elements or more. Each call also counts CALL_BYTES, the bytes its own checks cost about as
+ * much time as, so that calls of no elements look too, every 256 calls or so.
  */
 const CHECK_BYTES = 2 ** 20;
+const CALL_BYTES = 4096;
 
 /** When this thread last had a turn that kernelpool knows of: one it took, or a wait's wake-up. */
 let lastTurn = performance.now();
 let bytesSinceCheck = 0;
+/** The turn an inline call waits for, which the inline calls made meanwhile settle after, in order. */
+let owedTurn: Promise<void> | undefined;
 
 /** A turn of the event loop, noted as the last. */
 export async function takeTurn(): Promise<void> {
@@ -39,10 +44,20 @@ export function owesTurn(): boolean {
   return performance.now() - lastTurn >= SLICE_MS;
 }
 
-/** `value` as the result of an awaited call that ran at once, after a turn if one is owed. */
+/**
+ * `value` as the result of an awaited call that ran at once, after a turn if one is owed. Calls
+ * made while an earlier one waits for its turn settle after it, so that inline calls settle in
+ * the order they were made.
+ */
 export function settleInline<T>(value: T, bytes: number): Promise<T> {
-  bytesSinceCheck += bytes;
+  if (owedTurn !== undefined) return owedTurn.then(() => value);
+  bytesSinceCheck += bytes + CALL_BYTES;
   if (bytesSinceCheck < CHECK_BYTES) return Promise.resolve(value);
   bytesSinceCheck = 0;
-  return owesTurn() ? takeTurn().then(() => value) : Promise.resolve(value);
+  if (!owesTurn()) return Promise.resolve(value);
+  const turn = takeTurn().finally(() => {
+    if (owedTurn === turn) owedTurn = undefined;
+  });
+  owedTurn = turn;
+  return turn.then(() => value);
 }
