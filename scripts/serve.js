@@ -43,28 +43,30 @@ export async function serve({ root = REPO, isolated = true, port = 0, hosts = LO
   // Symlinks resolved: the check below compares real paths, so no link in the tree leads out of it.
   const realRoot = await realpath(root);
   const inside = realRoot.endsWith(sep) ? realRoot : realRoot + sep;
+  const outside = (file) => file !== realRoot && !file.startsWith(inside);
   const server = createServer(async (request, response) => {
     const headers = { "Cache-Control": "no-store", ...(isolated ? ISOLATION_HEADERS : {}) };
     if (!hosts.includes(hostName(request.headers.host))) return reply(response, 403, headers);
     if (request.method !== "GET" && request.method !== "HEAD") return reply(response, 405, { ...headers, Allow: "GET, HEAD" });
+    const { pathname } = new URL(request.url ?? "/", "http://x");
     let path;
     try {
-      path = decodeURIComponent(new URL(request.url ?? "/", "http://x").pathname);
+      path = decodeURIComponent(pathname);
     } catch {
       // A malformed escape ("/%"): thrown here, it would have ended the server's process.
       return reply(response, 400, headers);
     }
     if (path.endsWith("/")) path += "index.html";
     const asked = normalize(join(realRoot, path));
-    if (asked !== realRoot && !asked.startsWith(inside)) return reply(response, 403, headers);
+    if (outside(asked)) return reply(response, 403, headers);
     let file;
     let size;
     try {
       file = await realpath(asked);
       // Never serve outside the root, whatever the request path says or a symlink points at.
-      if (file !== realRoot && !file.startsWith(inside)) return reply(response, 403, headers);
+      if (outside(file)) return reply(response, 403, headers);
       const found = await stat(file);
-      if (found.isDirectory()) return reply(response, 301, { ...headers, Location: `${new URL(request.url ?? "/", "http://x").pathname}/` });
+      if (found.isDirectory()) return reply(response, 301, { ...headers, Location: `${pathname}/` });
       if (!found.isFile()) return reply(response, 404, headers);
       size = found.size;
     } catch {

@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { dot, f32, f64, free } from "../dist/index.js";
 import { arenaBuffer, arenaMemory, availableBytes, inArena, LIMIT_BYTES } from "../dist/arena/arena.js";
+import { nestedCopies } from "./support/nested-copies.js";
 
 test("f64(n) is a zero-filled Float64Array of length n in the arena", () => {
   const a = f64(5);
@@ -263,25 +264,11 @@ test("f64(values) of a Proxy that its own trap revokes during the copy: a TypeEr
 
 test("f64(values) nested in element getters stops 16 deep with a RangeError, and gives back every block", () => {
   const before = availableBytes();
-  // An array whose element getter makes (and frees) an f64 of such an array `levels` times over.
-  const nesting = (levels) => {
-    const array = [0];
-    Object.defineProperty(array, 0, {
-      get: () => {
-        if (levels === 0) return 1;
-        const inner = f64(nesting(levels - 1));
-        const value = inner[0];
-        free(inner);
-        return value;
-      },
-    });
-    return array;
-  };
-  const deepest = f64(nesting(15));
+  const deepest = f64(nestedCopies(15));
   assert.equal([...deepest], [1], "16 copies deep");
   free(deepest);
   assert.throws(
-    () => f64(nesting(16)),
+    () => f64(nestedCopies(16)),
     (e) => e instanceof RangeError && e.code === "ERR_KP_INVALID_ARG_VALUE" && e.message === "kernelpool: f64(values): element getters of copied operands nest calls 16 deep, the most allowed: each call holds arena space while it copies.",
   );
   // Without end: it took a block a level until the stack overflowed, and lost the innermost ones.

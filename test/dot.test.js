@@ -8,6 +8,7 @@ import { absDot, dot2, gamma, integerData, naiveDot, U32, U64 } from "./support/
 import { NOT_VECTORS, REVOKED_MID_CALL } from "./support/bad-values.js";
 import { canRun } from "./support/raw-kernels.js";
 import { fillRandom } from "./support/seeded.js";
+import { nestedCopies } from "./support/nested-copies.js";
 import { availableBytes } from "../dist/arena/arena.js";
 import { CHUNK, giveBackScratch, takeScratch } from "../dist/dot/scratch.js";
 import { BLOCK } from "../dist/dot/block.js";
@@ -307,24 +308,10 @@ test("an element getter that calls dot() again leaves the outer product right: t
 });
 
 test("dot() and f64(values) count their nesting apart: 16 copies deep inside 16 calls deep", () => {
-  // An array whose getter copies such an array with f64(values) `levels` times over, freeing each.
-  const copies = (levels) => {
-    const array = [0];
-    Object.defineProperty(array, 0, {
-      get: () => {
-        if (levels === 0) return 1;
-        const inner = f64(copies(levels - 1));
-        const value = inner[0];
-        free(inner);
-        return value;
-      },
-    });
-    return array;
-  };
   // An array whose getter calls dot() on such an array `levels` times over, then copies `deep` deep.
   const calls = (levels, deep) => {
     const array = [0];
-    Object.defineProperty(array, 0, { get: () => (levels === 0 ? copies(deep)[0] : dot(calls(levels - 1, deep), [1])) });
+    Object.defineProperty(array, 0, { get: () => (levels === 0 ? nestedCopies(deep)[0] : dot(calls(levels - 1, deep), [1])) });
     return array;
   };
   assert.is(dot(calls(15, 16), [1]), 1, "16 f64 copies deep within 16 dot calls deep");

@@ -35,9 +35,9 @@ onShortOfRoom(() => {
  */
 export function takeScratch(where: string): number {
   if (held.length === MOST_NESTED) throw nestedTooDeep(where, MOST_NESTED);
-  const purpose = `${SCRATCH_PURPOSE}, for ${where}`;
-  if (held.length === 0 && scratch === 0) scratch = allocate(SCRATCH_BYTES, false, purpose);
-  const block = held.length === 0 ? scratch : allocate(SCRATCH_BYTES, false, purpose);
+  // The purpose, which names the call, is built only where a block is allocated: not per chunk.
+  const block = held.length === 0 && scratch !== 0 ? scratch : allocate(SCRATCH_BYTES, false, `${SCRATCH_PURPOSE}, for ${where}`);
+  if (held.length === 0) scratch = block;
   held.push(block);
   return block;
 }

@@ -409,12 +409,11 @@ export class Dispatcher {
       return;
     }
     const afterTurn = (): void => {
-      tookTurn();
       this.#holdingSince = performance.now();
       start();
     };
     // A turn that fails (no known platform's does) still starts the next job: the queue must move.
-    platform().nextTurn().then(afterTurn, afterTurn);
+    takeTurn().then(afterTurn, afterTurn);
   }
 
   /**
@@ -454,8 +453,8 @@ export class Dispatcher {
       if (this.#running !== job || job.abandoned) return; // failed or destroyed while we waited
       if (this.#callerComputes(pollUntil)) this.#computeSlice(job);
     }
-    this.#waking.jobEnded(performance.now());
     const ended = performance.now();
+    this.#waking.jobEnded(ended);
     // A job that ended without a turn (within the first spin, say) settles after one where this
     // thread owes it, so that a loop of such calls does not hold the event loop (turns.ts).
     if (owesTurn()) {
